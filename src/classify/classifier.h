@@ -1,0 +1,51 @@
+// PageClassifier: one verdict for one HTTP response, fed as the body streams.
+//
+// Contract (the engine relies on it):
+//  - Construct one per response; call SetStatus and AddHeader (any order)
+//    before the first Feed; SetFinalUrl when a redirect was followed.
+//  - Feed(chunk) any number of times with consecutive body bytes (decoded, i.e.
+//    after Content-Encoding). Feeding the same body in different chunkings gives
+//    the same Classification (tests check whole vs 1-byte chunks).
+//  - Finish() exactly once, after the last Feed; it returns the verdict and evidence.
+//  - Memory per classifier is bounded (does not grow with body size beyond a
+//    small fixed window), so a 50 MB page costs no more than a 200 KB one.
+//  - Transport failures are decided by the engine, not here: the engine never
+//    calls Finish() for a transfer that failed; it builds a kTransport result itself.
+//  - Not thread-safe; one thread at a time (it may move between threads).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "classify/verdict.h"
+#include "plan/probe.h"
+
+namespace bc {
+
+struct Expectations {
+  PageKind kind = PageKind::kRecentChanges;
+  std::string expect_user;                        // non-empty: anonymous view or login redirect => kAuth
+  std::vector<std::string> expect_filter_groups;  // RC/WL: groups required in wgStructuredChangeFilters
+};
+
+class PageClassifier {
+ public:
+  explicit PageClassifier(Expectations expectations);
+  ~PageClassifier();
+  PageClassifier(PageClassifier&&) noexcept;
+  PageClassifier& operator=(PageClassifier&&) noexcept;
+
+  void SetStatus(long http_status);
+  void AddHeader(std::string_view name, std::string_view value);
+  void SetFinalUrl(std::string_view url);  // after redirects (login redirect => auth)
+  void Feed(std::string_view chunk);
+  Classification Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace bc

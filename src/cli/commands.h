@@ -1,0 +1,16 @@
+// Subcommand registration. Each Add*Command attaches a CLI11 subcommand whose
+// callback runs the command and stores its process exit code in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace bc {
+
+void AddPlanCommand(CLI::App& app, int& exit_code);
+
+// All of the above, in --help order.
+inline void RegisterCommands(CLI::App& app, int& exit_code) {
+  AddPlanCommand(app, exit_code);
+}
+
+}  // namespace bc

@@ -1,0 +1,103 @@
+// Targets: what to crawl and how, as read from a targets/*.toml file.
+// Plain structs passed by const reference; every field documents its default
+// and unit. Secrets never live here: an Account says where its password comes
+// from (environment variable or a 0600 file), not what it is.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "plan/probe.h"
+
+namespace bc {
+
+// [crawl]: politeness and limits for one run.
+struct CrawlOptions {
+  std::string user_agent;             // required; descriptive with contact (Wikimedia UA policy)
+  int concurrency = 32;               // transfers in flight across all hosts
+  int per_host_concurrency = 8;       // transfers in flight per host:port
+  double per_host_rps = 0;            // request starts per second per host; 0 = no limit
+  int64_t connect_timeout_ms = 5000;  // TCP+TLS connect, per attempt
+  int64_t timeout_ms = 60000;         // whole transfer, per attempt
+  int64_t low_speed_bytes = 1;        // abort when below this many bytes/s ...
+  int64_t low_speed_time_ms = 15000;  // ... for this long (stalled body)
+  int retries = 2;                    // extra attempts on 429/502/503/504/connect/reset/timeout (GET only)
+  int64_t backoff_ms = 500;           // first backoff; doubles per retry, with jitter
+  int64_t backoff_max_ms = 30000;     // backoff and Retry-After are capped at this
+  int64_t max_body_bytes = 16 << 20;  // body larger than this aborts the transfer (verdict transport)
+  int64_t deadline_ms = 0;            // whole run; 0 = none. Probes not done by then: transport
+  int max_redirects = 5;              // same-host redirects followed per probe
+  bool verify_tls = true;             // off only with an explicit flag (prints a warning)
+  bool warnings_fail = false;         // a PHP warning in a page counts as a product failure
+  double max_tool_failure_share = 0.2;  // more transport+auth than this share => exit code 2
+};
+
+// [account.NAME]: a MediaWiki account the crawler logs in with.
+struct Account {
+  std::string name;           // the NAME of [account.NAME]
+  std::string username;       // MediaWiki user name
+  std::string password_env;   // environment variable holding the password, or
+  std::string password_file;  // a file (mode 0600 or stricter) holding it; exactly one is set
+  std::string where;          // FILE:LINE:COL of the table, for error messages
+};
+
+// [[wiki]]: one wiki to crawl.
+struct Wiki {
+  std::string dbname;       // e.g. "enwiki"; unique in a targets file
+  std::string url;          // base URL, http(s)://host[:port], no path
+  std::string script_path = "/w";  // where index.php and api.php live ("" for the web root)
+  std::string lang = "en";  // content language code
+  std::string account;      // NAME of an [account.NAME]; empty = crawl anonymously
+  std::vector<std::string> ores_models = {"damaging", "goodfaith"};  // models whose ORES axes apply
+  std::string where;        // FILE:LINE:COL of the entry
+};
+
+enum class Strategy { kCartesian, kPairwise, kExplicit };
+
+// One axis of a page kind's parameter space. A value is a set of query
+// parameters: for `limit = ["50", "500"]` the values are {limit=50} and
+// {limit=500}; "" means "parameter absent"; an inline table
+// `{ damaging__likelybad_color = "c4" }` sets several parameters at once.
+struct Axis {
+  std::string name;
+  std::vector<Params> values;
+  bool ores = false;   // from the [page.KIND.ores] table: dropped on wikis without the model
+  std::string model;   // for ORES axes: the model it needs ("damaging" / "goodfaith")
+};
+
+// [page.KIND]: one page kind and its parameter space.
+struct PageSpec {
+  PageKind kind = PageKind::kRecentChanges;
+  Strategy strategy = Strategy::kPairwise;
+  std::vector<Axis> axes;                 // base axes, then ORES axes
+  std::vector<Params> explicit_sets;      // strategy = "explicit": the parameter sets to load
+  Params fixed;                           // parameters on every probe of this kind
+  std::string target_user;                // contributions: whose contributions (required there)
+  std::vector<std::string> expect_filter_groups;  // RC/WL: groups that must be on the page
+  bool expect_login = true;               // the page must show the wiki's account user
+  std::string where;
+};
+
+struct Targets {
+  std::string path;                       // the file read
+  CrawlOptions crawl;
+  std::map<std::string, Account> accounts;  // by NAME
+  std::vector<Wiki> wikis;                // in file order
+  std::vector<PageSpec> pages;            // in kind order (recentchanges, watchlist, contributions)
+  int64_t max_probes = 10000;             // plan larger than this => config error
+  std::string max_probes_where;
+};
+
+// Reads and validates a targets file. Errors are kConfig with where = FILE:LINE:COL.
+Result<Targets> LoadTargets(const std::string& path);
+// Same, from text (path is only used in messages). For tests.
+Result<Targets> ParseTargets(std::string_view text, const std::string& path);
+
+// The password of an account, read from its env var or 0600 file.
+// Errors name the account's FILE:LINE:COL, never the secret.
+Result<std::string> ReadPassword(const Account& account);
+
+}  // namespace bc

@@ -1,0 +1,32 @@
+// Outcome: what happened to one probe. Every planned probe gets exactly one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "classify/verdict.h"
+
+namespace bc {
+
+struct Timings {  // seconds, from curl's CURLINFO_*_TIME_T, plus our own queue time
+  double queue = 0;       // planned -> handed to curl (scheduler delays, Retry-After, backoff)
+  double connect = 0;     // TCP connect done
+  double tls = 0;         // TLS handshake done (0 for http)
+  double first_byte = 0;  // first response byte
+  double total = 0;       // last byte of the last attempt
+};
+
+struct Outcome {
+  size_t probe_index = 0;      // index into the plan's probe vector
+  Classification result;       // verdict + evidence
+  long http_status = 0;        // of the final response; 0 when none arrived
+  std::string final_url;       // after redirects; equals the probe URL when none
+  int redirects = 0;           // redirects followed (same host only)
+  int retries = 0;             // attempts beyond the first
+  int64_t bytes = 0;           // decoded body bytes received on the final attempt
+  std::string transport_error; // curl's error text when the verdict is transport
+  Timings timings;
+  int64_t finished_unix_ms = 0;  // wall clock when the outcome was decided
+};
+
+}  // namespace bc
