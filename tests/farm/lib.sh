@@ -1,0 +1,54 @@
+# Shared by the farm scripts (sourced, not run). Defines the farm's fixed facts:
+# wiki names, ports, languages, paths. Everything the farm writes goes to $FARM_STATE.
+FARM_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+FARM_STATE="$FARM_DIR/state"
+# The cache survives `stop`; everything else in state/ is removed by it.
+FARM_CACHE="$FARM_STATE/cache"
+MW_IP="${MW_INSTALL_PATH:-/usr/share/mediawiki}"
+FARM_WIKIS=(enwiki frwiki ruwiki)
+declare -A FARM_PORT=([enwiki]=8101 [frwiki]=8102 [ruwiki]=8103)
+declare -A FARM_LANG=([enwiki]=en [frwiki]=fr [ruwiki]=ru)
+declare -A FARM_SITENAME=([enwiki]=Wikipedia [frwiki]=Wikipédia [ruwiki]=Википедия)
+FARM_FAULT_MODES=(none null-threshold silent warning db)
+# Workers per PHP built-in server (each handles one request at a time).
+FARM_WORKERS="${FARM_WORKERS:-4}"
+
+farm_die() { printf 'farm: %s\n' "$*" >&2; exit 1; }
+
+farm_is_wiki() {
+  local w
+  for w in "${FARM_WIKIS[@]}"; do [ "$w" = "$1" ] && return 0; done
+  return 1
+}
+
+farm_check_wiki() {
+  farm_is_wiki "$1" || farm_die "unknown wiki '$1' (known: ${FARM_WIKIS[*]})"
+}
+
+farm_check_mode() {
+  local m
+  for m in "${FARM_FAULT_MODES[@]}"; do [ "$m" = "$1" ] && return 0; done
+  farm_die "unknown fault mode '$1' (known: ${FARM_FAULT_MODES[*]})"
+}
+
+# farm_set_fault WIKI MODE: atomic (write + rename), so a request never reads half a file.
+farm_set_fault() {
+  local tmp="$FARM_STATE/.fault-$1.$$"
+  printf '%s' "$2" >"$tmp"
+  mv -f "$tmp" "$FARM_STATE/fault-$1"
+}
+
+# farm_server_alive WIKI: the PHP server recorded in state/ is running.
+farm_server_alive() {
+  local pidfile="$FARM_STATE/$1/server.pid" pid
+  [ -f "$pidfile" ] || return 1
+  pid="$(cat "$pidfile")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# farm_answers WIKI: api.php answers with JSON (a served, installed wiki).
+farm_answers() {
+  curl -s --max-time 5 --noproxy '*' \
+    "http://127.0.0.1:${FARM_PORT[$1]}/api.php?action=query&meta=siteinfo&format=json" \
+    2>/dev/null | grep -q '"generator"'
+}
