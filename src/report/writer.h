@@ -1,0 +1,68 @@
+// The report stage: one interface, one writer per output format
+// (pages.jsonl, junit.xml, summary.md, report.html, metrics.prom).
+//
+// Call order per run: Begin once, Add once per finished probe (in finish
+// order, from one thread), Finish once. Writers are not thread-safe; the
+// caller serialises calls. A writer keeps copies of what it needs, so the
+// Probe and Outcome passed to Add need not outlive the call.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "classify/verdict.h"
+#include "core/error.h"
+#include "engine/outcome.h"
+#include "plan/probe.h"
+
+namespace bc {
+
+// Facts about the run as a whole. Filled by `crawler run`; the same value
+// (with finished_unix_ms/exit_code/partial set) is passed to Finish.
+struct RunInfo {
+  std::string run_id;            // MakeRunId(): "20261127T031845Z-abcd", sortable by time
+  std::string targets_path;      // the targets file the plan came from
+  int64_t started_unix_ms = 0;   // wall clock at plan start
+  int64_t finished_unix_ms = 0;  // wall clock when the last outcome arrived; 0 until Finish
+  bool partial = false;          // interrupted (Ctrl-C/TERM, deadline): not every probe ran
+  int exit_code = 0;             // the process exit code this run ends with
+  size_t planned = 0;            // probes in the plan (outcomes may be fewer when partial)
+  bool warnings_fail = false;    // CrawlOptions::warnings_fail: a warning is a product failure
+  std::string user_agent;        // put into curl reproduction commands; may be empty
+  // Per wiki dbname, the NAMES of the session cookies a logged-in probe sends.
+  // Only names: reproduction commands show `-b 'NAME=...'` placeholders.
+  std::map<std::string, std::vector<std::string>> cookie_names;
+  // Unix ms of the newest earlier run with no product failure (from History,
+  // LastCleanRunMs); 0 = none known. metrics.prom exports it.
+  int64_t last_clean_unix_ms = 0;
+};
+
+// Counts over the outcomes of a run. Built with Count() as outcomes arrive.
+struct RunSummary {
+  std::array<int64_t, 9> by_verdict{};  // indexed by static_cast<size_t>(Verdict)
+  int64_t total = 0;                    // outcomes counted
+  int64_t product_failures = 0;         // IsProductFailure(verdict, warnings_fail)
+  int64_t tool_failures = 0;            // IsToolFailure(verdict)
+
+  int64_t Of(Verdict v) const { return by_verdict[static_cast<size_t>(v)]; }
+};
+
+// Adds one outcome to `summary`.
+void Count(RunSummary& summary, const Outcome& outcome, bool warnings_fail);
+
+class ReportWriter {
+ public:
+  virtual ~ReportWriter() = default;
+  // Opens what must exist from the start (pages.jsonl); may be a no-op.
+  virtual Result<void> Begin(const RunInfo& info) = 0;
+  // One finished probe. Called once per probe, in finish order.
+  virtual Result<void> Add(const Probe& probe, const Outcome& outcome) = 0;
+  // Writes the output file atomically (temp file + rename) where the format
+  // is written at the end; closes streaming outputs.
+  virtual Result<void> Finish(const RunInfo& info, const RunSummary& summary) = 0;
+};
+
+}  // namespace bc

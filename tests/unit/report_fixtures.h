@@ -1,0 +1,40 @@
+// Hand-made probes and outcomes shared by the report tests.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/outcome.h"
+#include "plan/probe.h"
+
+namespace bc::testing {
+
+inline Probe MakeProbe(std::string id, std::string wiki, PageKind kind, Params params) {
+  Probe p;
+  p.id = std::move(id);
+  p.wiki = std::move(wiki);
+  p.kind = kind;
+  p.params = std::move(params);
+  std::string query;
+  for (const auto& [k, v] : p.params) query += (query.empty() ? "" : "&") + k + "=" + v;
+  p.query = query;
+  p.url = "http://127.0.0.1:8080/" + p.wiki + "/w/index.php?" + query;
+  p.host = "127.0.0.1:8080";
+  return p;
+}
+
+inline Outcome MakeOutcome(Verdict verdict, long status = 200, std::string signature = {},
+                           std::string exception_class = {}, std::string message = {}, std::string request_id = {}) {
+  Outcome o;
+  o.result.verdict = verdict;
+  o.result.evidence.signature = std::move(signature);
+  o.result.evidence.exception_class = std::move(exception_class);
+  o.result.evidence.message = std::move(message);
+  o.result.evidence.request_id = std::move(request_id);
+  o.http_status = status;
+  o.finished_unix_ms = 1795749525123;  // 2026-11-27T03:18:45.123Z
+  return o;
+}
+
+}  // namespace bc::testing
