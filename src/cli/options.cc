@@ -1,0 +1,54 @@
+#include "cli/options.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+
+namespace bc {
+
+void AddPlanOptions(CLI::App& cmd, PlanOptions& opts) {
+  cmd.add_option("targets", opts.targets, "Targets file (TOML), e.g. targets/local.toml")->required();
+  cmd.add_option("--wiki", opts.wikis, "Only this wiki (dbname); repeatable");
+  cmd.add_option("--page", opts.kinds, "Only this page kind; repeatable")
+      ->check(CLI::IsMember({"recentchanges", "watchlist", "contributions"}));
+  cmd.add_option("--param", opts.params, "Only probes with this KEY=VALUE parameter; repeatable");
+  cmd.add_option("--shard", opts.shard, "I/N: the I-th of N disjoint slices of the plan (0-based)");
+}
+
+Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts) {
+  auto targets = LoadTargets(opts.targets);
+  if (!targets) return std::unexpected(targets.error());
+  PlanFilter filter;
+  for (const auto& w : opts.wikis) {
+    bool known = false;
+    for (const Wiki& wiki : targets->wikis) known = known || wiki.dbname == w;
+    if (!known) return Fail(Error::Code::kUsage, fmt::format("--wiki {}: no such wiki in {}", w, opts.targets));
+    filter.wikis.push_back(w);
+  }
+  for (const auto& k : opts.kinds) filter.kinds.push_back(*ParsePageKind(k));
+  for (const auto& kv : opts.params) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0)
+      return Fail(Error::Code::kUsage, fmt::format("--param {}: write it as KEY=VALUE", kv));
+    filter.required.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!opts.shard.empty()) {
+    size_t i = 0, n = 0;
+    if (std::sscanf(opts.shard.c_str(), "%zu/%zu", &i, &n) != 2 || n == 0 || i >= n)
+      return Fail(Error::Code::kUsage, fmt::format("--shard {}: write it as I/N with 0 <= I < N", opts.shard));
+    filter.shard_index = i;
+    filter.shard_count = n;
+  }
+  auto probes = BuildPlan(*targets, filter);
+  if (!probes) return std::unexpected(probes.error());
+  return std::pair{std::move(*targets), std::move(*probes)};
+}
+
+int ReportError(const Error& error) {
+  // Compiler style: "FILE:LINE:COL: message" when we know where, so editors can jump to it.
+  if (error.where.empty()) std::fprintf(stderr, "crawler: %s\n", error.message.c_str());
+  else std::fprintf(stderr, "%s\n", error.ToString().c_str());
+  return 2;
+}
+
+}  // namespace bc

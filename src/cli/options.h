@@ -1,0 +1,33 @@
+// Options shared by the commands that build a plan (plan, run, ...): the
+// targets file and the filters. Parsed by CLI11 into this plain struct.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/targets.h"
+#include "core/error.h"
+#include "plan/plan.h"
+
+namespace bc {
+
+struct PlanOptions {
+  std::string targets;                 // path of the targets TOML file
+  std::vector<std::string> wikis;      // --wiki (repeatable)
+  std::vector<std::string> kinds;      // --page (repeatable)
+  std::vector<std::string> params;     // --param KEY=VALUE (repeatable)
+  std::string shard;                   // --shard I/N
+};
+
+void AddPlanOptions(CLI::App& cmd, PlanOptions& opts);
+
+// Loads the targets and builds the filtered plan.
+Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts);
+
+// Prints "crawler: <where>: <message>" on stderr; returns the exit code (2).
+int ReportError(const Error& error);
+
+}  // namespace bc

@@ -1,0 +1,429 @@
+#include "config/targets.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace bc {
+namespace {
+
+// Thrown only inside this file and converted to an Error at the boundary
+// (ParseTargets): it keeps the validation code a flat list of checks.
+struct ConfigFailure {
+  Error error;
+};
+
+class TargetsParser {
+ public:
+  explicit TargetsParser(std::string path) : path_(std::move(path)) {}
+
+  Targets Parse(const toml::table& root) {
+    Targets t;
+    t.path = path_;
+    CheckKeys(root, {"crawl", "account", "wiki", "page"}, "top level");
+    if (auto* crawl = root.get("crawl")) ParseCrawl(Table(*crawl, "crawl"), t);
+    else Fail(root, "missing [crawl] table; it needs at least user_agent = \"name/version (contact)\"");
+    if (auto* accounts = root.get("account")) ParseAccounts(Table(*accounts, "account"), t);
+    if (auto* wikis = root.get("wiki")) ParseWikis(*wikis, t);
+    if (t.wikis.empty()) Fail(root, "no wikis: add at least one [[wiki]] entry with dbname and url");
+    if (auto* pages = root.get("page")) ParsePages(Table(*pages, "page"), t);
+    if (t.pages.empty())
+      Fail(root, "no page kinds: add [page.recentchanges], [page.watchlist] or [page.contributions]");
+    CheckWatchlistAccounts(t);
+    return t;
+  }
+
+ private:
+  std::string Where(const toml::node& n) const {
+    const auto& s = n.source().begin;
+    return fmt::format("{}:{}:{}", path_, s.line, s.column);
+  }
+  [[noreturn]] void Fail(const toml::node& n, std::string message) const {
+    throw ConfigFailure{Error{Error::Code::kConfig, std::move(message), Where(n)}};
+  }
+
+  const toml::table& Table(const toml::node& n, std::string_view name) const {
+    if (auto* t = n.as_table()) return *t;
+    Fail(n, fmt::format("'{}' must be a table", name));
+  }
+
+  void CheckKeys(const toml::table& table, std::initializer_list<std::string_view> allowed,
+                 std::string_view context) const {
+    for (auto&& [key, node] : table) {
+      if (std::find(allowed.begin(), allowed.end(), key.str()) != allowed.end()) continue;
+      std::string list;
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      const auto& pos = key.source().begin;  // point at the key itself, not its value
+      throw ConfigFailure{Error{Error::Code::kConfig,
+                                fmt::format("unknown key '{}' in {}; known keys: {}", key.str(), context, list),
+                                pos.line ? fmt::format("{}:{}:{}", path_, pos.line, pos.column) : Where(node)}};
+    }
+  }
+
+  std::string String(const toml::node& n, std::string_view key) const {
+    if (auto v = n.value<std::string>(); v && n.is_string()) return *v;
+    Fail(n, fmt::format("'{}' must be a string", key));
+  }
+
+  int64_t Integer(const toml::node& n, std::string_view key, int64_t min, int64_t max) const {
+    if (!n.is_integer()) Fail(n, fmt::format("'{}' must be an integer", key));
+    const int64_t v = *n.value<int64_t>();
+    if (v < min || v > max) Fail(n, fmt::format("'{}' = {} is out of range; use {} to {}", key, v, min, max));
+    return v;
+  }
+
+  double Number(const toml::node& n, std::string_view key, double min, double max) const {
+    if (!n.is_number()) Fail(n, fmt::format("'{}' must be a number", key));
+    const double v = *n.value<double>();
+    if (v < min || v > max) Fail(n, fmt::format("'{}' = {} is out of range; use {} to {}", key, v, min, max));
+    return v;
+  }
+
+  bool Bool(const toml::node& n, std::string_view key) const {
+    if (!n.is_boolean()) Fail(n, fmt::format("'{}' must be true or false", key));
+    return *n.value<bool>();
+  }
+
+  std::vector<std::string> StringList(const toml::node& n, std::string_view key) const {
+    auto* arr = n.as_array();
+    if (!arr) Fail(n, fmt::format("'{}' must be an array of strings", key));
+    std::vector<std::string> out;
+    for (auto& el : *arr) out.push_back(String(el, key));
+    return out;
+  }
+
+  void ParseCrawl(const toml::table& c, Targets& t) {
+    CheckKeys(c,
+              {"user_agent", "concurrency", "per_host_concurrency", "per_host_rps", "connect_timeout_ms",
+               "timeout_ms", "low_speed_bytes", "low_speed_time_ms", "retries", "backoff_ms", "backoff_max_ms",
+               "max_body_bytes", "deadline_ms", "max_redirects", "warnings_fail", "max_tool_failure_share",
+               "max_probes"},
+              "[crawl]");
+    CrawlOptions& o = t.crawl;
+    if (auto* n = c.get("user_agent")) {
+      o.user_agent = String(*n, "user_agent");
+      // Wikimedia's User-Agent policy: say who you are and how to reach you.
+      const bool has_contact = o.user_agent.find('@') != std::string::npos ||
+                               o.user_agent.find("http://") != std::string::npos ||
+                               o.user_agent.find("https://") != std::string::npos;
+      if (o.user_agent.size() < 10 || !has_contact)
+        Fail(*n, "user_agent must name the tool and a contact (an e-mail address or URL), e.g. "
+                 "\"beta-crawler/0.1 (https://example.org/qa; qa@example.org)\"");
+    } else {
+      Fail(c, "[crawl] needs user_agent = \"name/version (contact URL or e-mail)\"");
+    }
+    if (auto* n = c.get("concurrency")) o.concurrency = static_cast<int>(Integer(*n, "concurrency", 1, 1024));
+    if (auto* n = c.get("per_host_concurrency"))
+      o.per_host_concurrency = static_cast<int>(Integer(*n, "per_host_concurrency", 1, 1024));
+    if (o.per_host_concurrency > o.concurrency) {
+      const toml::node* n = c.get("per_host_concurrency");
+      Fail(n ? *n : static_cast<const toml::node&>(c),
+           fmt::format("per_host_concurrency ({}) is larger than concurrency ({}); it can be at most that",
+                       o.per_host_concurrency, o.concurrency));
+    }
+    if (auto* n = c.get("per_host_rps")) o.per_host_rps = Number(*n, "per_host_rps", 0, 100000);
+    if (auto* n = c.get("connect_timeout_ms")) o.connect_timeout_ms = Integer(*n, "connect_timeout_ms", 100, 600000);
+    if (auto* n = c.get("timeout_ms")) o.timeout_ms = Integer(*n, "timeout_ms", 100, 3600000);
+    if (o.timeout_ms < o.connect_timeout_ms)
+      Fail(*c.get("timeout_ms"), fmt::format("timeout_ms ({}) is shorter than connect_timeout_ms ({})",
+                                             o.timeout_ms, o.connect_timeout_ms));
+    if (auto* n = c.get("low_speed_bytes")) o.low_speed_bytes = Integer(*n, "low_speed_bytes", 0, 1 << 30);
+    if (auto* n = c.get("low_speed_time_ms")) o.low_speed_time_ms = Integer(*n, "low_speed_time_ms", 1000, 3600000);
+    if (auto* n = c.get("retries")) o.retries = static_cast<int>(Integer(*n, "retries", 0, 10));
+    if (auto* n = c.get("backoff_ms")) o.backoff_ms = Integer(*n, "backoff_ms", 0, 600000);
+    if (auto* n = c.get("backoff_max_ms")) o.backoff_max_ms = Integer(*n, "backoff_max_ms", 0, 3600000);
+    if (auto* n = c.get("max_body_bytes")) o.max_body_bytes = Integer(*n, "max_body_bytes", 1024, int64_t{1} << 34);
+    if (auto* n = c.get("deadline_ms")) o.deadline_ms = Integer(*n, "deadline_ms", 0, int64_t{24} * 3600000);
+    if (auto* n = c.get("max_redirects")) o.max_redirects = static_cast<int>(Integer(*n, "max_redirects", 0, 20));
+    if (auto* n = c.get("warnings_fail")) o.warnings_fail = Bool(*n, "warnings_fail");
+    if (auto* n = c.get("max_tool_failure_share"))
+      o.max_tool_failure_share = Number(*n, "max_tool_failure_share", 0, 1);
+    if (auto* n = c.get("max_probes")) {
+      t.max_probes = Integer(*n, "max_probes", 1, 10000000);
+      t.max_probes_where = Where(*n);
+    } else {
+      t.max_probes_where = Where(c);
+    }
+  }
+
+  void ParseAccounts(const toml::table& accounts, Targets& t) {
+    for (auto&& [key, node] : accounts) {
+      const std::string name(key.str());
+      const toml::table& a = Table(node, "account." + name);
+      Account acc;
+      acc.name = name;
+      acc.where = Where(node);
+      if (auto* p = a.get("password"))
+        Fail(*p, fmt::format("account.{}: passwords never go in a targets file; use password_env = \"VAR\" "
+                             "or password_file = \"path\" (mode 0600)",
+                             name));
+      CheckKeys(a, {"username", "password_env", "password_file"}, "[account." + name + "]");
+      if (auto* n = a.get("username")) acc.username = String(*n, "username");
+      if (acc.username.empty()) Fail(node, fmt::format("account.{} needs username = \"...\"", name));
+      if (auto* n = a.get("password_env")) {
+        acc.password_env = String(*n, "password_env");
+        acc.where = Where(*n);
+      }
+      if (auto* n = a.get("password_file")) {
+        acc.password_file = String(*n, "password_file");
+        acc.where = Where(*n);
+        // Relative paths are relative to the targets file, so a checked-in
+        // targets file works from any working directory.
+        std::filesystem::path p(acc.password_file);
+        if (p.is_relative()) acc.password_file = (std::filesystem::path(path_).parent_path() / p).string();
+      }
+      if (acc.password_env.empty() == acc.password_file.empty())
+        Fail(node, fmt::format("account.{} needs exactly one of password_env = \"VAR\" or password_file = \"path\"",
+                               name));
+      t.accounts.emplace(name, std::move(acc));
+    }
+  }
+
+  std::string CheckUrl(const toml::node& n, const std::string& url) const {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+    const bool parsed = u && curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK;
+    char* scheme = nullptr;
+    char* path = nullptr;
+    std::string s, p;
+    if (parsed && curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) s = scheme;
+    if (parsed && curl_url_get(u.get(), CURLUPART_PATH, &path, 0) == CURLUE_OK) p = path;
+    curl_free(scheme);
+    curl_free(path);
+    if (!parsed || (s != "http" && s != "https"))
+      Fail(n, fmt::format("url '{}' is not an http(s) URL; write it as https://host[:port]", url));
+    if (!p.empty() && p != "/")
+      Fail(n, fmt::format("url '{}' has a path; put only scheme://host[:port] in url and the path in script_path",
+                          url));
+    std::string out = url;
+    while (!out.empty() && out.back() == '/') out.pop_back();
+    return out;
+  }
+
+  void ParseWikis(const toml::node& node, Targets& t) {
+    auto* arr = node.as_array();
+    if (!arr) Fail(node, "'wiki' must be an array of tables: write each wiki as [[wiki]]");
+    std::set<std::string> seen;
+    for (auto& el : *arr) {
+      const toml::table& w = Table(el, "wiki");
+      CheckKeys(w, {"dbname", "url", "script_path", "lang", "account", "ores_models"}, "[[wiki]]");
+      Wiki wiki;
+      wiki.where = Where(el);
+      if (auto* n = w.get("dbname")) wiki.dbname = String(*n, "dbname");
+      else Fail(el, "[[wiki]] needs dbname = \"...\" (e.g. \"enwiki\")");
+      const bool dbname_ok = !wiki.dbname.empty() && std::all_of(wiki.dbname.begin(), wiki.dbname.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+      });
+      if (!dbname_ok) Fail(*w.get("dbname"), fmt::format("dbname '{}' must be lower-case letters, digits and _", wiki.dbname));
+      if (!seen.insert(wiki.dbname).second)
+        Fail(*w.get("dbname"), fmt::format("wiki '{}' is listed twice; each dbname once", wiki.dbname));
+      if (auto* n = w.get("url")) wiki.url = CheckUrl(*n, String(*n, "url"));
+      else Fail(el, fmt::format("wiki '{}' needs url = \"https://host\"", wiki.dbname));
+      if (auto* n = w.get("script_path")) {
+        wiki.script_path = String(*n, "script_path");
+        if (!wiki.script_path.empty() && (wiki.script_path.front() != '/' || wiki.script_path.back() == '/'))
+          Fail(*n, fmt::format("script_path '{}' must be empty or start with / and not end with / (e.g. \"/w\")",
+                               wiki.script_path));
+      }
+      if (auto* n = w.get("lang")) wiki.lang = String(*n, "lang");
+      if (auto* n = w.get("account")) {
+        wiki.account = String(*n, "account");
+        if (!t.accounts.contains(wiki.account))
+          Fail(*n, fmt::format("wiki '{}' uses account '{}', which is not defined; add [account.{}]", wiki.dbname,
+                               wiki.account, wiki.account));
+      }
+      if (auto* n = w.get("ores_models")) {
+        wiki.ores_models = StringList(*n, "ores_models");
+        for (auto& m : wiki.ores_models)
+          if (m != "damaging" && m != "goodfaith")
+            Fail(*n, fmt::format("unknown ORES model '{}'; known: damaging, goodfaith", m));
+      }
+      t.wikis.push_back(std::move(wiki));
+    }
+  }
+
+  // An axis value: "" (parameter absent), "v" (name=v) or an inline table of parameters.
+  Params AxisValue(const toml::node& n, const std::string& axis) const {
+    Params p;
+    if (n.is_string()) {
+      const std::string v = *n.value<std::string>();
+      if (!v.empty()) p.emplace_back(axis, v);
+    } else if (auto* tbl = n.as_table()) {
+      for (auto&& [k, v] : *tbl) p.emplace_back(std::string(k.str()), String(v, k.str()));
+    } else {
+      Fail(n, fmt::format("values of axis '{}' must be strings (\"\" = parameter absent) or inline tables of "
+                          "parameters",
+                          axis));
+    }
+    std::sort(p.begin(), p.end());
+    return p;
+  }
+
+  static std::string OresModelOf(const std::string& axis) {
+    if (axis.starts_with("goodfaith")) return "goodfaith";
+    return "damaging";  // damaging, damaging__*_color, hidenondamaging, highlight combos
+  }
+
+  void ParseAxes(const toml::table& axes, bool ores, PageSpec& spec) {
+    for (auto&& [key, node] : axes) {
+      Axis axis;
+      axis.name = std::string(key.str());
+      axis.ores = ores;
+      if (ores) axis.model = OresModelOf(axis.name);
+      auto* arr = node.as_array();
+      if (!arr) Fail(node, fmt::format("axis '{}' must be an array of values", axis.name));
+      if (arr->empty()) Fail(node, fmt::format("axis '{}' is empty; give it at least one value (\"\" = absent)", axis.name));
+      for (auto& v : *arr) {
+        // An inline table that sets parameters from several models (a highlight
+        // mix) needs the model of its first parameter; good enough for ORES axes.
+        axis.values.push_back(AxisValue(v, axis.name));
+      }
+      spec.axes.push_back(std::move(axis));
+    }
+  }
+
+  void ParsePages(const toml::table& pages, Targets& t) {
+    for (PageKind kind : {PageKind::kRecentChanges, PageKind::kWatchlist, PageKind::kContributions}) {
+      auto* node = pages.get(PageKindName(kind));
+      if (!node) continue;
+      const std::string ctx = "[page." + std::string(PageKindName(kind)) + "]";
+      const toml::table& p = Table(*node, ctx);
+      CheckKeys(p, {"strategy", "axes", "ores", "explicit", "target_user", "expect_filter_groups", "expect_login"},
+                ctx);
+      PageSpec spec;
+      spec.kind = kind;
+      spec.where = Where(*node);
+      if (auto* n = p.get("strategy")) {
+        const std::string s = String(*n, "strategy");
+        if (s == "cartesian") spec.strategy = Strategy::kCartesian;
+        else if (s == "pairwise") spec.strategy = Strategy::kPairwise;
+        else if (s == "explicit") spec.strategy = Strategy::kExplicit;
+        else Fail(*n, fmt::format("strategy '{}' is unknown; use \"cartesian\", \"pairwise\" or \"explicit\"", s));
+      }
+      if (auto* n = p.get("axes")) ParseAxes(Table(*n, ctx + ".axes"), false, spec);
+      if (auto* n = p.get("ores")) ParseAxes(Table(*n, ctx + ".ores"), true, spec);
+      if (auto* n = p.get("explicit")) {
+        auto* arr = n->as_array();
+        if (!arr || arr->empty()) Fail(*n, "'explicit' must be a non-empty array of inline tables of parameters");
+        for (auto& el : *arr) {
+          if (!el.is_table()) Fail(el, "each 'explicit' entry must be an inline table, e.g. { limit = \"50\" }");
+          spec.explicit_sets.push_back(AxisValue(el, ""));
+        }
+      }
+      if (spec.strategy == Strategy::kExplicit && spec.explicit_sets.empty())
+        Fail(*node, ctx + " has strategy = \"explicit\" but no explicit = [ {...}, ... ] list");
+      if (spec.strategy != Strategy::kExplicit && !spec.explicit_sets.empty())
+        Fail(*p.get("explicit"), ctx + " has an explicit list; set strategy = \"explicit\" to use it");
+      if (auto* n = p.get("target_user")) spec.target_user = String(*n, "target_user");
+      if (kind == PageKind::kContributions && spec.target_user.empty())
+        Fail(*node, "[page.contributions] needs target_user = \"User name\" (whose contributions to load)");
+      if (kind != PageKind::kContributions && p.get("target_user"))
+        Fail(*p.get("target_user"), "target_user applies to [page.contributions] only");
+      if (auto* n = p.get("expect_filter_groups")) {
+        spec.expect_filter_groups = StringList(*n, "expect_filter_groups");
+        if (kind == PageKind::kContributions)
+          Fail(*n, "Contributions has no structured filters; expect_filter_groups applies to recentchanges and watchlist");
+      }
+      if (auto* n = p.get("expect_login")) spec.expect_login = Bool(*n, "expect_login");
+      spec.fixed.emplace_back("title", kind == PageKind::kRecentChanges ? "Special:RecentChanges"
+                                       : kind == PageKind::kWatchlist   ? "Special:Watchlist"
+                                                                        : "Special:Contributions");
+      if (kind == PageKind::kContributions) spec.fixed.emplace_back("target", spec.target_user);
+      t.pages.push_back(std::move(spec));
+    }
+    for (auto&& [key, node] : pages) {
+      auto kind = ParsePageKind(key.str());
+      if (!kind || *kind == PageKind::kApi)
+        Fail(node, fmt::format("unknown page kind '{}'; use recentchanges, watchlist or contributions", key.str()));
+    }
+  }
+
+  void CheckWatchlistAccounts(const Targets& t) const {
+    for (const PageSpec& p : t.pages) {
+      if (p.kind != PageKind::kWatchlist) continue;
+      for (const Wiki& w : t.wikis)
+        if (w.account.empty())
+          throw ConfigFailure{Error{Error::Code::kConfig,
+                                    fmt::format("wiki '{}' has no account, but [page.watchlist] needs a logged-in "
+                                                "user; add account = \"NAME\" to the wiki",
+                                                w.dbname),
+                                    w.where}};
+    }
+  }
+
+  std::string path_;
+};
+
+}  // namespace
+
+Result<Targets> ParseTargets(std::string_view text, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse(text, path);
+  } catch (const toml::parse_error& e) {
+    const auto& b = e.source().begin;
+    return Fail(Error::Code::kConfig, fmt::format("TOML syntax error: {}", e.description()),
+                fmt::format("{}:{}:{}", path, b.line, b.column));
+  }
+  try {
+    return TargetsParser(path).Parse(root);
+  } catch (const ConfigFailure& f) {
+    return std::unexpected(f.error);
+  }
+}
+
+Result<Targets> LoadTargets(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Fail(Error::Code::kConfig, fmt::format("cannot read targets file: {}", std::strerror(errno)), path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseTargets(ss.str(), path);
+}
+
+Result<std::string> ReadPassword(const Account& account) {
+  std::string pw;
+  if (!account.password_env.empty()) {
+    const char* v = std::getenv(account.password_env.c_str());
+    if (!v || !*v)
+      return Fail(Error::Code::kConfig,
+                  fmt::format("account.{}: environment variable {} is not set or empty", account.name,
+                              account.password_env),
+                  account.where);
+    pw = v;
+  } else {
+    struct stat st {};
+    if (stat(account.password_file.c_str(), &st) != 0)
+      return Fail(Error::Code::kConfig,
+                  fmt::format("account.{}: cannot read password file {}: {}", account.name, account.password_file,
+                              std::strerror(errno)),
+                  account.where);
+    if ((st.st_mode & 077) != 0)
+      return Fail(Error::Code::kConfig,
+                  fmt::format("account.{}: password file {} is readable by others (mode {:o}); chmod 600 it",
+                              account.name, account.password_file, st.st_mode & 0777),
+                  account.where);
+    std::ifstream in(account.password_file, std::ios::binary);
+    if (!in)
+      return Fail(Error::Code::kConfig,
+                  fmt::format("account.{}: cannot read password file {}: {}", account.name, account.password_file,
+                              std::strerror(errno)),
+                  account.where);
+    std::getline(in, pw);  // the first line; a trailing newline is not part of it
+  }
+  while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n')) pw.pop_back();
+  if (pw.empty())
+    return Fail(Error::Code::kConfig, fmt::format("account.{}: the password is empty", account.name), account.where);
+  return pw;
+}
+
+}  // namespace bc

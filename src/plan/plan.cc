@@ -1,0 +1,147 @@
+#include "plan/plan.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "plan/combinations.h"
+
+namespace bc {
+namespace {
+
+struct CurlUrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+struct CurlStrDeleter {
+  void operator()(char* s) const { curl_free(s); }
+};
+
+std::string Get(CURLU* u, CURLUPart part, unsigned flags = 0) {
+  char* raw = nullptr;
+  if (curl_url_get(u, part, &raw, flags) != CURLUE_OK) return {};
+  std::unique_ptr<char, CurlStrDeleter> owned(raw);
+  return raw;
+}
+
+// Merges parameter sets; a later set overrides an earlier one's key. Result sorted.
+Params Merge(const std::vector<const Params*>& sets) {
+  std::map<std::string, std::string> m;
+  for (const Params* s : sets)
+    for (const auto& [k, v] : *s) m[k] = v;
+  return Params(m.begin(), m.end());
+}
+
+bool WikiHasModel(const Wiki& w, const std::string& model) {
+  return std::find(w.ores_models.begin(), w.ores_models.end(), model) != w.ores_models.end();
+}
+
+bool Matches(const Probe& p, const PlanFilter& f) {
+  if (!f.wikis.empty() && std::find(f.wikis.begin(), f.wikis.end(), p.wiki) == f.wikis.end()) return false;
+  if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), p.kind) == f.kinds.end()) return false;
+  for (const auto& want : f.required)
+    if (std::find(p.params.begin(), p.params.end(), want) == p.params.end()) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a 64: tiny, stable across platforms and releases
+  auto mix = [&h](std::string_view s) {
+    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;  // field separator
+  };
+  mix(wiki);
+  mix(PageKindName(kind));
+  mix(query);
+  return fmt::format("{:016x}", h);
+}
+
+Result<BuiltUrl> BuildUrl(const Wiki& wiki, const std::string& script, const Params& params) {
+  std::unique_ptr<CURLU, CurlUrlDeleter> u(curl_url());
+  if (!u) return Fail(Error::Code::kInternal, "curl_url() failed");
+  const std::string base = wiki.url + wiki.script_path + "/" + script;
+  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK)
+    return Fail(Error::Code::kConfig, fmt::format("cannot build a URL from '{}'", base), wiki.where);
+  for (const auto& [k, v] : params) {
+    const std::string kv = k + "=" + v;
+    if (curl_url_set(u.get(), CURLUPART_QUERY, kv.c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK)
+      return Fail(Error::Code::kConfig, fmt::format("cannot encode parameter '{}'", k), wiki.where);
+  }
+  BuiltUrl out;
+  out.url = Get(u.get(), CURLUPART_URL);
+  out.query = Get(u.get(), CURLUPART_QUERY);
+  out.host = Get(u.get(), CURLUPART_HOST) + ":" + Get(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  return out;
+}
+
+Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& filter) {
+  std::vector<Probe> probes;
+  std::set<std::string> seen;
+  for (const Wiki& wiki : targets.wikis) {
+    const Account* account = nullptr;
+    if (auto it = targets.accounts.find(wiki.account); it != targets.accounts.end()) account = &it->second;
+    for (const PageSpec& spec : targets.pages) {
+      // ORES axes apply only where the wiki runs the model they need.
+      std::vector<const Axis*> axes;
+      for (const Axis& a : spec.axes)
+        if (!a.ores || WikiHasModel(wiki, a.model)) axes.push_back(&a);
+      std::vector<Params> sets;
+      if (spec.strategy == Strategy::kExplicit) {
+        sets = spec.explicit_sets;
+      } else {
+        std::vector<size_t> sizes;
+        for (const Axis* a : axes) sizes.push_back(a->values.size());
+        const auto rows = spec.strategy == Strategy::kCartesian ? CartesianCombinations(sizes)
+                                                                : PairwiseCombinations(sizes);
+        for (const Combination& row : rows) {
+          std::vector<const Params*> parts;
+          for (size_t i = 0; i < axes.size(); ++i) parts.push_back(&axes[i]->values[row[i]]);
+          sets.push_back(Merge(parts));
+        }
+      }
+      for (const Params& set : sets) {
+        Probe p;
+        p.wiki = wiki.dbname;
+        p.kind = spec.kind;
+        p.params = Merge({&set, &spec.fixed});  // fixed (title, target) always win
+        auto built = BuildUrl(wiki, "index.php", p.params);
+        if (!built) return std::unexpected(built.error());
+        p.url = std::move(built->url);
+        p.query = std::move(built->query);
+        p.host = std::move(built->host);
+        p.id = ProbeId(p.wiki, p.kind, p.query);
+        if (!seen.insert(p.id).second) continue;  // two axis values that collapse to one probe
+        p.account = wiki.account;
+        if (account && spec.expect_login) p.expect_user = account->username;
+        if (spec.kind != PageKind::kContributions)
+          for (const std::string& g : spec.expect_filter_groups)
+            if (WikiHasModel(wiki, g) || (g != "damaging" && g != "goodfaith")) p.expect_filter_groups.push_back(g);
+        probes.push_back(std::move(p));
+      }
+    }
+  }
+  std::vector<Probe> kept;
+  size_t position = 0;
+  for (Probe& p : probes) {
+    if (!Matches(p, filter)) continue;
+    if (filter.shard_count > 1 && position++ % filter.shard_count != filter.shard_index) continue;
+    kept.push_back(std::move(p));
+  }
+  // Tier 0 (the smoke tier): the first kept probe of every wiki x kind.
+  std::set<std::pair<std::string, PageKind>> smoked;
+  for (Probe& p : kept) p.tier = smoked.emplace(p.wiki, p.kind).second ? 0 : 1;
+  if (static_cast<int64_t>(kept.size()) > targets.max_probes)
+    return Fail(Error::Code::kConfig,
+                fmt::format("the plan has {} probes, more than max_probes = {}; use strategy = \"pairwise\", fewer "
+                            "axis values, or raise max_probes",
+                            kept.size(), targets.max_probes),
+                targets.max_probes_where);
+  return kept;
+}
+
+}  // namespace bc
