@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "config/targets.h"
 
@@ -199,4 +200,24 @@ TEST_CASE("a missing targets file is a config error naming the path", "[config]"
   REQUIRE_FALSE(r.has_value());
   CHECK(r.error().where == "/nonexistent/targets.toml");
   CHECK_THAT(r.error().message, Catch::Contains("cannot read targets file"));
+}
+
+TEST_CASE("the checked-in targets files and the README example parse", "[config]") {
+  for (const char* name : {"/targets/local.toml", "/targets/beta.toml"}) {
+    auto t = LoadTargets(std::string(BC_SOURCE_DIR) + name);
+    INFO(name << ": " << (t ? "" : t.error().ToString()));
+    CHECK(t.has_value());
+  }
+  std::ifstream in(std::string(BC_SOURCE_DIR) + "/targets/README.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string md = ss.str();
+  const auto begin = md.find("```toml\n");
+  REQUIRE(begin != std::string::npos);
+  const auto end = md.find("```", begin + 8);
+  REQUIRE(end != std::string::npos);
+  auto t = ParseTargets(md.substr(begin + 8, end - begin - 8), "README.md");
+  INFO((t ? "" : t.error().ToString()));
+  REQUIRE(t.has_value());
+  CHECK(t->pages.size() == 3);
 }
