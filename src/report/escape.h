@@ -1,0 +1,33 @@
+// The one escaping module. Every string that came from a page (exception
+// messages, excerpts, URLs) is attacker-controlled and goes through one of
+// these before it lands in an output format that is not built by a library.
+// All functions are pure and total (any byte sequence in, safe text out).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace bc {
+
+// HTML text and attribute values (double- or single-quoted): & < > " ' are
+// replaced by entities; NUL and other C0 controls but \t \n \r become U+FFFD.
+std::string HtmlEscape(std::string_view text);
+
+// Text inside an inline <script> JSON block: the JSON is produced by
+// nlohmann; this makes it unable to close the script element or open a
+// comment ("</script", "<!--" escaped as \u003c), and keeps U+2028/2029 safe.
+std::string ScriptSafeJson(std::string_view json);
+
+// A Prometheus exposition-format label value (between double quotes):
+// backslash, double quote and line feed escaped as \\ \" \n.
+std::string PromLabelEscape(std::string_view value);
+
+// One POSIX shell word in single quotes: 'it'\''s'. Safe to paste into sh/bash.
+std::string ShellQuote(std::string_view word);
+
+// Markdown inline code that shows `text` literally, whatever it contains:
+// a backtick fence longer than any run of backticks inside, line breaks
+// folded into spaces. Not for table cells (a `|` would split the cell).
+std::string MarkdownCode(std::string_view text);
+
+}  // namespace bc

@@ -1,0 +1,183 @@
+#include "report/grouping.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+#include <utility>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "report/escape.h"
+
+namespace bc {
+
+namespace {
+
+// key -> value of one probe's params (first value wins on a repeated key,
+// as in pages.jsonl).
+std::map<std::string, std::string> ParamMap(const Params& params) {
+  std::map<std::string, std::string> m;
+  for (const auto& [k, v] : params) m.emplace(k, v);
+  return m;
+}
+
+int Tier(const FailureGroup& g) {
+  if (g.product_failure) return 0;
+  if (IsToolFailure(g.verdict)) return 1;
+  return 2;
+}
+
+}  // namespace
+
+std::string MinimalParams::Describe() const {
+  if (!all_of.empty()) return fmt::format("{}", fmt::join(all_of, " and "));
+  if (!any_of.empty()) return fmt::format("{}", fmt::join(any_of, " or "));
+  if (scope_all_failing) return "any parameters (no probe of these wikis and pages passed)";
+  return "none found";
+}
+
+MinimalParams FindMinimalParams(const std::vector<ProbeResult>& results, const std::vector<size_t>& failing) {
+  MinimalParams out;
+  if (failing.empty()) return out;
+
+  std::set<std::pair<std::string, PageKind>> scope;
+  std::vector<std::map<std::string, std::string>> fail_params;
+  for (const size_t i : failing) {
+    scope.emplace(results[i].probe.wiki, results[i].probe.kind);
+    fail_params.push_back(ParamMap(results[i].probe.params));
+  }
+  std::vector<std::map<std::string, std::string>> pass_params;
+  for (const auto& r : results)
+    if (r.outcome.result.verdict == Verdict::kOk && scope.contains({r.probe.wiki, r.probe.kind}))
+      pass_params.push_back(ParamMap(r.probe.params));
+  out.scope_all_failing = pass_params.empty();
+
+  // Rule 1: keys common to every failing probe.
+  for (const auto& [key, first_value] : fail_params.front()) {
+    std::set<std::string> values;
+    bool everywhere = true;
+    for (const auto& fp : fail_params) {
+      auto it = fp.find(key);
+      if (it == fp.end()) {
+        everywhere = false;
+        break;
+      }
+      values.insert(it->second);
+    }
+    if (!everywhere) continue;
+    bool passer_has_key = false, passer_has_value = false;
+    for (const auto& pp : pass_params) {
+      auto it = pp.find(key);
+      if (it == pp.end()) continue;
+      passer_has_key = true;
+      if (values.contains(it->second)) passer_has_value = true;
+    }
+    if (passer_has_value) continue;
+    if (values.size() == 1)
+      out.all_of.push_back(key + "=" + *values.begin());
+    else if (!passer_has_key)
+      out.all_of.push_back(key + "=*");
+    else
+      out.all_of.push_back(fmt::format("{}={}", key, fmt::join(values, "|")));
+  }
+  if (!out.all_of.empty() || out.scope_all_failing) return out;
+
+  // Rule 2: alternatives, from keys no passing probe has.
+  std::set<std::string> candidates;
+  for (const auto& fp : fail_params)
+    for (const auto& [key, value] : fp) candidates.insert(key);
+  for (const auto& pp : pass_params)
+    for (const auto& [key, value] : pp) candidates.erase(key);
+  std::vector<bool> covered(fail_params.size(), false);
+  size_t left = fail_params.size();
+  std::vector<std::string> picked;
+  while (left > 0) {
+    std::string best;
+    size_t best_count = 0;
+    for (const auto& key : candidates) {  // sorted: ties go to the smaller name
+      size_t count = 0;
+      for (size_t i = 0; i < fail_params.size(); ++i)
+        if (!covered[i] && fail_params[i].contains(key)) ++count;
+      if (count > best_count) {
+        best = key;
+        best_count = count;
+      }
+    }
+    if (best_count == 0) return out;  // cannot cover every failing probe: no claim
+    for (size_t i = 0; i < fail_params.size(); ++i)
+      if (!covered[i] && fail_params[i].contains(best)) {
+        covered[i] = true;
+        --left;
+      }
+    candidates.erase(best);
+    picked.push_back(best + "=*");
+  }
+  std::sort(picked.begin(), picked.end());
+  out.any_of = std::move(picked);
+  return out;
+}
+
+std::vector<FailureGroup> GroupFailures(const std::vector<ProbeResult>& results, bool warnings_fail) {
+  std::vector<FailureGroup> groups;
+  std::map<std::string, size_t> by_key;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Outcome& o = results[i].outcome;
+    const Verdict v = o.result.verdict;
+    if (v == Verdict::kOk) continue;
+    const Evidence& ev = o.result.evidence;
+    const std::string key =
+        ev.signature.empty() ? fmt::format("{} HTTP {}", VerdictName(v), o.http_status) : ev.signature;
+    auto [it, inserted] = by_key.emplace(key, groups.size());
+    if (inserted) {
+      FailureGroup g;
+      g.key = key;
+      g.verdict = v;
+      g.product_failure = IsProductFailure(v, warnings_fail);
+      g.first = i;
+      groups.push_back(std::move(g));
+    }
+    FailureGroup& g = groups[it->second];
+    g.members.push_back(i);
+    if (g.exception_class.empty()) g.exception_class = ev.exception_class;
+    if (g.message.empty()) g.message = ev.message;
+    if (!ev.request_id.empty() &&
+        std::find(g.request_ids.begin(), g.request_ids.end(), ev.request_id) == g.request_ids.end())
+      g.request_ids.push_back(ev.request_id);
+  }
+  for (auto& g : groups) {
+    std::set<std::string> wikis;
+    std::set<PageKind> kinds;
+    for (const size_t i : g.members) {
+      wikis.insert(results[i].probe.wiki);
+      kinds.insert(results[i].probe.kind);
+    }
+    g.wikis.assign(wikis.begin(), wikis.end());
+    g.kinds.assign(kinds.begin(), kinds.end());
+    g.minimal = FindMinimalParams(results, g.members);
+  }
+  std::stable_sort(groups.begin(), groups.end(), [](const FailureGroup& a, const FailureGroup& b) {
+    return std::make_tuple(Tier(a), -static_cast<int64_t>(a.members.size()), a.key) <
+           std::make_tuple(Tier(b), -static_cast<int64_t>(b.members.size()), b.key);
+  });
+  return groups;
+}
+
+std::string CurlCommand(const Probe& probe, const RunInfo& info) {
+  std::string cmd = "curl -sS --compressed";
+  if (!info.user_agent.empty()) cmd += " -A " + ShellQuote(info.user_agent);
+  if (!probe.account.empty()) {
+    auto it = info.cookie_names.find(probe.wiki);
+    if (it != info.cookie_names.end() && !it->second.empty()) {
+      // Names only: the values are the secret. "..." is for the user to fill in.
+      std::string cookies;
+      for (const auto& name : it->second) cookies += (cookies.empty() ? "" : "; ") + name + "=...";
+      cmd += " -b " + ShellQuote(cookies);
+    }
+  }
+  cmd += " " + ShellQuote(probe.url);
+  return cmd;
+}
+
+}  // namespace bc

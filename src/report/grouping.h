@@ -1,0 +1,76 @@
+// Failure grouping and the "minimal failing parameters": pure functions over
+// a run's (probe, outcome) pairs, shared by summary.md and report.html.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "classify/verdict.h"
+#include "engine/outcome.h"
+#include "plan/probe.h"
+#include "report/writer.h"
+
+namespace bc {
+
+// One finished probe: what was planned and what happened.
+struct ProbeResult {
+  Probe probe;
+  Outcome outcome;
+};
+
+// What the parameters of a group's failing probes have in common that the
+// passing probes (verdict ok) of the same wikis and page kinds do not.
+//
+// The rule, over the group's failing probes F and the scope's passing probes P
+// (P = probes with verdict ok whose (wiki, kind) occurs in F):
+//  1. all_of: for each key present in every probe of F:
+//       - one value v throughout F: "key=v", kept if no probe in P has key=v;
+//       - several values V: kept if no probe in P has key with a value in V,
+//         shown as "key=*" when no probe in P has the key at all, else as
+//         "key=v1|v2" (the failing values, sorted).
+//     Every listed item holds for every failing probe and for no passing one.
+//  2. any_of (only when all_of is empty): keys that no probe in P has at all,
+//     picked greedily (the key present in most not-yet-covered failing probes
+//     first, ties by name) until every probe of F has one; shown as "key=*".
+//     Left empty if those keys cannot cover F.
+//  A probe that failed differently (another group, or a tool failure) is
+//  neither failing nor passing here: it tells nothing about this group.
+struct MinimalParams {
+  std::vector<std::string> all_of;  // every failing probe has all of these
+  std::vector<std::string> any_of;  // every failing probe has one of these
+  bool scope_all_failing = false;   // no passing probe in the scope: everything fails there
+
+  // "damaging=* and hidebots=1", "damaging=* or goodfaith=*",
+  // "any parameters (no probe of these wikis and pages passed)", or
+  // "none found" when no rule applies.
+  std::string Describe() const;
+};
+
+MinimalParams FindMinimalParams(const std::vector<ProbeResult>& results, const std::vector<size_t>& failing);
+
+// Failures that share a cause.
+struct FailureGroup {
+  std::string key;               // evidence.signature, or "<verdict> HTTP <status>" when it is empty
+  Verdict verdict = Verdict::kOk;  // of the group's first probe
+  bool product_failure = false;  // IsProductFailure(verdict, warnings_fail)
+  std::string exception_class;   // first non-empty in the group
+  std::string message;           // first non-empty in the group
+  std::vector<size_t> members;   // indexes into the results, in input order
+  std::vector<std::string> wikis;  // sorted, unique
+  std::vector<PageKind> kinds;     // sorted, unique
+  std::vector<std::string> request_ids;  // non-empty ones, unique, in input order
+  MinimalParams minimal;
+  size_t first = 0;              // index of the first failing probe (its URL reproduces the group)
+};
+
+// Groups every non-ok outcome by key. Order: product failures first, then
+// tool failures, then the rest (non-failing warnings); within each, bigger
+// groups first, then by key. Pure.
+std::vector<FailureGroup> GroupFailures(const std::vector<ProbeResult>& results, bool warnings_fail);
+
+// A curl command that reloads `probe` without any secret: the URL, the user
+// agent, and for a wiki with session cookies `-b 'NAME=...'` placeholders
+// (names from info.cookie_names) the user fills in from a browser.
+std::string CurlCommand(const Probe& probe, const RunInfo& info);
+
+}  // namespace bc

@@ -1,0 +1,48 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "report/escape.h"
+
+namespace bc {
+namespace {
+
+TEST_CASE("html escaping neutralises markup, both quote kinds and ampersands", "[report][escape]") {
+  CHECK(HtmlEscape("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;");
+  CHECK(HtmlEscape("a\"b'c&d") == "a&quot;b&#39;c&amp;d");
+  CHECK(HtmlEscape("&amp;") == "&amp;amp;");
+  CHECK(HtmlEscape("plain text, ünïcode") == "plain text, ünïcode");
+  CHECK(HtmlEscape(std::string("nul\0here", 8)) == "nul\xEF\xBF\xBDhere");
+  CHECK(HtmlEscape("tab\tand\nnewline") == "tab\tand\nnewline");
+}
+
+TEST_CASE("json inside a script element cannot close it or start a comment", "[report][escape]") {
+  CHECK(ScriptSafeJson(R"({"m":"</script><!--x"})") == R"({"m":"\u003c/script\u003e\u003c!--x"})");
+  CHECK(ScriptSafeJson("{\"m\":\"a&b\"}") == "{\"m\":\"a\\u0026b\"}");
+  CHECK(ScriptSafeJson("\"\xE2\x80\xA8\xE2\x80\xA9\"") == "\"\\u2028\\u2029\"");
+  CHECK(ScriptSafeJson("\"\xE2\x82\xAC\"") == "\"\xE2\x82\xAC\"");  // other 3-byte characters pass through
+}
+
+TEST_CASE("prometheus label values escape backslash, quote and newline only", "[report][escape]") {
+  CHECK(PromLabelEscape(R"(C:\path "x")") == R"(C:\\path \"x\")");
+  CHECK(PromLabelEscape("two\nlines") == "two\\nlines");
+  CHECK(PromLabelEscape("ruwiki") == "ruwiki");
+  CHECK(PromLabelEscape("tab\there") == "tab\there");
+}
+
+TEST_CASE("shell quoting survives single quotes and metacharacters", "[report][escape]") {
+  CHECK(ShellQuote("http://x/?a=1&b=$(id)") == "'http://x/?a=1&b=$(id)'");
+  CHECK(ShellQuote("it's") == "'it'\\''s'");
+  CHECK(ShellQuote("") == "''");
+}
+
+TEST_CASE("markdown code spans show backticks and newlines literally", "[report][escape]") {
+  CHECK(MarkdownCode("MWException") == "`MWException`");
+  CHECK(MarkdownCode("a `b` c") == "``a `b` c``");
+  CHECK(MarkdownCode("``x") == "``` ``x ```");
+  CHECK(MarkdownCode("line1\nline2") == "`line1 line2`");
+  CHECK(MarkdownCode("") == "` `");
+}
+
+}  // namespace
+}  // namespace bc

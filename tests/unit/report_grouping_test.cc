@@ -1,0 +1,176 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "report/grouping.h"
+#include "report_fixtures.h"
+
+namespace bc {
+namespace {
+
+using testing::MakeOutcome;
+using testing::MakeProbe;
+
+const char* kOresSig = "MWException: Threshold for damaging is null";
+
+ProbeResult Ok(std::string wiki, PageKind kind, Params params) {
+  return {MakeProbe(wiki + "-" + std::to_string(params.size()), wiki, kind, std::move(params)), MakeOutcome(Verdict::kOk)};
+}
+
+ProbeResult Failed(std::string wiki, PageKind kind, Params params, std::string sig = kOresSig, std::string rid = "r1") {
+  return {MakeProbe("x", wiki, kind, std::move(params)),
+          MakeOutcome(Verdict::kException, 500, sig, "MWException", "Threshold for damaging is null", rid)};
+}
+
+std::vector<size_t> All(const std::vector<ProbeResult>& rs) {
+  std::vector<size_t> idx;
+  for (size_t i = 0; i < rs.size(); ++i)
+    if (rs[i].outcome.result.verdict != Verdict::kOk) idx.push_back(i);
+  return idx;
+}
+
+const PageKind RC = PageKind::kRecentChanges;
+const PageKind WL = PageKind::kWatchlist;
+
+TEST_CASE("the 2017 ORES incident groups into one failure: any damaging value on ruwiki and frwiki",
+          "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ok("enwiki", RC, {{"damaging", "likelybad"}, {"title", "Special:RecentChanges"}}),
+      Ok("ruwiki", RC, {{"title", "Special:RecentChanges"}}),
+      Ok("ruwiki", WL, {{"hidebots", "1"}, {"title", "Special:Watchlist"}}),
+      Failed("ruwiki", RC, {{"damaging", "likelybad"}, {"title", "Special:RecentChanges"}}, kOresSig, "r1"),
+      Failed("ruwiki", WL, {{"damaging", "verylikelybad"}, {"title", "Special:Watchlist"}}, kOresSig, "r2"),
+      Ok("frwiki", RC, {{"hidebots", "1"}, {"title", "Special:RecentChanges"}}),
+      Failed("frwiki", RC, {{"damaging", "maybebad"}, {"hidebots", "1"}, {"title", "Special:RecentChanges"}}, kOresSig,
+             "r1"),
+  };
+  const auto groups = GroupFailures(rs, false);
+  REQUIRE(groups.size() == 1);
+  const FailureGroup& g = groups[0];
+  CHECK(g.key == kOresSig);
+  CHECK(g.members == std::vector<size_t>{3, 4, 6});
+  CHECK(g.wikis == std::vector<std::string>{"frwiki", "ruwiki"});
+  CHECK(g.kinds == std::vector<PageKind>{RC, WL});
+  CHECK(g.request_ids == std::vector<std::string>{"r1", "r2"});
+  CHECK(g.exception_class == "MWException");
+  CHECK(g.first == 3);
+  CHECK(g.product_failure);
+  // enwiki passes with damaging=likelybad, but it is not in the group's scope.
+  CHECK(g.minimal.all_of == std::vector<std::string>{"damaging=*"});
+  CHECK(g.minimal.Describe() == "damaging=*");
+}
+
+TEST_CASE("a single failing value is named when other values of the same key pass", "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ok("enwiki", RC, {{"hidebots", "0"}, {"limit", "50"}, {"title", "Special:RecentChanges"}}),
+      Failed("enwiki", RC, {{"hidebots", "1"}, {"limit", "50"}, {"title", "Special:RecentChanges"}}),
+      Failed("enwiki", RC, {{"hidebots", "1"}, {"limit", "500"}, {"title", "Special:RecentChanges"}}),
+  };
+  const auto m = FindMinimalParams(rs, All(rs));
+  CHECK(m.all_of == std::vector<std::string>{"hidebots=1"});
+  CHECK_FALSE(m.scope_all_failing);
+}
+
+TEST_CASE("several failing values of a key that also passes are listed, not starred", "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ok("enwiki", RC, {{"limit", "500"}}),
+      Failed("enwiki", RC, {{"limit", "50"}}),
+      Failed("enwiki", RC, {{"limit", "100"}}),
+  };
+  CHECK(FindMinimalParams(rs, All(rs)).all_of == std::vector<std::string>{"limit=100|50"});
+}
+
+TEST_CASE("a parameter a passing probe also has is not blamed", "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ok("enwiki", RC, {{"damaging", "likelybad"}, {"hidebots", "1"}}),
+      Failed("enwiki", RC, {{"damaging", "likelybad"}, {"hidebots", "0"}}),
+  };
+  CHECK(FindMinimalParams(rs, All(rs)).all_of == std::vector<std::string>{"hidebots=0"});
+}
+
+TEST_CASE("when no parameter is common, keys no passing probe has are offered as alternatives",
+          "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ok("ruwiki", RC, {{"hidebots", "1"}}),
+      Failed("ruwiki", RC, {{"damaging", "likelybad"}}),
+      Failed("ruwiki", RC, {{"goodfaith", "likelygood"}, {"hidebots", "1"}}),
+      Failed("ruwiki", RC, {{"damaging", "maybebad"}, {"goodfaith", "bad"}}),
+  };
+  const auto m = FindMinimalParams(rs, All(rs));
+  CHECK(m.all_of.empty());
+  CHECK(m.any_of == std::vector<std::string>{"damaging=*", "goodfaith=*"});
+  CHECK(m.Describe() == "damaging=* or goodfaith=*");
+}
+
+TEST_CASE("no claim is made when failing and passing probes cannot be told apart", "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ok("enwiki", RC, {{"a", "1"}}),
+      Ok("enwiki", RC, {{"b", "1"}}),
+      Failed("enwiki", RC, {{"a", "1"}}),
+      Failed("enwiki", RC, {{"b", "1"}}),
+  };
+  const auto m = FindMinimalParams(rs, All(rs));
+  CHECK(m.all_of.empty());
+  CHECK(m.any_of.empty());
+  CHECK(m.Describe() == "none found");
+}
+
+TEST_CASE("a scope where nothing passed is reported as such", "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ok("enwiki", WL, {{"a", "1"}}),  // other page kind: out of scope
+      Failed("enwiki", RC, {{"a", "1"}}),
+      Failed("enwiki", RC, {{"a", "2"}}),
+  };
+  const auto m = FindMinimalParams(rs, All(rs));
+  CHECK(m.scope_all_failing);
+  CHECK(m.all_of == std::vector<std::string>{"a=*"});
+}
+
+TEST_CASE("failures without a signature group by verdict and status; product failures come first",
+          "[report][grouping]") {
+  std::vector<ProbeResult> rs;
+  rs.push_back({MakeProbe("t1", "enwiki", RC, {}), MakeOutcome(Verdict::kTransport, 0)});
+  rs.push_back({MakeProbe("t2", "enwiki", RC, {}), MakeOutcome(Verdict::kTransport, 0)});
+  rs.push_back({MakeProbe("t3", "enwiki", RC, {}), MakeOutcome(Verdict::kTransport, 0)});
+  rs.push_back({MakeProbe("e1", "enwiki", RC, {}), MakeOutcome(Verdict::kEdgeError, 503)});
+  rs.push_back({MakeProbe("e2", "enwiki", RC, {}), MakeOutcome(Verdict::kEdgeError, 502)});
+  rs.push_back({MakeProbe("w1", "enwiki", RC, {}), MakeOutcome(Verdict::kWarning, 200, "Warning: Undefined index")});
+  rs.push_back({MakeProbe("x1", "enwiki", RC, {}), MakeOutcome(Verdict::kException, 500, "Sig")});
+  rs.push_back({MakeProbe("x2", "enwiki", RC, {}), MakeOutcome(Verdict::kException, 500, "Sig")});
+  rs.push_back({MakeProbe("ok", "enwiki", RC, {}), MakeOutcome(Verdict::kOk)});
+  const auto groups = GroupFailures(rs, false);
+  REQUIRE(groups.size() == 5);
+  CHECK(groups[0].key == "Sig");
+  CHECK(groups[0].members.size() == 2);
+  CHECK(groups[1].key == "edge-error HTTP 502");
+  CHECK(groups[2].key == "edge-error HTTP 503");
+  CHECK(groups[3].key == "transport HTTP 0");
+  CHECK_FALSE(groups[3].product_failure);
+  CHECK(groups[4].key == "Warning: Undefined index");
+  CHECK_FALSE(groups[4].product_failure);
+  // With warnings failing, the warning group joins the product failures.
+  const auto strict = GroupFailures(rs, true);
+  REQUIRE(strict.size() == 5);
+  CHECK(strict[1].key == "Warning: Undefined index");  // same size as the edge errors; keys sort byte-wise
+  CHECK(strict[1].product_failure);
+  CHECK(strict[4].key == "transport HTTP 0");
+}
+
+TEST_CASE("the curl reproduction names cookies but never carries a value", "[report][grouping]") {
+  Probe p = MakeProbe("a", "enwiki", RC, {{"title", "Special:RecentChanges"}});
+  p.url = "http://127.0.0.1:8080/w/index.php?title=Special:RecentChanges&x=it's";
+  p.account = "qa";
+  RunInfo info;
+  info.user_agent = "beta-crawler/0.1 (qa@example.org)";
+  info.cookie_names["enwiki"] = {"enwiki_session", "enwikiUserID"};
+  const std::string cmd = CurlCommand(p, info);
+  CHECK(cmd ==
+        "curl -sS --compressed -A 'beta-crawler/0.1 (qa@example.org)' -b 'enwiki_session=...; enwikiUserID=...' "
+        "'http://127.0.0.1:8080/w/index.php?title=Special:RecentChanges&x=it'\\''s'");
+  p.account.clear();  // an anonymous probe sends no cookies
+  CHECK(CurlCommand(p, info).find("-b") == std::string::npos);
+}
+
+}  // namespace
+}  // namespace bc
