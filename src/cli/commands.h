@@ -7,10 +7,14 @@
 namespace bc {
 
 void AddPlanCommand(CLI::App& app, int& exit_code);
+void AddRunCommand(CLI::App& app, int& exit_code);
+void AddLoginCommand(CLI::App& app, int& exit_code);
 
 // All of the above, in --help order.
 inline void RegisterCommands(CLI::App& app, int& exit_code) {
+  AddRunCommand(app, exit_code);
   AddPlanCommand(app, exit_code);
+  AddLoginCommand(app, exit_code);
 }
 
 }  // namespace bc

@@ -1,0 +1,159 @@
+#include "cli/crawl.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+
+#include "engine/engine.h"
+#include "report/jsonl_writer.h"
+#include "report/run_dir.h"
+
+namespace bc {
+namespace {
+
+Request ToRequest(const Probe& p, size_t index) {
+  Request r;
+  r.index = index;
+  r.url = p.url;
+  r.host = p.host;
+  r.session = p.account.empty() ? std::string() : p.wiki;
+  r.classify = Expectations{p.kind, p.expect_user, p.expect_filter_groups};
+  r.tier = p.tier;
+  return r;
+}
+
+// An auth verdict on a page that expected our user means the session was
+// lost (expired, or deleted server-side): worth one re-login.
+bool SessionLost(const Probe& p, const Outcome& o) { return o.result.verdict == Verdict::kAuth && !p.expect_user.empty(); }
+
+}  // namespace
+
+int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share) {
+  if (interrupted) return 130;
+  const double tool_share = summary.total ? static_cast<double>(summary.tool_failures) / static_cast<double>(summary.total) : 0;
+  if (login_failed || tool_share > max_tool_failure_share) return 2;
+  return summary.product_failures > 0 ? 1 : 0;
+}
+
+Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options) {
+  CrawlReport report;
+  RunInfo& info = report.info;
+  info.run_id = MakeRunId();
+  info.targets_path = targets.path;
+  info.started_unix_ms = NowUnixMs();
+  info.planned = probes.size();
+  info.warnings_fail = targets.crawl.warnings_fail;
+  info.user_agent = targets.crawl.user_agent;
+
+  std::vector<std::string> wikis;  // wikis in the plan, in plan order
+  for (const Probe& p : probes)
+    if (std::find(wikis.begin(), wikis.end(), p.wiki) == wikis.end()) wikis.push_back(p.wiki);
+  auto passwords = ReadPasswords(targets, wikis);
+  if (!passwords) return std::unexpected(passwords.error());
+
+  auto run_dir = CreateRunDir(options.results_dir, info.run_id);
+  if (!run_dir) return std::unexpected(run_dir.error());
+  report.run_dir = *run_dir;
+  std::vector<std::unique_ptr<ReportWriter>> writers;
+  writers.push_back(std::make_unique<JsonlWriter>(*run_dir + "/pages.jsonl"));
+  for (auto& w : writers)
+    if (auto ok = w->Begin(info); !ok) return std::unexpected(ok.error());
+
+  // Every outcome goes through here exactly once: written at once, so a crash
+  // later loses nothing already fetched.
+  std::optional<Error> write_error;
+  auto emit = [&](const Probe& probe, Outcome outcome) {
+    Count(report.summary, outcome, info.warnings_fail);
+    for (auto& w : writers)
+      if (auto ok = w->Add(probe, outcome); !ok && !write_error) write_error = ok.error();
+    if (options.on_outcome) options.on_outcome(probe, outcome);
+    report.results.push_back(ProbeResult{probe, std::move(outcome)});
+  };
+
+  EngineOptions eo;
+  eo.crawl = targets.crawl;
+  eo.fail_fast = options.fail_fast;
+  Engine engine(eo);
+
+  report.logins = LogIn(engine, targets, wikis, *passwords);
+  std::map<std::string, std::string> login_failed;  // wiki -> reason
+  for (const LoginResult& l : report.logins)
+    if (!l.ok) login_failed[l.wiki] = l.message;
+
+  std::vector<Request> requests;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    const Probe& p = probes[i];
+    if (auto it = login_failed.find(p.wiki); it != login_failed.end() && !p.account.empty()) {
+      Outcome o;
+      o.probe_index = i;
+      o.result.verdict = Verdict::kAuth;
+      o.result.evidence.detail = "not fetched: login to " + p.wiki + " failed: " + it->second;
+      o.result.evidence.signature = "login failed";
+      o.finished_unix_ms = NowUnixMs();
+      emit(p, std::move(o));
+      continue;
+    }
+    requests.push_back(ToRequest(p, i));
+  }
+
+  std::map<std::string, std::vector<size_t>> held;  // wiki -> probes to re-fetch after a re-login
+  std::map<size_t, Outcome> held_outcomes;
+  auto on_done = [&](Response&& r) {
+    const Probe& p = probes[r.index];
+    r.outcome.probe_index = r.index;
+    if (SessionLost(p, r.outcome)) {
+      held[p.wiki].push_back(r.index);
+      held_outcomes[r.index] = std::move(r.outcome);
+      return;
+    }
+    emit(p, std::move(r.outcome));
+  };
+  auto stats = engine.Run(std::move(requests), on_done, options.stop);
+  if (!stats) return std::unexpected(stats.error());
+  bool interrupted = stats->interrupted;
+
+  // The session was lost on some wikis: log in again once and re-fetch those probes.
+  if (!held.empty()) {
+    std::vector<std::string> again;
+    for (auto& [wiki, _] : held) again.push_back(wiki);
+    report.relogins = LogIn(engine, targets, again, *passwords);
+    std::vector<Request> retry;
+    for (const LoginResult& l : report.relogins) {
+      for (size_t i : held[l.wiki]) {
+        if (l.ok && !interrupted) {
+          retry.push_back(ToRequest(probes[i], i));
+        } else {
+          Outcome o = std::move(held_outcomes[i]);
+          o.result.evidence.detail += l.ok ? "; not re-fetched: interrupted" : "; re-login failed: " + l.message;
+          emit(probes[i], std::move(o));
+        }
+      }
+    }
+    if (!retry.empty()) {
+      auto again_stats = engine.Run(std::move(retry), [&](Response&& r) {
+        r.outcome.probe_index = r.index;
+        emit(probes[r.index], std::move(r.outcome));
+      }, options.stop);
+      if (!again_stats) return std::unexpected(again_stats.error());
+      interrupted = interrupted || again_stats->interrupted;
+    }
+  }
+
+  for (const Wiki& w : targets.wikis)
+    if (!w.account.empty()) info.cookie_names[w.dbname] = engine.CookieNames(w.dbname);
+  info.finished_unix_ms = NowUnixMs();
+  info.partial = interrupted || report.results.size() < probes.size();
+  info.exit_code = CrawlExitCode(report.summary, !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
+  for (auto& w : writers)
+    if (auto ok = w->Finish(info, report.summary); !ok && !write_error) write_error = ok.error();
+  if (write_error) return std::unexpected(*write_error);
+  if (!info.partial)
+    if (auto ok = UpdateLatestSymlink(options.results_dir, info.run_id); !ok) return std::unexpected(ok.error());
+  report.groups = GroupFailures(report.results, info.warnings_fail);
+  return report;
+}
+
+}  // namespace bc

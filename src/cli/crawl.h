@@ -1,0 +1,48 @@
+// A whole crawl: read passwords, log in, fetch every probe, re-login once
+// where a session was lost, write every outcome as it arrives, finish the
+// reports. What `crawler run` and `crawler recheck` do after parsing argv.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "config/targets.h"
+#include "core/error.h"
+#include "mediawiki/session.h"
+#include "plan/probe.h"
+#include "report/grouping.h"
+#include "report/writer.h"
+
+namespace bc {
+
+struct RunOptions {
+  std::string results_dir = "results";  // parent of results/<run-id>/
+  bool fail_fast = false;               // stop scheduling after the first product failure
+  const std::atomic<bool>* stop = nullptr;  // set by a signal handler: finish what's in flight, write, exit 130
+  // Called once per final outcome, in finish order (progress display). May be empty.
+  std::function<void(const Probe&, const Outcome&)> on_outcome;
+};
+
+struct CrawlReport {
+  RunInfo info;                        // run id, times, exit code, partial
+  RunSummary summary;                  // counts per verdict
+  std::string run_dir;                 // results/<run-id>
+  std::vector<LoginResult> logins;     // first logins, one per wiki with an account
+  std::vector<LoginResult> relogins;   // wikis whose session was lost mid-crawl
+  std::vector<ProbeResult> results;    // every probe's final outcome, in finish order
+  std::vector<FailureGroup> groups;    // non-ok outcomes grouped by cause
+};
+
+// Exit code rule (DESIGN.md): 130 when interrupted; 2 when the crawl could not
+// be done properly (a login failed, or transport+auth verdicts above
+// max_tool_failure_share); 1 when any product failure; else 0.
+int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share);
+
+// Runs the crawl of `probes` (a plan of `targets`). An Error only when nothing
+// could be done (passwords unreadable, results dir not writable); every
+// finding, including failed logins, is in the report.
+Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options);
+
+}  // namespace bc

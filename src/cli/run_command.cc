@@ -1,0 +1,126 @@
+// crawler run TARGETS: plan -> login -> fetch + classify -> results/<run-id>/.
+// crawler login TARGETS: check every account on every wiki.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/crawl.h"
+#include "cli/options.h"
+#include "engine/engine.h"
+#include "mediawiki/session.h"
+
+namespace bc {
+namespace {
+
+// The one piece of process-wide state: a signal handler can reach nothing else.
+std::atomic<bool> g_stop{false};
+std::atomic<int> g_signal{0};
+
+extern "C" void OnSignal(int sig) {
+  if (g_stop.exchange(true)) _exit(128 + sig);  // second Ctrl-C: leave at once (SQLite is crash-safe)
+  g_signal = sig;
+}
+
+void PrintReport(const CrawlReport& r, bool quiet) {
+  const double seconds = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
+  for (const LoginResult& l : r.logins)
+    if (!l.ok) fmt::print("login failed on {}: {}\n", l.wiki, l.message);
+  for (const LoginResult& l : r.relogins)
+    fmt::print("session lost on {}: re-login {}\n", l.wiki, l.ok ? "ok" : "failed: " + l.message);
+  if (!quiet && !r.groups.empty()) {
+    fmt::print("\nfailure groups:\n");
+    for (const FailureGroup& g : r.groups) {
+      std::string what = g.exception_class.empty() ? g.key : g.exception_class + ": " + g.message;
+      std::vector<std::string> kinds;
+      for (PageKind k : g.kinds) kinds.emplace_back(PageKindName(k));
+      fmt::print("  [{}] {}\n      {} probes on {} ({}); failing parameters: {}\n", VerdictName(g.verdict), what,
+                 g.members.size(), fmt::join(g.wikis, ", "), fmt::join(kinds, ", "), g.minimal.Describe());
+      fmt::print("      e.g. {}\n", r.results[g.first].probe.url);
+    }
+  }
+  std::string totals;
+  for (size_t v = 0; v < r.summary.by_verdict.size(); ++v)
+    if (r.summary.by_verdict[v]) totals += fmt::format(" {} {}", VerdictName(static_cast<Verdict>(v)), r.summary.by_verdict[v]);
+  fmt::print("\nrun {}: {} of {} probes in {:.1f} s ({:.1f} pages/s):{}\n", r.info.run_id, r.summary.total,
+             r.info.planned, seconds, seconds > 0 ? static_cast<double>(r.summary.total) / seconds : 0.0, totals);
+  fmt::print("results: {}/\n", r.run_dir);
+  switch (r.info.exit_code) {
+    case 0: fmt::print("PASS: no product failure\n"); break;
+    case 1: fmt::print("FAIL: {} product failures\n", r.summary.product_failures); break;
+    case 2: fmt::print("ERROR: the crawl could not be done properly (logins or transport/auth verdicts)\n"); break;
+    default: fmt::print("INTERRUPTED: partial results written\n"); break;
+  }
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("run", "Crawl the targets and write results/<run-id>/");
+  auto plan = std::make_shared<PlanOptions>();
+  auto run = std::make_shared<RunOptions>();
+  auto quiet = std::make_shared<bool>(false);
+  AddPlanOptions(*cmd, *plan);
+  cmd->add_option("--results", run->results_dir, "Results root (default: results)");
+  cmd->add_flag("--fail-fast", run->fail_fast, "Stop scheduling after the first product failure");
+  cmd->add_flag("-q,--quiet", *quiet, "Print only the final totals");
+  cmd->callback([plan, run, quiet, &exit_code] {
+    auto loaded = LoadPlan(*plan);
+    if (!loaded) {
+      exit_code = ReportError(loaded.error());
+      return;
+    }
+    const auto& [targets, probes] = *loaded;
+    std::signal(SIGINT, OnSignal);
+    std::signal(SIGTERM, OnSignal);
+    run->stop = &g_stop;
+    if (!*quiet)
+      run->on_outcome = [](const Probe& p, const Outcome& o) {
+        if (o.result.verdict == Verdict::kOk) return;
+        fmt::print("{:<10} {:<10} {:<14} {}\n", VerdictName(o.result.verdict), p.wiki, PageKindName(p.kind), p.query);
+        std::fflush(stdout);
+      };
+    auto report = RunCrawl(targets, probes, *run);
+    if (!report) {
+      exit_code = ReportError(report.error());
+      return;
+    }
+    PrintReport(*report, *quiet);
+    exit_code = report->info.exit_code;
+    if (exit_code == 130 && g_signal == SIGTERM) exit_code = 143;
+  });
+}
+
+void AddLoginCommand(CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("login", "Log in to every wiki of the targets and say as whom");
+  auto path = std::make_shared<std::string>();
+  cmd->add_option("targets", *path, "Targets file (TOML)")->required();
+  cmd->callback([path, &exit_code] {
+    auto targets = LoadTargets(*path);
+    if (!targets) {
+      exit_code = ReportError(targets.error());
+      return;
+    }
+    auto passwords = ReadPasswords(*targets);
+    if (!passwords) {
+      exit_code = ReportError(passwords.error());
+      return;
+    }
+    EngineOptions eo;
+    eo.crawl = targets->crawl;
+    Engine engine(eo);
+    auto results = LogIn(engine, *targets, {}, *passwords);
+    exit_code = 0;
+    for (const LoginResult& l : results) {
+      if (l.ok) fmt::print("{:<12} logged in as {} ({:.2f} s)\n", l.wiki, l.user, l.seconds);
+      else fmt::print("{:<12} LOGIN FAILED: {}\n", l.wiki, l.message);
+      if (!l.ok) exit_code = 2;
+    }
+    if (results.empty()) fmt::print("no wiki in {} has an account\n", *path);
+  });
+}
+
+}  // namespace bc

@@ -1,0 +1,210 @@
+#include "mediawiki/session.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "plan/plan.h"
+
+namespace bc {
+namespace {
+
+using Json = nlohmann::json;
+
+Result<Json> ParseJson(std::string_view body) {
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    return Fail(Error::Code::kLogin, fmt::format("the API answered with something that is not JSON ({} bytes)", body.size()));
+  if (j.contains("error") && j["error"].is_object())
+    return Fail(Error::Code::kLogin, fmt::format("API error {}: {}", j["error"].value("code", "?"),
+                                                 j["error"].value("info", "")));
+  return j;
+}
+
+// application/x-www-form-urlencoded body; values are escaped by curl.
+std::string FormEncode(const Params& params) {
+  std::string out;
+  for (const auto& [k, v] : params) {
+    std::unique_ptr<char, decltype(&curl_free)> ev(curl_easy_escape(nullptr, v.c_str(), static_cast<int>(v.size())),
+                                                   &curl_free);
+    if (!out.empty()) out += '&';
+    out += k + "=" + (ev ? ev.get() : "");
+  }
+  return out;
+}
+
+const Wiki* FindWiki(const Targets& t, const std::string& dbname) {
+  for (const Wiki& w : t.wikis)
+    if (w.dbname == dbname) return &w;
+  return nullptr;
+}
+
+// One round: the same kind of request for several wikis at once.
+std::map<std::string, Response> RunRound(Engine& engine, std::vector<Request> requests,
+                                         const std::vector<std::string>& order) {
+  std::map<std::string, Response> out;
+  auto run = engine.Run(std::move(requests), [&](Response&& r) { out[order[r.index]] = std::move(r); });
+  (void)run;  // a failed Run leaves `out` without entries; callers treat missing as failure
+  return out;
+}
+
+std::string FailureText(const Response& r) {
+  if (!r.outcome.transport_error.empty()) return r.outcome.transport_error;
+  return fmt::format("HTTP {}", r.outcome.http_status);
+}
+
+}  // namespace
+
+Result<std::string> ParseLoginToken(std::string_view body) {
+  auto j = ParseJson(body);
+  if (!j) return std::unexpected(j.error());
+  const Json* token = nullptr;
+  if (j->contains("query") && (*j)["query"].contains("tokens")) token = &(*j)["query"]["tokens"]["logintoken"];
+  if (!token || !token->is_string() || token->get<std::string>().size() < 3)
+    return Fail(Error::Code::kLogin, "the API returned no login token (meta=tokens&type=login)");
+  return token->get<std::string>();
+}
+
+Result<void> ParseClientLogin(std::string_view body) {
+  auto j = ParseJson(body);
+  if (!j) return std::unexpected(j.error());
+  if (!j->contains("clientlogin") || !(*j)["clientlogin"].is_object())
+    return Fail(Error::Code::kLogin, "the API's clientlogin answer has no 'clientlogin' object");
+  const Json& cl = (*j)["clientlogin"];
+  const std::string status = cl.value("status", "");
+  if (status == "PASS") return {};
+  std::string message = cl.value("message", "");
+  if (message.empty()) message = cl.value("messagecode", "no message");
+  return Fail(Error::Code::kLogin, fmt::format("clientlogin {}: {}", status.empty() ? "failed" : status, message));
+}
+
+Result<std::string> ParseUserInfo(std::string_view body) {
+  auto j = ParseJson(body);
+  if (!j) return std::unexpected(j.error());
+  const Json& ui = (*j)["query"]["userinfo"];
+  if (!ui.is_object()) return Fail(Error::Code::kLogin, "the API's userinfo answer has no query.userinfo");
+  if (ui.contains("anon")) return std::string();
+  return ui.value("name", "");
+}
+
+Result<std::map<std::string, std::string>> ReadPasswords(const Targets& targets, const std::vector<std::string>& wikis) {
+  std::map<std::string, std::string> out;
+  for (const Wiki& w : targets.wikis) {
+    if (w.account.empty() || out.contains(w.account)) continue;
+    if (!wikis.empty() && std::find(wikis.begin(), wikis.end(), w.dbname) == wikis.end()) continue;
+    auto pw = ReadPassword(targets.accounts.at(w.account));
+    if (!pw) return std::unexpected(pw.error());
+    out.emplace(w.account, std::move(*pw));
+  }
+  return out;
+}
+
+std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std::vector<std::string>& wikis,
+                               const std::map<std::string, std::string>& passwords) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> order;
+  std::map<std::string, LoginResult> results;
+  for (const Wiki& w : targets.wikis) {
+    if (w.account.empty()) continue;
+    if (!wikis.empty() && std::find(wikis.begin(), wikis.end(), w.dbname) == wikis.end()) continue;
+    order.push_back(w.dbname);
+    results[w.dbname].wiki = w.dbname;
+    engine.ClearSession(w.dbname);
+  }
+  auto api_request = [&](size_t i, const Params& params, bool post) -> Request {
+    const Wiki& w = *FindWiki(targets, order[i]);
+    Request r;
+    r.index = i;
+    r.session = w.dbname;
+    r.api = true;
+    auto built = BuildUrl(w, "api.php", post ? Params{} : params);
+    if (built) {
+      r.url = built->url;
+      r.host = built->host;
+    }
+    if (post) r.post_fields = FormEncode(params);
+    return r;
+  };
+
+  // Round 1: login tokens. The token request also starts the session cookie.
+  std::vector<Request> round;
+  for (size_t i = 0; i < order.size(); ++i)
+    round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "tokens"}, {"type", "login"}}, false));
+  auto tokens = RunRound(engine, std::move(round), order);
+
+  // Round 2: clientlogin for every wiki that gave a token.
+  round.clear();
+  for (size_t i = 0; i < order.size(); ++i) {
+    LoginResult& res = results[order[i]];
+    auto it = tokens.find(order[i]);
+    if (it == tokens.end() || it->second.outcome.result.verdict != Verdict::kOk || it->second.outcome.http_status != 200) {
+      res.message = "login token request failed: " + (it == tokens.end() ? "no response" : FailureText(it->second));
+      continue;
+    }
+    auto token = ParseLoginToken(it->second.body);
+    if (!token) {
+      res.message = token.error().message;
+      continue;
+    }
+    const Wiki& w = *FindWiki(targets, order[i]);
+    const Account& acc = targets.accounts.at(w.account);
+    auto pw = passwords.find(w.account);
+    if (pw == passwords.end()) {
+      res.message = fmt::format("no password for account '{}'", w.account);
+      continue;
+    }
+    round.push_back(api_request(i,
+                                {{"action", "clientlogin"},
+                                 {"format", "json"},
+                                 {"loginreturnurl", w.url + "/"},
+                                 {"logintoken", *token},
+                                 {"password", pw->second},
+                                 {"username", acc.username}},
+                                true));
+  }
+  auto logins = RunRound(engine, std::move(round), order);
+
+  // Round 3: ask the wiki who we are, so a "PASS" that did not stick is caught.
+  round.clear();
+  for (auto& [wiki, resp] : logins) {
+    LoginResult& res = results[wiki];
+    if (resp.outcome.result.verdict != Verdict::kOk || resp.outcome.http_status != 200) {
+      res.message = "clientlogin request failed: " + FailureText(resp);
+      continue;
+    }
+    if (auto ok = ParseClientLogin(resp.body); !ok) {
+      res.message = ok.error().message;
+      continue;
+    }
+    const size_t i = static_cast<size_t>(std::find(order.begin(), order.end(), wiki) - order.begin());
+    round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "userinfo"}}, false));
+  }
+  auto infos = RunRound(engine, std::move(round), order);
+  for (auto& [wiki, resp] : infos) {
+    LoginResult& res = results[wiki];
+    auto name = ParseUserInfo(resp.body);
+    if (!name) {
+      res.message = name.error().message;
+    } else if (name->empty()) {
+      res.message = "the wiki still sees an anonymous user after clientlogin (session cookie not kept?)";
+    } else {
+      res.ok = true;
+      res.user = *name;
+    }
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::vector<LoginResult> out;
+  for (const std::string& wiki : order) {
+    LoginResult r = std::move(results[wiki]);
+    r.seconds = seconds;
+    if (!r.ok && r.message.empty()) r.message = "login did not complete";
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace bc
