@@ -28,18 +28,49 @@ $wgPasswordAttemptThrottle = false;
 $wgAccountCreationThrottle = 0;
 // Jobs run from maintenance scripts, never on a page view (keeps page timings steady).
 $wgJobRunRate = 0;
-// Production-like: the exception page shows only the request id and the class.
-// A wiki's state/WIKI/overrides.php (written by `start --exception-details WIKI`)
-// may turn the details on.
-$wgShowExceptionDetails = false;
+// Production-like by default: the exception page shows only the request id and
+// the class; `start --exception-details WIKI` sets $farmShowExceptionDetails.
+$wgShowExceptionDetails = !empty( $farmShowExceptionDetails );
 $wgShowDBErrorBacktrace = false;
-$wgDebugLogFile = '';
 
-// The fixture extension (ORES-like filters, fault modes, sitematrix and meta=ores).
-wfLoadExtension( 'ORES', "$farmDir/extensions/OresFixture/extension.json" );
+// The fixture extensions: "ORES" (filters, fault modes, meta=ores) unless
+// `start --no-ores WIKI` cleared $farmOres, and "SiteMatrix" (action=sitematrix).
+if ( $farmOres ?? true ) {
+	wfLoadExtension( 'ORES', "$farmDir/extensions/OresFixture/extension.json" );
+}
+wfLoadExtension( 'SiteMatrix', "$farmDir/extensions/OresFixture/sitematrix.json" );
 $wgOresFixtureStateDir = $farmState;
 $wgOresFixtureWiki = $farmWiki;
+$wgOresFixtureSitesFile = "$farmState/sites.json";
+// Models and levels per wiki, so wikis differ the way beta wikis do: enwiki has
+// every level of both models, frwiki lacks goodfaith's verylikelybad, ruwiki has
+// no goodfaith and no damaging verylikelybad. Levels: [min, max] fake score in %.
+$farmDamaging = [
+	'likelygood' => [ 0, 30 ], 'maybebad' => [ 16, 100 ],
+	'likelybad' => [ 56, 100 ], 'verylikelybad' => [ 92, 100 ],
+];
+$farmGoodfaith = [
+	'likelygood' => [ 70, 100 ], 'maybebad' => [ 0, 60 ],
+	'likelybad' => [ 0, 35 ], 'verylikelybad' => [ 0, 15 ],
+];
+$wgOresFixtureModels = [
+	'enwiki' => [
+		'damaging' => [ 'enabled' => true, 'version' => '0.5.0', 'levels' => $farmDamaging ],
+		'goodfaith' => [ 'enabled' => true, 'version' => '0.5.0', 'levels' => $farmGoodfaith ],
+	],
+	'frwiki' => [
+		'damaging' => [ 'enabled' => true, 'version' => '0.4.0', 'levels' => $farmDamaging ],
+		'goodfaith' => [ 'enabled' => true, 'version' => '0.4.0',
+			'levels' => array_diff_key( $farmGoodfaith, [ 'verylikelybad' => 1 ] ) ],
+	],
+	'ruwiki' => [
+		'damaging' => [ 'enabled' => true, 'version' => '0.4.1',
+			'levels' => array_diff_key( $farmDamaging, [ 'verylikelybad' => 1 ] ) ],
+		'goodfaith' => [ 'enabled' => false, 'version' => '0.4.1', 'levels' => $farmGoodfaith ],
+	],
+][$farmWiki] ?? [];
 
+// Last word: state/WIKI/overrides.php, if a test wants to change anything above.
 $farmOverrides = "$farmState/$farmWiki/overrides.php";
 if ( is_readable( $farmOverrides ) ) {
 	require $farmOverrides;
