@@ -18,6 +18,11 @@ std::string HtmlEscape(std::string_view text);
 // comment ("</script", "<!--" escaped as \u003c), and keeps U+2028/2029 safe.
 std::string ScriptSafeJson(std::string_view json);
 
+// Text that is valid in XML 1.0 and UTF-8: invalid UTF-8 sequences and the
+// C0 controls XML forbids (all but \t \n \r) become U+FFFD. The XML writer
+// (libxml2) escapes markup; this makes the characters themselves legal.
+std::string XmlSafeText(std::string_view text);
+
 // A Prometheus exposition-format label value (between double quotes):
 // backslash, double quote and line feed escaped as \\ \" \n.
 std::string PromLabelEscape(std::string_view value);

@@ -127,8 +127,10 @@ std::vector<FailureGroup> GroupFailures(const std::vector<ProbeResult>& results,
     const Verdict v = o.result.verdict;
     if (v == Verdict::kOk) continue;
     const Evidence& ev = o.result.evidence;
-    const std::string key =
-        ev.signature.empty() ? fmt::format("{} HTTP {}", VerdictName(v), o.http_status) : ev.signature;
+    std::string key = ev.signature;
+    if (key.empty() && v == Verdict::kTransport && !o.transport_error.empty())
+      key = "transport: " + o.transport_error;
+    if (key.empty()) key = fmt::format("{} HTTP {}", VerdictName(v), o.http_status);
     auto [it, inserted] = by_key.emplace(key, groups.size());
     if (inserted) {
       FailureGroup g;

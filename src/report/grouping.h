@@ -50,7 +50,9 @@ MinimalParams FindMinimalParams(const std::vector<ProbeResult>& results, const s
 
 // Failures that share a cause.
 struct FailureGroup {
-  std::string key;               // evidence.signature, or "<verdict> HTTP <status>" when it is empty
+  // evidence.signature; when empty, "transport: <curl error>" for transport
+  // verdicts with an error text, else "<verdict> HTTP <status>".
+  std::string key;
   Verdict verdict = Verdict::kOk;  // of the group's first probe
   bool product_failure = false;  // IsProductFailure(verdict, warnings_fail)
   std::string exception_class;   // first non-empty in the group

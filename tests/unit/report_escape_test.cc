@@ -46,3 +46,19 @@ TEST_CASE("markdown code spans show backticks and newlines literally", "[report]
 
 }  // namespace
 }  // namespace bc
+
+namespace bc {
+namespace {
+
+TEST_CASE("xml-safe text keeps valid UTF-8 and replaces what XML 1.0 cannot carry", "[report][escape]") {
+  CHECK(XmlSafeText("Ошибка: порог не задан €𝄞") == "Ошибка: порог не задан €𝄞");
+  CHECK(XmlSafeText(std::string("a\x01" "b\x7f", 4)) == "a\xEF\xBF\xBD" "b\x7f");
+  CHECK(XmlSafeText("\xff") == "\xEF\xBF\xBD");
+  CHECK(XmlSafeText("\xC0\xAF") == "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
+  CHECK(XmlSafeText("\xED\xA0\x80") == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  CHECK(XmlSafeText("cut \xE2\x82") == "cut \xEF\xBF\xBD\xEF\xBF\xBD");  // truncated at the end
+  CHECK(XmlSafeText("keep\ttab\nnl\rcr") == "keep\ttab\nnl\rcr");
+}
+
+}  // namespace
+}  // namespace bc

@@ -1,0 +1,34 @@
+// A writer for formats produced whole at the end of a run (summary.md,
+// junit.xml, report.html, metrics.prom): it keeps a copy of every
+// (probe, outcome) pair and, in Finish, renders the file with a pure function
+// and writes it atomically. The render functions are the tested units.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "report/grouping.h"
+#include "report/writer.h"
+
+namespace bc {
+
+// Renders one output file from a run's facts, counts and results (in finish
+// order). Pure; must not throw.
+using Renderer = Result<std::string> (*)(const RunInfo& info, const RunSummary& summary,
+                                         const std::vector<ProbeResult>& results);
+
+class RenderedFileWriter final : public ReportWriter {
+ public:
+  RenderedFileWriter(std::string path, Renderer render);
+  Result<void> Begin(const RunInfo& info) override;
+  Result<void> Add(const Probe& probe, const Outcome& outcome) override;
+  Result<void> Finish(const RunInfo& info, const RunSummary& summary) override;
+
+ private:
+  std::string path_;
+  Renderer render_;
+  std::vector<ProbeResult> results_;
+};
+
+}  // namespace bc

@@ -1,0 +1,131 @@
+#include "report/summary_md.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "report/escape.h"
+#include "report/run_dir.h"
+
+namespace bc {
+
+namespace {
+
+constexpr size_t kMaxRequestIds = 20;  // enough for a log search; the rest are in pages.jsonl
+
+std::string KindList(const std::vector<PageKind>& kinds) {
+  std::vector<std::string_view> names;
+  for (const PageKind k : kinds) names.push_back(PageKindName(k));
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+// A fenced block whose fence is longer than any backtick run in `text`.
+std::string CodeBlock(std::string_view lang, std::string_view text) {
+  size_t run = 0, longest = 0;
+  for (const char c : text) longest = std::max(longest, run = (c == '`' ? run + 1 : 0));
+  const std::string fence(std::max<size_t>(3, longest + 1), '`');
+  return fmt::format("{}{}\n{}\n{}\n", fence, lang, text, fence);
+}
+
+void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
+                 const std::vector<ProbeResult>& results) {
+  const ProbeResult& first = results[g.first];
+  out += fmt::format("### {}. {} — {} ({} probe{})\n\n", number, VerdictName(g.verdict), MarkdownCode(g.key),
+                     g.members.size(), g.members.size() == 1 ? "" : "s");
+  if (!g.exception_class.empty() || !g.message.empty()) {
+    out += "- **Exception:** ";
+    if (!g.exception_class.empty()) out += MarkdownCode(g.exception_class);
+    if (!g.exception_class.empty() && !g.message.empty()) out += ": ";
+    if (!g.message.empty()) out += MarkdownCode(g.message);
+    out += "\n";
+  }
+  std::vector<long> statuses;
+  for (const size_t i : g.members) statuses.push_back(results[i].outcome.http_status);
+  std::sort(statuses.begin(), statuses.end());
+  statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
+  if (statuses.size() == 1 && statuses[0] == 0)
+    out += "- **HTTP status:** none\n";
+  else
+    out += fmt::format("- **HTTP status:** {}\n", fmt::join(statuses, ", "));
+  out += fmt::format("- **Wikis:** {}\n", fmt::join(g.wikis, ", "));
+  out += fmt::format("- **Pages:** {}\n", KindList(g.kinds));
+  std::string minimal;
+  if (!g.minimal.all_of.empty() || !g.minimal.any_of.empty()) {
+    const auto& items = g.minimal.all_of.empty() ? g.minimal.any_of : g.minimal.all_of;
+    std::vector<std::string> codes;
+    for (const auto& item : items) codes.push_back(MarkdownCode(item));
+    minimal = fmt::format("{}{} on {}", g.minimal.all_of.empty() ? "any of " : "",
+                          fmt::join(codes, g.minimal.all_of.empty() ? ", " : " and "), fmt::join(g.wikis, ", "));
+  } else {
+    minimal = g.minimal.Describe();
+  }
+  out += fmt::format("- **Minimal failing parameters:** {}\n", minimal);
+  if (!g.request_ids.empty()) {
+    std::vector<std::string> ids;
+    for (size_t i = 0; i < g.request_ids.size() && i < kMaxRequestIds; ++i) ids.push_back(MarkdownCode(g.request_ids[i]));
+    out += fmt::format("- **Request ids:** {}", fmt::join(ids, ", "));
+    if (g.request_ids.size() > kMaxRequestIds) out += fmt::format(" (+{} more in pages.jsonl)", g.request_ids.size() - kMaxRequestIds);
+    out += "\n";
+  }
+  out += fmt::format("- **First failing URL:** {}\n", MarkdownCode(first.probe.url));
+  if (!first.outcome.result.evidence.detail.empty())
+    out += fmt::format("- **Detector:** {}\n", MarkdownCode(first.outcome.result.evidence.detail));
+  out += "- **Reproduce:**\n\n" + CodeBlock("sh", CurlCommand(first.probe, info)) + "\n";
+}
+
+}  // namespace
+
+Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary& summary,
+                                          const std::vector<ProbeResult>& results) {
+  std::string out;
+  out += fmt::format("# beta-crawler run {}\n\n", info.run_id);
+  const double seconds = info.finished_unix_ms > info.started_unix_ms
+                             ? static_cast<double>(info.finished_unix_ms - info.started_unix_ms) / 1000.0
+                             : 0.0;
+  out += fmt::format("- **Targets:** {}\n", MarkdownCode(info.targets_path));
+  out += fmt::format("- **Started:** {} · **duration:** {:.1f} s · **exit code:** {}\n",
+                     FormatIsoUtc(info.started_unix_ms), seconds, info.exit_code);
+  out += fmt::format("- **Result:** {} product failure{}, {} tool failure{}, {} of {} planned probes done{}\n\n",
+                     summary.product_failures, summary.product_failures == 1 ? "" : "s", summary.tool_failures,
+                     summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
+                     info.partial ? " — **PARTIAL run (interrupted)**" : "");
+
+  out += "| verdict | probes |\n|---|---:|\n";
+  for (size_t v = 0; v < summary.by_verdict.size(); ++v)
+    if (summary.by_verdict[v] > 0)
+      out += fmt::format("| {} | {} |\n", VerdictName(static_cast<Verdict>(v)), summary.by_verdict[v]);
+  out += fmt::format("| **total** | {} |\n\n", summary.total);
+
+  const auto groups = GroupFailures(results, info.warnings_fail);
+  const auto count_if = [&](auto pred) {
+    return static_cast<size_t>(std::count_if(groups.begin(), groups.end(), pred));
+  };
+  const size_t product = count_if([](const FailureGroup& g) { return g.product_failure; });
+  const size_t tool = count_if([](const FailureGroup& g) { return IsToolFailure(g.verdict); });
+  const size_t other = groups.size() - product - tool;
+
+  size_t number = 0;
+  if (product == 0) {
+    out += "## Product failures\n\nNone.\n\n";
+  } else {
+    out += fmt::format("## Product failures ({} group{})\n\n", product, product == 1 ? "" : "s");
+  }
+  for (const auto& g : groups)
+    if (g.product_failure) AppendGroup(out, ++number, g, info, results);
+  if (tool > 0) {
+    out += fmt::format("## Tool failures: the crawler could not judge these pages ({} group{})\n\n", tool,
+                       tool == 1 ? "" : "s");
+    for (const auto& g : groups)
+      if (IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
+  }
+  if (other > 0) {
+    out += fmt::format("## Warnings, not counted as failures ({} group{})\n\n", other, other == 1 ? "" : "s");
+    for (const auto& g : groups)
+      if (!g.product_failure && !IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
+  }
+  return out;
+}
+
+}  // namespace bc

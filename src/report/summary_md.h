@@ -1,0 +1,20 @@
+// summary.md: paste-ready for a task tracker. Totals per verdict, then the
+// failure groups (grouping.h) with exception, counts, wikis, page kinds,
+// minimal failing parameters, request ids, first failing URL and a secret-free
+// curl reproduction. Page-derived text is shown only inside code spans/blocks
+// (escape.h), so a message cannot inject links or HTML into the tracker.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/grouping.h"
+#include "report/writer.h"
+
+namespace bc {
+
+// Pure. Renderer-compatible (rendered_writer.h).
+Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary& summary,
+                                          const std::vector<ProbeResult>& results);
+
+}  // namespace bc

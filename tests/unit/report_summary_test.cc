@@ -1,0 +1,99 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "report/summary_md.h"
+#include "report_fixtures.h"
+
+namespace bc {
+namespace {
+
+using Catch::Contains;
+using testing::MakeOutcome;
+using testing::MakeProbe;
+
+RunInfo Info() {
+  RunInfo info;
+  info.run_id = "20261127T031845Z-abcd";
+  info.targets_path = "targets/local.toml";
+  info.started_unix_ms = 1795749525000;
+  info.finished_unix_ms = 1795749537500;
+  info.exit_code = 1;
+  info.planned = 4;
+  info.user_agent = "beta-crawler/0.1";
+  info.cookie_names["ruwiki"] = {"ruwiki_session"};
+  return info;
+}
+
+std::vector<ProbeResult> OresIncident() {
+  std::vector<ProbeResult> rs;
+  auto add = [&](std::string wiki, Params params, Outcome o) {
+    Probe p = MakeProbe("p" + std::to_string(rs.size()), wiki, PageKind::kRecentChanges, std::move(params));
+    p.account = "qa";
+    rs.push_back({p, o});
+  };
+  add("ruwiki", {{"title", "Special:RecentChanges"}}, MakeOutcome(Verdict::kOk));
+  add("ruwiki", {{"damaging", "likelybad"}, {"title", "Special:RecentChanges"}},
+      MakeOutcome(Verdict::kException, 500, "MWException: Threshold is null", "MWException",
+                  "Threshold is null <script>alert(1)</script> `x`", "W1abc"));
+  add("ruwiki", {{"damaging", "verylikelybad"}, {"title", "Special:RecentChanges"}},
+      MakeOutcome(Verdict::kException, 500, "MWException: Threshold is null", "MWException", "Threshold is null",
+                  "W2def"));
+  Outcome t = MakeOutcome(Verdict::kTransport, 0);
+  t.transport_error = "Operation timed out";
+  add("enwiki", {{"title", "Special:RecentChanges"}}, t);
+  return rs;
+}
+
+RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
+  RunSummary s;
+  for (const auto& r : rs) Count(s, r.outcome, false);
+  return s;
+}
+
+TEST_CASE("summary.md names the group, its wikis, minimal parameters, request ids and a curl line",
+          "[report][summary]") {
+  const auto rs = OresIncident();
+  auto md = RenderSummaryMarkdown(Info(), SummaryOf(rs), rs);
+  REQUIRE(md.has_value());
+  const std::string& s = *md;
+  CHECK_THAT(s, Contains("# beta-crawler run 20261127T031845Z-abcd"));
+  CHECK_THAT(s, Contains("duration:** 12.5 s"));
+  CHECK_THAT(s, Contains("| ok | 1 |\n| exception | 2 |\n"));
+  CHECK_THAT(s, Contains("| transport | 1 |"));
+  CHECK_THAT(s, Contains("## Product failures (1 group)"));
+  CHECK_THAT(s, Contains("### 1. exception — `MWException: Threshold is null` (2 probes)"));
+  CHECK_THAT(s, Contains("- **Wikis:** ruwiki\n"));
+  CHECK_THAT(s, Contains("- **Pages:** recentchanges\n"));
+  CHECK_THAT(s, Contains("- **Minimal failing parameters:** `damaging=*` on ruwiki\n"));
+  CHECK_THAT(s, Contains("- **Request ids:** `W1abc`, `W2def`\n"));
+  CHECK_THAT(s, Contains("- **HTTP status:** 500\n"));
+  CHECK_THAT(s, Contains("-b 'ruwiki_session=...'"));
+  CHECK_THAT(s, Contains("```sh\ncurl -sS --compressed -A 'beta-crawler/0.1'"));
+  // The attacker-controlled message sits in a code span with a longer fence.
+  CHECK_THAT(s, Contains("`` Threshold is null <script>alert(1)</script> `x` ``"));
+  CHECK_THAT(s, Contains("## Tool failures"));
+  CHECK_THAT(s, Contains("### 2. transport — `transport: Operation timed out` (1 probe)"));
+  CHECK_THAT(s, Contains("- **HTTP status:** none\n"));
+}
+
+TEST_CASE("a clean run says there are no product failures", "[report][summary]") {
+  std::vector<ProbeResult> rs = {{MakeProbe("a", "enwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)}};
+  auto md = RenderSummaryMarkdown(Info(), SummaryOf(rs), rs);
+  REQUIRE(md.has_value());
+  CHECK_THAT(*md, Contains("## Product failures\n\nNone.\n"));
+  CHECK_THAT(*md, !Contains("Tool failures"));
+}
+
+TEST_CASE("a partial run is marked as such in the summary", "[report][summary]") {
+  RunInfo info = Info();
+  info.partial = true;
+  auto md = RenderSummaryMarkdown(info, RunSummary{}, {});
+  REQUIRE(md.has_value());
+  CHECK_THAT(*md, Contains("PARTIAL run"));
+  CHECK_THAT(*md, Contains("0 of 4 planned probes done"));
+}
+
+}  // namespace
+}  // namespace bc
