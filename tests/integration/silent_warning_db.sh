@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The other fault modes, one wiki each, in one crawl: silent ORES (filters gone,
+# HTTP 200) -> broken on RC/WL; a PHP warning -> warning; a DB error -> db-error.
+source "$(dirname "$0")/lib.sh"
+"$FARM/fault" enwiki silent
+"$FARM/fault" frwiki warning
+"$FARM/fault" ruwiki db
+crawl "$ROOT/targets/local.toml"
+[ "$RC" -eq 1 ] || fail "exit code $RC, want 1"$'\n'"$OUT"
+check '
+def want(r):
+    if r["wiki"] == "enwiki": return "broken" if r["kind"] != "contributions" else "ok"
+    if r["wiki"] == "frwiki": return "warning"
+    return "db-error" if r["kind"] == "recentchanges" else "ok"
+wrong = [r for r in rows if r["verdict"] != want(r)]
+if wrong: bad("verdicts differ from the injected faults", wrong)
+print("ok:", len(rows), "probes as injected")
+'
