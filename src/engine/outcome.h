@@ -22,6 +22,9 @@ struct Outcome {
   long http_status = 0;        // of the final response; 0 when none arrived
   std::string final_url;       // after redirects; equals the probe URL when none
   int redirects = 0;           // redirects followed (same host only)
+  std::string redirect_location;  // a 3xx Location NOT followed (another host, from a POST,
+                                  // or past max_redirects); "" when none. Verdict then comes
+                                  // from the 3xx response itself.
   int retries = 0;             // attempts beyond the first
   int64_t bytes = 0;           // decoded body bytes received on the final attempt
   std::string transport_error; // curl's error text when the verdict is transport

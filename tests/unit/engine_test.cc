@@ -1,0 +1,359 @@
+// Engine tests against loopback servers the tests start themselves
+// (tests/faults/fault_server.py; nginx in engine_nginx_test.cc). Tagged [net].
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "engine_servers.h"
+
+namespace bc {
+namespace {
+
+using testing::FaultServer;
+using testing::RefusedPort;
+
+EngineOptions FastOptions() {
+  EngineOptions o;
+  o.crawl.user_agent = "beta-crawler-test/1.0 (engine tests)";
+  o.crawl.concurrency = 8;
+  o.crawl.per_host_concurrency = 8;
+  o.crawl.connect_timeout_ms = 2000;
+  o.crawl.timeout_ms = 10000;
+  o.crawl.low_speed_time_ms = 5000;
+  o.crawl.retries = 2;
+  o.crawl.backoff_ms = 10;
+  o.crawl.backoff_max_ms = 3000;
+  o.seed = 7;
+  return o;
+}
+
+Request Get(const FaultServer& s, const std::string& path, bool classify = true) {
+  Request r;
+  r.url = s.Url(path);
+  r.host = s.host();
+  if (classify) r.classify = Expectations{};
+  return r;
+}
+
+// Runs `requests` and returns the responses by request index; fails the test
+// unless every request got exactly one response.
+std::vector<Response> RunAll(Engine& engine, std::vector<Request> requests,
+                             const std::atomic<bool>* stop = nullptr) {
+  const size_t n = requests.size();
+  for (size_t i = 0; i < n; ++i) requests[i].index = i;
+  std::vector<Response> out(n);
+  std::vector<int> seen(n, 0);
+  auto stats = engine.Run(std::move(requests), [&](Response&& r) {
+    REQUIRE(r.index < n);
+    ++seen[r.index];
+    CHECK(r.outcome.probe_index == r.index);
+    out[r.index] = std::move(r);
+  }, stop);
+  REQUIRE(stats.has_value());
+  CHECK(stats->requests == n);
+  for (size_t i = 0; i < n; ++i) {
+    INFO("request " << i);
+    REQUIRE(seen[i] == 1);
+  }
+  return out;
+}
+
+TEST_CASE("a page that loads is ok with status, bytes, timings and our user agent", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  auto r = RunAll(engine, {Get(s, "/ok?size=5000"), Get(s, "/echo", false)});
+  CHECK(r[0].outcome.result.verdict == Verdict::kOk);
+  CHECK(r[0].outcome.http_status == 200);
+  CHECK(r[0].outcome.bytes == 5000);
+  CHECK(r[0].body.empty());  // classified bodies are not kept
+  CHECK(r[0].outcome.final_url == s.Url("/ok?size=5000"));
+  CHECK(r[0].outcome.timings.total > 0);
+  CHECK(r[0].outcome.timings.first_byte <= r[0].outcome.timings.total);
+  CHECK(r[0].outcome.retries == 0);
+  CHECK(r[1].outcome.http_status == 200);
+  CHECK_THAT(r[1].body, Catch::Contains("user-agent=beta-crawler-test/1.0 (engine tests)"));
+  CHECK_THAT(r[1].body, Catch::Contains("method=GET"));
+}
+
+TEST_CASE("a 500 page is a product failure and a 200 next to it is ok", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  auto r = RunAll(engine, {Get(s, "/status?code=500"), Get(s, "/ok")});
+  CHECK(IsProductFailure(r[0].outcome.result.verdict));
+  CHECK(r[0].outcome.http_status == 500);
+  CHECK(r[0].outcome.retries == 0);  // 500 is a finding, not a hiccup
+  CHECK(r[1].outcome.result.verdict == Verdict::kOk);
+}
+
+TEST_CASE("connection refused ends in one transport outcome after the retries", "[net][engine]") {
+  RefusedPort refused;
+  REQUIRE(refused.port() > 0);
+  Engine engine(FastOptions());
+  Request req;
+  req.url = "http://127.0.0.1:" + std::to_string(refused.port()) + "/x";
+  req.host = "127.0.0.1:" + std::to_string(refused.port());
+  req.classify = Expectations{};
+  auto r = RunAll(engine, {req});
+  CHECK(r[0].outcome.result.verdict == Verdict::kTransport);
+  CHECK(r[0].outcome.retries == 2);
+  CHECK(r[0].outcome.http_status == 0);
+  CHECK_FALSE(r[0].outcome.transport_error.empty());
+}
+
+TEST_CASE("a reset connection is retried, then reported as transport", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  auto r = RunAll(engine, {Get(s, "/reset"), Get(s, "/ok")});
+  CHECK(r[0].outcome.result.verdict == Verdict::kTransport);
+  CHECK(r[0].outcome.retries == 2);
+  CHECK_FALSE(r[0].outcome.transport_error.empty());
+  CHECK(r[1].outcome.result.verdict == Verdict::kOk);
+}
+
+TEST_CASE("a stalled body is aborted by the low-speed limit", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  EngineOptions o = FastOptions();
+  // curl averages the speed over ~5 s: a high floor makes the 10 bytes sent
+  // count as "too slow" after one second instead of five.
+  o.crawl.low_speed_bytes = 1000;
+  o.crawl.low_speed_time_ms = 1000;
+  o.crawl.retries = 0;
+  Engine engine(o);
+  auto r = RunAll(engine, {Get(s, "/stall"), Get(s, "/truncate?sent=500")});
+  CHECK(r[0].outcome.result.verdict == Verdict::kTransport);
+  CHECK(r[0].outcome.http_status == 200);
+  CHECK(r[0].outcome.bytes == 10);
+  CHECK_THAT(r[0].outcome.transport_error, Catch::Contains("too slow"));
+  // A body shorter than its Content-Length is a transport failure too.
+  CHECK(r[1].outcome.result.verdict == Verdict::kTransport);
+}
+
+TEST_CASE("429 with Retry-After is retried once the delay has passed", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  auto r = RunAll(engine, {Get(s, "/limited?key=secs&fail=1&after=1"),
+                           Get(s, "/limited?key=date&fail=1&after=2&date=1")});
+  for (const auto& resp : r) {
+    CHECK(resp.outcome.result.verdict == Verdict::kOk);
+    CHECK(resp.outcome.retries == 1);
+    // Waited for the server's delay (not the 10 ms backoff). Lower bounds only.
+    CHECK(resp.outcome.timings.queue >= 0.5);
+  }
+}
+
+TEST_CASE("a 503 storm uses the retry limit and then reports the 503", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  auto r = RunAll(engine, {Get(s, "/count?key=storm&code=503"), Get(s, "/hits?key=storm", false)});
+  CHECK(r[0].outcome.retries == 2);
+  CHECK(r[0].outcome.http_status == 503);
+  CHECK(IsProductFailure(r[0].outcome.result.verdict));
+}
+
+TEST_CASE("an oversize body stops the transfer with a clear transport verdict", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  EngineOptions o = FastOptions();
+  o.crawl.max_body_bytes = 1 << 20;
+  for (auto mode : {EngineOptions::ClassifyMode::kStreaming, EngineOptions::ClassifyMode::kQueue}) {
+    o.classify_mode = mode;
+    Engine engine(o);
+    auto r = RunAll(engine, {Get(s, "/big?bytes=8000000"), Get(s, "/big?bytes=8000000", false),
+                             Get(s, "/big?bytes=1000000")});
+    for (int i = 0; i < 2; ++i) {
+      CHECK(r[i].outcome.result.verdict == Verdict::kTransport);
+      CHECK(r[i].outcome.transport_error == "body larger than 1048576 bytes");
+      CHECK(r[i].outcome.retries == 0);
+      CHECK(r[i].body.size() <= (1u << 20));
+    }
+    CHECK(r[2].outcome.result.verdict == Verdict::kOk);
+    CHECK(r[2].outcome.bytes == 1000000);
+  }
+}
+
+TEST_CASE("a same-host redirect is followed and an off-host one is not", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  EngineOptions o = FastOptions();
+  o.crawl.max_redirects = 3;
+  Engine engine(o);
+  // 127.0.0.2 is another host (never contacted: the redirect is not followed).
+  const std::string off_host = "http://127.0.0.2:" + std::to_string(s.port()) + "/ok";
+  Request post = Get(s, "/redirect?to=/echo");
+  post.post_fields = "a=1";
+  auto r = RunAll(engine, {
+      Get(s, "/redirect?to=%2Fok%3Ftitle%3DSp%25C3%25A9cial%3AModifications_r%25C3%25A9centes"),
+      Get(s, "/redirect?to=" + off_host),
+      Get(s, "/loop"),
+      post,
+  });
+  CHECK(r[0].outcome.result.verdict == Verdict::kOk);
+  CHECK(r[0].outcome.redirects == 1);
+  CHECK(r[0].outcome.final_url == s.Url("/ok?title=Sp%C3%A9cial:Modifications_r%C3%A9centes"));
+  CHECK(r[0].outcome.redirect_location.empty());
+
+  CHECK(r[1].outcome.redirects == 0);
+  CHECK(r[1].outcome.http_status == 302);
+  CHECK(r[1].outcome.redirect_location == off_host);
+  CHECK(r[1].outcome.result.verdict != Verdict::kOk);
+
+  CHECK(r[2].outcome.redirects == 3);  // the limit, then stop
+  CHECK(r[2].outcome.http_status == 302);
+  CHECK(r[2].outcome.redirect_location == s.Url("/loop"));
+
+  CHECK(r[3].outcome.redirects == 0);  // never follow a POST's redirect
+  CHECK(r[3].outcome.http_status == 302);
+}
+
+TEST_CASE("cookies are kept per scope and never sent to another scope", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  Request set = Get(s, "/setcookie?name=session&value=abc123", false);
+  set.session = "enwiki";
+  RunAll(engine, {set});
+  CHECK(engine.CookieNames("enwiki") == std::vector<std::string>{"session"});
+  CHECK(engine.CookieNames("frwiki").empty());
+
+  auto echo = [&](const std::string& scope) {
+    Request r = Get(s, "/echo", false);
+    r.session = scope;
+    return r;
+  };
+  auto r = RunAll(engine, {echo("enwiki"), echo("frwiki"), echo("")});
+  CHECK_THAT(r[0].body, Catch::Contains("cookie=session=abc123"));
+  CHECK_THAT(r[1].body, Catch::Contains("cookie=\n"));
+  CHECK_THAT(r[2].body, Catch::Contains("cookie=\n"));
+
+  engine.ClearSession("enwiki");
+  CHECK(engine.CookieNames("enwiki").empty());
+  auto after = RunAll(engine, {echo("enwiki")});
+  CHECK_THAT(after[0].body, Catch::Contains("cookie=\n"));
+}
+
+TEST_CASE("a POST sends its form body and is not retried after a 503", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  Request post = Get(s, "/echo", false);
+  post.post_fields = "action=clientlogin&username=Tester";
+  Request post503 = Get(s, "/count?key=post&code=503", false);
+  post503.post_fields = "x=1";
+  auto r = RunAll(engine, {post, post503});
+  CHECK_THAT(r[0].body, Catch::Contains("method=POST"));
+  CHECK_THAT(r[0].body, Catch::Contains("content-type=application/x-www-form-urlencoded"));
+  CHECK_THAT(r[0].body, Catch::Contains("body=action=clientlogin&username=Tester\n"));
+  CHECK(r[1].outcome.http_status == 503);
+  CHECK(r[1].outcome.retries == 0);
+  auto hits = RunAll(engine, {Get(s, "/hits?key=post", false)});
+  CHECK(hits[0].body == "1");
+}
+
+TEST_CASE("stop interrupts every unfinished request exactly once", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  std::atomic<bool> stop{false};
+  std::vector<Request> reqs = {Get(s, "/ok")};
+  reqs[0].tier = 0;  // starts first
+  for (int i = 0; i < 20; ++i) reqs.push_back(Get(s, "/stall"));
+  for (size_t i = 0; i < reqs.size(); ++i) reqs[i].index = i;
+  std::vector<int> seen(reqs.size(), 0);
+  std::vector<Outcome> outcomes(reqs.size());
+  auto stats = engine.Run(reqs, [&](Response&& r) {
+    ++seen[r.index];
+    outcomes[r.index] = r.outcome;
+    if (r.index == 0) stop = true;  // Ctrl-C after the first page
+  }, &stop);
+  REQUIRE(stats.has_value());
+  CHECK(stats->interrupted);
+  CHECK(outcomes[0].result.verdict == Verdict::kOk);
+  for (size_t i = 1; i < reqs.size(); ++i) {
+    INFO("request " << i);
+    CHECK(seen[i] == 1);
+    CHECK(outcomes[i].result.verdict == Verdict::kTransport);
+    CHECK(outcomes[i].transport_error == "interrupted");
+  }
+}
+
+TEST_CASE("the run deadline ends stalled transfers with a transport verdict", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  EngineOptions o = FastOptions();
+  o.crawl.deadline_ms = 500;
+  o.crawl.concurrency = 2;  // most requests never start
+  Engine engine(o);
+  std::vector<Request> reqs;
+  for (int i = 0; i < 6; ++i) reqs.push_back(Get(s, "/stall"));
+  auto r = RunAll(engine, reqs);
+  for (const auto& resp : r) {
+    CHECK(resp.outcome.result.verdict == Verdict::kTransport);
+    CHECK(resp.outcome.transport_error == "deadline exceeded");
+  }
+}
+
+TEST_CASE("fail-fast stops scheduling after the first product failure", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  EngineOptions o = FastOptions();
+  o.fail_fast = true;
+  o.crawl.concurrency = 1;
+  Engine engine(o);
+  std::vector<Request> reqs = {Get(s, "/status?code=500")};
+  reqs[0].tier = 0;
+  for (int i = 0; i < 10; ++i) reqs.push_back(Get(s, "/ok"));
+  std::vector<Response> r;
+  {
+    const size_t n = reqs.size();
+    for (size_t i = 0; i < n; ++i) reqs[i].index = i;
+    r.resize(n);
+    std::vector<int> seen(n, 0);
+    auto stats = engine.Run(reqs, [&](Response&& resp) {
+      ++seen[resp.index];
+      r[resp.index] = std::move(resp);
+    });
+    REQUIRE(stats.has_value());
+    CHECK(stats->fail_fast_triggered);
+    CHECK(std::all_of(seen.begin(), seen.end(), [](int x) { return x == 1; }));
+  }
+  CHECK(IsProductFailure(r[0].outcome.result.verdict));
+  for (size_t i = 1; i < r.size(); ++i) {
+    CHECK(r[i].outcome.result.verdict == Verdict::kTransport);
+    CHECK(r[i].outcome.transport_error == "not started: --fail-fast");
+  }
+}
+
+TEST_CASE("queue mode and streaming mode give the same verdicts", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  std::vector<Request> reqs;
+  for (int i = 0; i < 30; ++i) {
+    reqs.push_back(Get(s, i % 3 == 0 ? "/status?code=500" : "/ok?size=20000"));
+  }
+  reqs.push_back(Get(s, "/redirect?to=/ok"));
+  std::map<int, std::vector<Verdict>> verdicts;
+  for (auto mode : {EngineOptions::ClassifyMode::kStreaming, EngineOptions::ClassifyMode::kQueue}) {
+    EngineOptions o = FastOptions();
+    o.classify_mode = mode;
+    o.classifier_threads = 2;
+    Engine engine(o);
+    for (const auto& resp : RunAll(engine, reqs))
+      verdicts[static_cast<int>(mode)].push_back(resp.outcome.result.verdict);
+  }
+  CHECK(verdicts[0] == verdicts[1]);
+  CHECK(std::count(verdicts[0].begin(), verdicts[0].end(), Verdict::kOk) == 21);
+}
+
+}  // namespace
+}  // namespace bc
