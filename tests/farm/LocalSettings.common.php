@@ -33,18 +33,28 @@ $wgJobRunRate = 0;
 $wgShowExceptionDetails = !empty( $farmShowExceptionDetails );
 $wgShowDBErrorBacktrace = false;
 
-// The fixture extensions: "ORES" (filters, fault modes, meta=ores) unless
-// `start --no-ores WIKI` cleared $farmOres, and "SiteMatrix" (action=sitematrix).
-if ( $farmOres ?? true ) {
+// The ORES profile of this wiki, read on every request from state/ores-WIKI
+// (written by `start --ores WIKI=PROFILE` and `tests/farm/ores WIKI PROFILE`):
+//   full      damaging and goodfaith, every level (the default)
+//   damaging  damaging only, every level (goodfaith off, as on most beta wikis in 2017)
+//   partial   both models, but neither has verylikelybad (no threshold for it)
+//   none      the ORES extension is not loaded at all (not in siteinfo either)
+$farmOresFile = "$farmState/ores-$farmWiki";
+$farmOresProfile = is_readable( $farmOresFile ) ? trim( file_get_contents( $farmOresFile ) ) : 'full';
+if ( !in_array( $farmOresProfile, [ 'full', 'damaging', 'partial', 'none' ], true ) ) {
+	throw new RuntimeException( "farm: unknown ORES profile '$farmOresProfile' in $farmOresFile" );
+}
+
+// The fixture extensions: "ORES" (filters, fault modes, meta=ores) and
+// "SiteMatrix" (action=sitematrix, on every wiki).
+if ( $farmOresProfile !== 'none' ) {
 	wfLoadExtension( 'ORES', "$farmDir/extensions/OresFixture/extension.json" );
 }
 wfLoadExtension( 'SiteMatrix', "$farmDir/extensions/OresFixture/sitematrix.json" );
 $wgOresFixtureStateDir = $farmState;
 $wgOresFixtureWiki = $farmWiki;
 $wgOresFixtureSitesFile = "$farmState/sites.json";
-// Models and levels per wiki, so wikis differ the way beta wikis do: enwiki has
-// every level of both models, frwiki lacks goodfaith's verylikelybad, ruwiki has
-// no goodfaith and no damaging verylikelybad. Levels: [min, max] fake score in %.
+// Levels: [min, max] of the fake score in percent (see Models.php).
 $farmDamaging = [
 	'likelygood' => [ 0, 30 ], 'maybebad' => [ 16, 100 ],
 	'likelybad' => [ 56, 100 ], 'verylikelybad' => [ 92, 100 ],
@@ -53,22 +63,15 @@ $farmGoodfaith = [
 	'likelygood' => [ 70, 100 ], 'maybebad' => [ 0, 60 ],
 	'likelybad' => [ 0, 35 ], 'verylikelybad' => [ 0, 15 ],
 ];
+// Model versions differ per wiki, as they do in production.
+$farmVersion = [ 'enwiki' => '0.5.0', 'frwiki' => '0.4.0', 'ruwiki' => '0.4.1' ][$farmWiki] ?? '0.3.0';
+$farmPartial = $farmOresProfile === 'partial';
 $wgOresFixtureModels = [
-	'enwiki' => [
-		'damaging' => [ 'enabled' => true, 'version' => '0.5.0', 'levels' => $farmDamaging ],
-		'goodfaith' => [ 'enabled' => true, 'version' => '0.5.0', 'levels' => $farmGoodfaith ],
-	],
-	'frwiki' => [
-		'damaging' => [ 'enabled' => true, 'version' => '0.4.0', 'levels' => $farmDamaging ],
-		'goodfaith' => [ 'enabled' => true, 'version' => '0.4.0',
-			'levels' => array_diff_key( $farmGoodfaith, [ 'verylikelybad' => 1 ] ) ],
-	],
-	'ruwiki' => [
-		'damaging' => [ 'enabled' => true, 'version' => '0.4.1',
-			'levels' => array_diff_key( $farmDamaging, [ 'verylikelybad' => 1 ] ) ],
-		'goodfaith' => [ 'enabled' => false, 'version' => '0.4.1', 'levels' => $farmGoodfaith ],
-	],
-][$farmWiki] ?? [];
+	'damaging' => [ 'enabled' => true, 'version' => $farmVersion,
+		'levels' => $farmPartial ? array_diff_key( $farmDamaging, [ 'verylikelybad' => 1 ] ) : $farmDamaging ],
+	'goodfaith' => [ 'enabled' => $farmOresProfile !== 'damaging', 'version' => $farmVersion,
+		'levels' => $farmPartial ? array_diff_key( $farmGoodfaith, [ 'verylikelybad' => 1 ] ) : $farmGoodfaith ],
+];
 
 // Last word: state/WIKI/overrides.php, if a test wants to change anything above.
 $farmOverrides = "$farmState/$farmWiki/overrides.php";

@@ -10,6 +10,8 @@ declare -A FARM_PORT=([enwiki]=8101 [frwiki]=8102 [ruwiki]=8103)
 declare -A FARM_LANG=([enwiki]=en [frwiki]=fr [ruwiki]=ru)
 declare -A FARM_SITENAME=([enwiki]=Wikipedia [frwiki]=Wikipédia [ruwiki]=Википедия)
 FARM_FAULT_MODES=(none null-threshold silent warning db)
+# ORES profiles (LocalSettings.common.php): which models and levels a wiki runs.
+FARM_ORES_PROFILES=(full damaging partial none)
 # Workers per PHP built-in server (each handles one request at a time).
 FARM_WORKERS="${FARM_WORKERS:-4}"
 
@@ -29,6 +31,19 @@ farm_check_mode() {
   local m
   for m in "${FARM_FAULT_MODES[@]}"; do [ "$m" = "$1" ] && return 0; done
   farm_die "unknown fault mode '$1' (known: ${FARM_FAULT_MODES[*]})"
+}
+
+farm_check_profile() {
+  local p
+  for p in "${FARM_ORES_PROFILES[@]}"; do [ "$p" = "$1" ] && return 0; done
+  farm_die "unknown ORES profile '$1' (known: ${FARM_ORES_PROFILES[*]})"
+}
+
+# farm_set_profile WIKI PROFILE: atomic, read by LocalSettings on every request.
+farm_set_profile() {
+  local tmp="$FARM_STATE/.ores-$1.$$"
+  printf '%s' "$2" >"$tmp"
+  mv -f "$tmp" "$FARM_STATE/ores-$1"
 }
 
 # farm_set_fault WIKI MODE: atomic (write + rename), so a request never reads half a file.
