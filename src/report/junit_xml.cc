@@ -1,0 +1,181 @@
+#include "report/junit_xml.h"
+
+#include <libxml/xmlwriter.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "report/escape.h"
+#include "report/run_dir.h"
+
+namespace bc {
+
+namespace {
+
+struct BufferFree {
+  void operator()(xmlBuffer* b) const { xmlBufferFree(b); }
+};
+struct WriterFree {
+  void operator()(xmlTextWriter* w) const { xmlFreeTextWriter(w); }
+};
+
+const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+
+// Collects the first libxml2 failure so the rendering code reads straight
+// through; every call after a failure is skipped.
+class Xml {
+ public:
+  explicit Xml(xmlTextWriter* w) : w_(w) {}
+  bool ok() const { return ok_; }
+  void Start(const char* name) { Check(xmlTextWriterStartElement(w_, X(name))); }
+  void End() { Check(xmlTextWriterEndElement(w_)); }
+  void Attr(const char* name, const std::string& value) {
+    const std::string safe = XmlSafeText(value);
+    Check(xmlTextWriterWriteAttribute(w_, X(name), X(safe.c_str())));
+  }
+  void Text(const std::string& text) {
+    const std::string safe = XmlSafeText(text);
+    Check(xmlTextWriterWriteString(w_, X(safe.c_str())));
+  }
+  void Raw(int rc) { Check(rc); }
+
+ private:
+  void Check(int rc) {
+    if (rc < 0) ok_ = false;
+  }
+  xmlTextWriter* w_;
+  bool ok_ = true;
+};
+
+std::string Seconds(double s) { return fmt::format("{:.3f}", std::max(0.0, s)); }
+
+// The text body of a <failure>/<error>: everything a CI reader needs to act
+// without opening another file.
+std::string Body(const ProbeResult& r, const RunInfo& info) {
+  const Outcome& o = r.outcome;
+  const Evidence& ev = o.result.evidence;
+  std::string b = fmt::format("verdict: {}\nurl: {}\n", VerdictName(o.result.verdict), r.probe.url);
+  if (o.final_url != r.probe.url && !o.final_url.empty()) b += fmt::format("final url: {}\n", o.final_url);
+  b += fmt::format("http status: {}\n", o.http_status);
+  if (!ev.signature.empty()) b += fmt::format("signature: {}\n", ev.signature);
+  if (!ev.exception_class.empty()) b += fmt::format("exception: {}\n", ev.exception_class);
+  if (!ev.message.empty()) b += fmt::format("message: {}\n", ev.message);
+  if (!ev.request_id.empty()) b += fmt::format("request id: {}\n", ev.request_id);
+  if (!o.transport_error.empty()) b += fmt::format("transport error: {}\n", o.transport_error);
+  if (!ev.detail.empty()) b += fmt::format("detail: {}\n", ev.detail);
+  if (!ev.excerpt.empty()) b += fmt::format("excerpt: {}\n", ev.excerpt);
+  b += fmt::format("reproduce: {}\n", CurlCommand(r.probe, info));
+  return b;
+}
+
+std::string Message(const ProbeResult& r) {
+  const Evidence& ev = r.outcome.result.evidence;
+  std::string m(VerdictName(r.outcome.result.verdict));
+  if (!ev.exception_class.empty()) m += ": " + ev.exception_class;
+  if (!ev.message.empty()) m += ": " + ev.message;
+  if (ev.exception_class.empty() && ev.message.empty()) {
+    if (!r.outcome.transport_error.empty())
+      m += ": " + r.outcome.transport_error;
+    else if (!ev.detail.empty())
+      m += ": " + ev.detail;
+    else
+      m += fmt::format(": HTTP {}", r.outcome.http_status);
+  }
+  if (!ev.request_id.empty()) m += " [" + ev.request_id + "]";
+  return m;
+}
+
+}  // namespace
+
+Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary&, const std::vector<ProbeResult>& results) {
+  // Per wiki, the probes sorted by name: stable order for diffs between runs.
+  std::map<std::string, std::vector<const ProbeResult*>> by_wiki;
+  for (const auto& r : results) by_wiki[r.probe.wiki].push_back(&r);
+  for (auto& [wiki, rs] : by_wiki)
+    std::sort(rs.begin(), rs.end(), [](const ProbeResult* a, const ProbeResult* b) {
+      return std::make_pair(a->probe.kind, a->probe.query) < std::make_pair(b->probe.kind, b->probe.query);
+    });
+
+  std::unique_ptr<xmlBuffer, BufferFree> buffer(xmlBufferCreate());
+  if (!buffer) return Fail(Error::Code::kInternal, "libxml2: cannot allocate a buffer", "junit.xml");
+  std::unique_ptr<xmlTextWriter, WriterFree> writer(xmlNewTextWriterMemory(buffer.get(), 0));
+  if (!writer) return Fail(Error::Code::kInternal, "libxml2: cannot create a writer", "junit.xml");
+  xmlTextWriterSetIndent(writer.get(), 1);
+  xmlTextWriterSetIndentString(writer.get(), X("  "));
+  Xml x(writer.get());
+
+  int64_t tests = 0, failures = 0, errors = 0;
+  double total_time = 0;
+  for (const auto& r : results) {
+    ++tests;
+    total_time += r.outcome.timings.total;
+    if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail)) ++failures;
+    if (IsToolFailure(r.outcome.result.verdict)) ++errors;
+  }
+
+  x.Raw(xmlTextWriterStartDocument(writer.get(), nullptr, "UTF-8", nullptr));
+  x.Start("testsuites");
+  x.Attr("name", "beta-crawler " + info.run_id);
+  x.Attr("tests", std::to_string(tests));
+  x.Attr("failures", std::to_string(failures));
+  x.Attr("errors", std::to_string(errors));
+  x.Attr("time", Seconds(static_cast<double>(info.finished_unix_ms - info.started_unix_ms) / 1000.0));
+  for (const auto& [wiki, rs] : by_wiki) {
+    int64_t s_failures = 0, s_errors = 0;
+    double s_time = 0;
+    for (const ProbeResult* r : rs) {
+      s_time += r->outcome.timings.total;
+      if (IsProductFailure(r->outcome.result.verdict, info.warnings_fail)) ++s_failures;
+      if (IsToolFailure(r->outcome.result.verdict)) ++s_errors;
+    }
+    x.Start("testsuite");
+    x.Attr("name", wiki);
+    x.Attr("tests", std::to_string(rs.size()));
+    x.Attr("failures", std::to_string(s_failures));
+    x.Attr("errors", std::to_string(s_errors));
+    x.Attr("skipped", "0");
+    x.Attr("time", Seconds(s_time));
+    x.Attr("timestamp", FormatIsoUtc(info.started_unix_ms));
+    x.Start("properties");
+    const std::pair<const char*, std::string> props[] = {
+        {"run_id", info.run_id}, {"targets", info.targets_path}, {"partial", info.partial ? "true" : "false"}};
+    for (const auto& [name, value] : props) {
+      x.Start("property");
+      x.Attr("name", name);
+      x.Attr("value", value);
+      x.End();
+    }
+    x.End();  // properties
+    for (const ProbeResult* r : rs) {
+      const Verdict v = r->outcome.result.verdict;
+      x.Start("testcase");
+      x.Attr("name", fmt::format("{} {}", PageKindName(r->probe.kind), r->probe.query));
+      x.Attr("classname", fmt::format("beta-crawler.{}.{}", wiki, PageKindName(r->probe.kind)));
+      x.Attr("time", Seconds(r->outcome.timings.total));
+      if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) {
+        x.Start(IsToolFailure(v) ? "error" : "failure");
+        x.Attr("type", std::string(VerdictName(v)));
+        x.Attr("message", Message(*r));
+        x.Text(Body(*r, info));
+        x.End();
+      } else if (v != Verdict::kOk) {
+        x.Start("system-out");
+        x.Text(Body(*r, info));
+        x.End();
+      }
+      x.End();  // testcase
+    }
+    x.End();  // testsuite
+  }
+  x.End();  // testsuites
+  x.Raw(xmlTextWriterEndDocument(writer.get()));
+  writer.reset();  // flushes into the buffer
+  if (!x.ok()) return Fail(Error::Code::kInternal, "libxml2 could not write the JUnit document", "junit.xml");
+  return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer.get())),
+                     static_cast<size_t>(xmlBufferLength(buffer.get())));
+}
+
+}  // namespace bc

@@ -1,0 +1,23 @@
+// junit.xml for CI (Jenkins' JUnit plugin and compatible readers): one
+// <testsuite> per wiki (sorted by name), one <testcase> per probe named
+// "<page kind> <canonical query>" (classname "beta-crawler.<wiki>.<kind>").
+// Product failures are <failure type="<verdict>">, tool failures (auth,
+// transport) are <error type="<verdict>">; warnings that do not fail are
+// reported in <system-out>. Written with libxml2's xmlTextWriter; page text
+// passes XmlSafeText first. Valid against tests/report/junit.xsd.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "report/grouping.h"
+#include "report/writer.h"
+
+namespace bc {
+
+// Pure. Renderer-compatible (rendered_writer.h). Errors only when libxml2
+// fails (out of memory): kInternal.
+Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary& summary,
+                                   const std::vector<ProbeResult>& results);
+
+}  // namespace bc
