@@ -6,8 +6,8 @@
 
 namespace bc {
 
-void AddPlanOptions(CLI::App& cmd, PlanOptions& opts) {
-  cmd.add_option("targets", opts.targets, "Targets file (TOML), e.g. targets/local.toml")->required();
+void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required) {
+  cmd.add_option("targets", opts.targets, "Targets file (TOML), e.g. targets/local.toml")->required(targets_required);
   cmd.add_option("--wiki", opts.wikis, "Only this wiki (dbname); repeatable");
   cmd.add_option("--page", opts.kinds, "Only this page kind; repeatable")
       ->check(CLI::IsMember({"recentchanges", "watchlist", "contributions"}));

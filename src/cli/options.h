@@ -22,7 +22,8 @@ struct PlanOptions {
   std::string shard;                   // --shard I/N
 };
 
-void AddPlanOptions(CLI::App& cmd, PlanOptions& opts);
+// `targets_required` = false lets a command offer another source (run --urls).
+void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required = true);
 
 // Loads the targets and builds the filtered plan.
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts);

@@ -5,13 +5,16 @@
 
 #include <atomic>
 #include <csignal>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/crawl.h"
 #include "cli/options.h"
 #include "engine/engine.h"
 #include "mediawiki/session.h"
+#include "plan/url_list.h"
 
 namespace bc {
 namespace {
@@ -23,6 +26,41 @@ std::atomic<int> g_signal{0};
 extern "C" void OnSignal(int sig) {
   if (g_stop.exchange(true)) _exit(128 + sig);  // second Ctrl-C: leave at once (SQLite is crash-safe)
   g_signal = sig;
+}
+
+// `run --urls`: no targets file, so limits come from flags with defaults that
+// are safe for a public wiki (few transfers in flight, a few retries).
+struct UrlListOptions {
+  std::string file;
+  std::string kind = "recentchanges";
+  std::string expect_user;
+  CrawlOptions crawl = [] {
+    CrawlOptions c;
+    c.user_agent = std::string("beta-crawler/") + BC_VERSION + " (URL list re-check; https://www.mediawiki.org/wiki/Release_engineering)";
+    c.concurrency = 8;
+    c.per_host_concurrency = 4;
+    return c;
+  }();
+};
+
+Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& plan, const UrlListOptions& urls) {
+  if (!plan.targets.empty())
+    return Fail(Error::Code::kUsage, "give either a targets file or --urls FILE, not both");
+  if (!plan.wikis.empty() || !plan.kinds.empty() || !plan.params.empty() || !plan.shard.empty())
+    return Fail(Error::Code::kUsage, "--wiki, --page, --param and --shard filter a targets plan; not with --urls");
+  if (urls.crawl.per_host_concurrency > urls.crawl.concurrency)
+    return Fail(Error::Code::kUsage, "--per-host cannot be larger than --concurrency");
+  std::ifstream in(urls.file, std::ios::binary);
+  if (!in) return Fail(Error::Code::kConfig, "cannot read the URL list", urls.file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto probes = ProbesFromUrlList(ss.str(), urls.file, *ParsePageKind(urls.kind), urls.expect_user);
+  if (!probes) return std::unexpected(probes.error());
+  Targets t;
+  t.path = urls.file;
+  t.crawl = urls.crawl;
+  t.max_probes = static_cast<int64_t>(probes->size());
+  return std::pair{std::move(t), std::move(*probes)};
 }
 
 void PrintReport(const CrawlReport& r, bool quiet) {
@@ -63,12 +101,26 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   auto plan = std::make_shared<PlanOptions>();
   auto run = std::make_shared<RunOptions>();
   auto quiet = std::make_shared<bool>(false);
-  AddPlanOptions(*cmd, *plan);
+  auto urls = std::make_shared<UrlListOptions>();
+  AddPlanOptions(*cmd, *plan, /*targets_required=*/false);
+  cmd->add_option("--urls", urls->file, "Crawl a plain list of URLs (one per line, # comments) instead of a targets file");
+  cmd->add_option("--kind", urls->kind, "With --urls: what the pages are")
+      ->check(CLI::IsMember({"recentchanges", "watchlist", "contributions", "api"}));
+  cmd->add_option("--expect-user", urls->expect_user, "With --urls: the user name every page must show");
+  cmd->add_option("--user-agent", urls->crawl.user_agent, "With --urls: User-Agent (default names beta-crawler)");
+  cmd->add_option("--concurrency", urls->crawl.concurrency, "With --urls: transfers in flight (default 8)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--per-host", urls->crawl.per_host_concurrency, "With --urls: in flight per host (default 4)")
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--results", run->results_dir, "Results root (default: results)");
   cmd->add_flag("--fail-fast", run->fail_fast, "Stop scheduling after the first product failure");
   cmd->add_flag("-q,--quiet", *quiet, "Print only the final totals");
-  cmd->callback([plan, run, quiet, &exit_code] {
-    auto loaded = LoadPlan(*plan);
+  cmd->callback([plan, run, quiet, urls, &exit_code] {
+    if (urls->file.empty() && plan->targets.empty()) {
+      exit_code = ReportError(Error{Error::Code::kUsage, "give a targets file (e.g. targets/local.toml) or --urls FILE", ""});
+      return;
+    }
+    auto loaded = urls->file.empty() ? LoadPlan(*plan) : LoadUrlList(*plan, *urls);
     if (!loaded) {
       exit_code = ReportError(loaded.error());
       return;

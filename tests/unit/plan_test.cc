@@ -4,6 +4,7 @@
 #include "config/targets.h"
 #include "plan/combinations.h"
 #include "plan/plan.h"
+#include "plan/url_list.h"
 
 using namespace bc;
 
@@ -231,4 +232,24 @@ days = ["1", "3", "7"]
   auto plan = BuildPlan(t);
   REQUIRE_FALSE(plan.has_value());
   CHECK_THAT(plan.error().ToString(), Catch::StartsWith("t.toml:3:14: the plan has 24 probes, more than max_probes = 10"));
+}
+
+TEST_CASE("a URL list becomes probes; comments and blanks are skipped; bad lines name file:line", "[plan]") {
+  auto probes = ProbesFromUrlList(
+      "# pasted from T180000\n\nhttp://127.0.0.1:8102/index.php?title=Special:RecentChanges&damaging=likelybad%3Bverylikelybad\n"
+      "  https://en.wikipedia.beta.wmcloud.org/w/index.php?title=Special%3AWatchlist  \n"
+      "http://127.0.0.1:8102/index.php?title=Special:RecentChanges&damaging=likelybad%3Bverylikelybad\n",
+      "urls.txt", PageKind::kRecentChanges, "CrawlerQA");
+  REQUIRE(probes.has_value());
+  REQUIRE(probes->size() == 3);
+  const Probe& p = (*probes)[0];
+  CHECK(p.host == "127.0.0.1:8102");
+  CHECK(p.params == Params{{"damaging", "likelybad;verylikelybad"}, {"title", "Special:RecentChanges"}});
+  CHECK(p.expect_user == "CrawlerQA");
+  CHECK((*probes)[1].host == "en.wikipedia.beta.wmcloud.org:443");
+  CHECK((*probes)[0].id != (*probes)[2].id);  // the same URL twice: two probes, two ids
+
+  auto bad = ProbesFromUrlList("http://127.0.0.1/\nftp://127.0.0.1/x\n", "urls.txt", PageKind::kApi);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().ToString() == "urls.txt:2:1: 'ftp://127.0.0.1/x' is not an http(s) URL");
 }

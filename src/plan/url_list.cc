@@ -1,0 +1,85 @@
+#include "plan/url_list.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+
+#include "plan/plan.h"
+
+namespace bc {
+namespace {
+
+std::string Part(CURLU* u, CURLUPart part, unsigned flags = 0) {
+  char* raw = nullptr;
+  if (curl_url_get(u, part, &raw, flags) != CURLUE_OK) return {};
+  std::string s = raw;
+  curl_free(raw);
+  return s;
+}
+
+std::string Unescape(std::string_view s) {
+  std::string plus(s);
+  for (char& c : plus)
+    if (c == '+') c = ' ';
+  int n = 0;
+  char* raw = curl_easy_unescape(nullptr, plus.c_str(), static_cast<int>(plus.size()), &n);
+  std::string out(raw ? raw : "", raw ? static_cast<size_t>(n) : 0);
+  curl_free(raw);
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Probe>> ProbesFromUrlList(std::string_view text, const std::string& path, PageKind kind,
+                                             const std::string& expect_user) {
+  std::vector<Probe> out;
+  std::set<std::string> ids;
+  size_t line_no = 0;
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  while (!text.empty()) {
+    ++line_no;
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    const std::string url(line);
+    const std::string where = fmt::format("{}:{}:1", path, line_no);
+    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
+      return Fail(Error::Code::kConfig, fmt::format("'{}' is not a URL", url), where);
+    const std::string scheme = Part(u.get(), CURLUPART_SCHEME);
+    if (scheme != "http" && scheme != "https")
+      return Fail(Error::Code::kConfig, fmt::format("'{}' is not an http(s) URL", url), where);
+    Probe p;
+    p.kind = kind;
+    p.url = url;
+    p.host = Part(u.get(), CURLUPART_HOST) + ":" + Part(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    p.wiki = p.host;
+    p.query = Part(u.get(), CURLUPART_QUERY);
+    std::string_view q = p.query;
+    while (!q.empty()) {
+      const size_t amp = q.find('&');
+      std::string_view kv = q.substr(0, amp);
+      q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
+      if (kv.empty()) continue;
+      const size_t eq = kv.find('=');
+      p.params.emplace_back(Unescape(kv.substr(0, eq)), eq == std::string_view::npos ? "" : Unescape(kv.substr(eq + 1)));
+    }
+    std::sort(p.params.begin(), p.params.end());
+    p.id = ProbeId(p.wiki, kind, Part(u.get(), CURLUPART_PATH) + "?" + p.query);
+    if (!ids.insert(p.id).second) {
+      p.id = ProbeId(p.wiki, kind, fmt::format("{}#{}", p.url, line_no));
+      ids.insert(p.id);
+    }
+    p.expect_user = expect_user;
+    p.tier = 1;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace bc
