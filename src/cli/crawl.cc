@@ -9,7 +9,11 @@
 
 #include "engine/engine.h"
 #include "report/jsonl_writer.h"
+#include "report/junit_xml.h"
+#include "report/metrics_prom.h"
+#include "report/rendered_writer.h"
 #include "report/run_dir.h"
+#include "report/summary_md.h"
 
 namespace bc {
 namespace {
@@ -149,6 +153,14 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   info.exit_code = CrawlExitCode(report.summary, !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
   for (auto& w : writers)
     if (auto ok = w->Finish(info, report.summary); !ok && !write_error) write_error = ok.error();
+  // Formats rendered whole at the end share the one copy of the results kept here.
+  const std::pair<const char*, Renderer> rendered[] = {
+      {"summary.md", RenderSummaryMarkdown}, {"junit.xml", RenderJunitXml}, {"metrics.prom", RenderMetrics}};
+  for (const auto& [name, render] : rendered) {
+    auto text = render(info, report.summary, report.results);
+    auto ok = text ? WriteFileAtomically(*run_dir + "/" + name, *text) : Result<void>(std::unexpected(text.error()));
+    if (!ok && !write_error) write_error = ok.error();
+  }
   if (write_error) return std::unexpected(*write_error);
   if (!info.partial)
     if (auto ok = UpdateLatestSymlink(options.results_dir, info.run_id); !ok) return std::unexpected(ok.error());
