@@ -6,6 +6,7 @@ stdin reaches EOF (the test closed its pipe or died) or SIGTERM. Standard
 library only (asyncio), keep-alive, one small route per fault:
 
   /ok?size=N                  200 text/html, N bytes (default: a tiny page)
+  /corpus?name=X&code=N       tests/corpus/X.body (a recorded MediaWiki page) with status N (200)
   /status?code=N              status N with a small HTML body
   /reset                      reads the request, then resets the connection (RST)
   /stall?sent=N               promises 100000 bytes, sends N (default 10), then stalls
@@ -32,6 +33,7 @@ import time
 import urllib.parse
 
 HITS = {}
+CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus")
 
 
 def respond(writer, code, body=b"", headers=None, reason="X"):
@@ -74,6 +76,10 @@ async def handle(reader, writer):
             path = url.path
             if path == "/ok":
                 respond(writer, 200, page(int(q["size"]) if "size" in q else None))
+            elif path == "/corpus":
+                name = os.path.basename(q.get("name", ""))
+                with open(os.path.join(CORPUS, name + ".body"), "rb") as f:
+                    respond(writer, int(q.get("code", "200")), f.read())
             elif path == "/status":
                 code = int(q.get("code", "500"))
                 respond(writer, code, f"<html><body>status {code}</body></html>".encode())
