@@ -9,12 +9,14 @@ namespace bc {
 void AddPlanCommand(CLI::App& app, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);
 void AddLoginCommand(CLI::App& app, int& exit_code);
+void AddClassifyCommand(CLI::App& app, int& exit_code);  // src/cli/classify_command.cc
 
 // All of the above, in --help order.
 inline void RegisterCommands(CLI::App& app, int& exit_code) {
   AddRunCommand(app, exit_code);
   AddPlanCommand(app, exit_code);
   AddLoginCommand(app, exit_code);
+  AddClassifyCommand(app, exit_code);
 }
 
 }  // namespace bc
