@@ -43,6 +43,17 @@ class PageClassifier {
   void Feed(std::string_view chunk);
   Classification Finish();
 
+  // The most bytes this classifier has held at once (its own buffers: head,
+  // list-marker carry, PHP-marker window, API body), for the bounded-memory
+  // tests. libxml2's parser input is bounded separately (BodyParser is fed at
+  // most kBodyParseCap bytes and stops at the list start).
+  size_t PeakRetainedBytes() const;
+
+  // Limits that bound memory whatever the body size (bytes).
+  static constexpr size_t kHeadCap = 2 << 20;       // <head> bytes kept for RLCONF/title
+  static constexpr size_t kBodyParseCap = 2 << 20;  // body bytes given to libxml2 before the list
+  static constexpr size_t kApiCap = 8 << 20;        // API (JSON) body kept for parsing
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

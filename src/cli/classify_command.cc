@@ -111,7 +111,7 @@ int RunClassify(const ClassifyOptions& o) {
 void AddClassifyCommand(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ClassifyOptions>();
   CLI::App* cmd = app.add_subcommand("classify", "Classify saved pages; one JSON verdict per file");
-  cmd->add_option("files", opts->files, "Saved response bodies")->required()->check(CLI::ExistingFile);
+  cmd->add_option("files", opts->files, "Saved response bodies")->required();
   cmd->add_option("--kind", opts->kind, "recentchanges|watchlist|contributions|api")
       ->check(CLI::IsMember({"recentchanges", "watchlist", "contributions", "api"}));
   cmd->add_option("--status", opts->status, "HTTP status the pages were served with (default 200)");
