@@ -1,0 +1,440 @@
+#include "report/history.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace bc {
+
+namespace {
+
+struct StmtFinalize {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
+
+// A concurrent writer holds the lock for one run's transaction; 30 s is far
+// more than recording 10,000 outcomes takes.
+constexpr int kBusyTimeoutMs = 30000;
+
+Error DbError(sqlite3* db, const std::string& what, const std::string& path) {
+  return Error{Error::Code::kIo, fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : "out of memory"), path};
+}
+
+std::string Text(sqlite3_stmt* s, int col) {
+  const unsigned char* t = sqlite3_column_text(s, col);
+  return t ? std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(s, col)))
+           : std::string();
+}
+
+void Bind(sqlite3_stmt* s, int i, const std::string& v) {
+  sqlite3_bind_text(s, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+}
+void Bind(sqlite3_stmt* s, int i, int64_t v) { sqlite3_bind_int64(s, i, v); }
+
+std::string TotalsJson(const RunSummary& summary) {
+  nlohmann::json j = nlohmann::json::object();
+  for (size_t v = 0; v < summary.by_verdict.size(); ++v)
+    j[std::string(VerdictName(static_cast<Verdict>(v)))] = summary.by_verdict[v];
+  j["total"] = summary.total;
+  j["product_failures"] = summary.product_failures;
+  j["tool_failures"] = summary.tool_failures;
+  return j.dump();
+}
+
+RunSummary ParseTotals(const std::string& text) {
+  RunSummary s;
+  // A damaged totals column shows as zeros rather than failing `history`.
+  const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return s;
+  auto get = [&](const std::string& key) -> int64_t {
+    auto it = j.find(key);
+    return (it != j.end() && it->is_number_integer()) ? it->get<int64_t>() : 0;
+  };
+  for (size_t v = 0; v < s.by_verdict.size(); ++v) s.by_verdict[v] = get(std::string(VerdictName(static_cast<Verdict>(v))));
+  s.total = get("total");
+  s.product_failures = get("product_failures");
+  s.tool_failures = get("tool_failures");
+  return s;
+}
+
+constexpr const char* kRunColumns =
+    "run_id, targets, started, finished, exit_code, partial, planned, totals";
+
+RunRow ReadRun(sqlite3_stmt* s) {
+  RunRow r;
+  r.run_id = Text(s, 0);
+  r.targets = Text(s, 1);
+  r.started_unix_ms = sqlite3_column_int64(s, 2);
+  r.finished_unix_ms = sqlite3_column_int64(s, 3);
+  r.exit_code = sqlite3_column_int(s, 4);
+  r.partial = sqlite3_column_int(s, 5) != 0;
+  r.planned = sqlite3_column_int64(s, 6);
+  r.totals = ParseTotals(Text(s, 7));
+  return r;
+}
+
+// Schema migrations, index i takes user_version i to i+1. Append only.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE runs (
+  run_id TEXT PRIMARY KEY,
+  targets TEXT NOT NULL,
+  started INTEGER NOT NULL,           -- Unix ms
+  finished INTEGER NOT NULL,          -- Unix ms
+  exit_code INTEGER NOT NULL,
+  partial INTEGER NOT NULL,           -- 0/1
+  planned INTEGER NOT NULL,
+  product_failures INTEGER NOT NULL,
+  tool_failures INTEGER NOT NULL,
+  totals TEXT NOT NULL                -- JSON: {verdict: count, total, product_failures, tool_failures}
+);
+CREATE INDEX runs_by_targets ON runs(targets, run_id);
+CREATE TABLE outcomes (
+  run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  probe_id TEXT NOT NULL,
+  wiki TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  query TEXT NOT NULL,
+  url TEXT NOT NULL,
+  verdict TEXT NOT NULL,
+  signature TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  message TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  product_failure INTEGER NOT NULL,
+  tool_failure INTEGER NOT NULL,
+  PRIMARY KEY (run_id, probe_id)
+) WITHOUT ROWID;
+)sql",
+};
+static_assert(std::size(kMigrations) == History::kSchemaVersion);
+
+class Transaction {
+ public:
+  explicit Transaction(sqlite3* db) : db_(db) {}
+  ~Transaction() {
+    if (open_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  // IMMEDIATE takes the write lock up front: two writers then queue on the
+  // busy timeout instead of deadlocking on a read-to-write upgrade.
+  int Begin() {
+    const int rc = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    open_ = rc == SQLITE_OK;
+    return rc;
+  }
+  int Commit() {
+    const int rc = sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) open_ = false;
+    return rc;
+  }
+
+ private:
+  sqlite3* db_;
+  bool open_ = false;
+};
+
+}  // namespace
+
+void History::DbClose::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+History::History(std::unique_ptr<sqlite3, DbClose> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
+History::History(History&&) noexcept = default;
+History& History::operator=(History&&) noexcept = default;
+History::~History() = default;
+
+Result<History> History::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  std::unique_ptr<sqlite3, DbClose> db(raw);
+  if (rc != SQLITE_OK) return std::unexpected(DbError(raw, "cannot open the history database", path));
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  sqlite3_extended_result_codes(raw, 1);
+  History h(std::move(db), path);
+  // WAL: readers (history, diff) never block a recording run, and a crash
+  // mid-run cannot corrupt earlier runs.
+  if (auto r = h.Exec("PRAGMA journal_mode=WAL"); !r) return std::unexpected(r.error());
+  if (auto r = h.Exec("PRAGMA foreign_keys=ON"); !r) return std::unexpected(r.error());
+  if (auto r = h.Migrate(); !r) return std::unexpected(r.error());
+  return h;
+}
+
+Result<void> History::Exec(const char* sql) {
+  char* msg = nullptr;
+  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    std::string text = msg ? msg : sqlite3_errmsg(db_.get());
+    sqlite3_free(msg);
+    return Fail(Error::Code::kIo, "history database: " + text, path_);
+  }
+  return {};
+}
+
+Result<int> History::SchemaVersion() {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), "PRAGMA user_version", -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot read the schema version", path_));
+  Stmt s(raw);
+  if (sqlite3_step(s.get()) != SQLITE_ROW)
+    return std::unexpected(DbError(db_.get(), "cannot read the schema version", path_));
+  return sqlite3_column_int(s.get(), 0);
+}
+
+Result<void> History::Migrate() {
+  Transaction tx(db_.get());
+  // Inside the write lock: a second process opening the same new file waits
+  // here and then sees the migrated version.
+  if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db_.get(), "cannot lock the history database", path_));
+  auto version = SchemaVersion();
+  if (!version) return std::unexpected(version.error());
+  if (*version > kSchemaVersion)
+    return Fail(Error::Code::kConfig,
+                fmt::format("history schema version {} is newer than this crawler's {}; use a newer crawler",
+                            *version, kSchemaVersion),
+                path_);
+  for (int v = *version; v < kSchemaVersion; ++v) {
+    if (auto r = Exec(kMigrations[v]); !r) return r;
+    if (auto r = Exec(fmt::format("PRAGMA user_version = {}", v + 1).c_str()); !r) return r;
+  }
+  if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db_.get(), "cannot commit the migration", path_));
+  return {};
+}
+
+Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
+                                const std::vector<ProbeResult>& results) {
+  sqlite3* db = db_.get();
+  Transaction tx(db);
+  if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db, "cannot lock the history database", path_));
+  {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "DELETE FROM runs WHERE run_id = ?1", -1, &raw, nullptr) != SQLITE_OK)
+      return std::unexpected(DbError(db, "cannot prepare", path_));
+    Stmt del(raw);
+    Bind(del.get(), 1, info.run_id);
+    if (sqlite3_step(del.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot replace the run", path_));
+  }
+  {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO runs (run_id, targets, started, finished, exit_code, partial, planned, "
+                           "product_failures, tool_failures, totals) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                           -1, &raw, nullptr) != SQLITE_OK)
+      return std::unexpected(DbError(db, "cannot prepare", path_));
+    Stmt ins(raw);
+    Bind(ins.get(), 1, info.run_id);
+    Bind(ins.get(), 2, info.targets_path);
+    Bind(ins.get(), 3, info.started_unix_ms);
+    Bind(ins.get(), 4, info.finished_unix_ms);
+    Bind(ins.get(), 5, int64_t{info.exit_code});
+    Bind(ins.get(), 6, int64_t{info.partial ? 1 : 0});
+    Bind(ins.get(), 7, static_cast<int64_t>(info.planned));
+    Bind(ins.get(), 8, summary.product_failures);
+    Bind(ins.get(), 9, summary.tool_failures);
+    Bind(ins.get(), 10, TotalsJson(summary));
+    if (sqlite3_step(ins.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot record the run", path_));
+  }
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db,
+                         "INSERT OR REPLACE INTO outcomes (run_id, probe_id, wiki, kind, query, url, verdict, "
+                         "signature, request_id, message, status, product_failure, tool_failure) "
+                         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db, "cannot prepare", path_));
+  Stmt ins(raw);
+  for (const auto& r : results) {
+    const Verdict v = r.outcome.result.verdict;
+    const Evidence& ev = r.outcome.result.evidence;
+    sqlite3_reset(ins.get());
+    Bind(ins.get(), 1, info.run_id);
+    Bind(ins.get(), 2, r.probe.id);
+    Bind(ins.get(), 3, r.probe.wiki);
+    Bind(ins.get(), 4, std::string(PageKindName(r.probe.kind)));
+    Bind(ins.get(), 5, r.probe.query);
+    Bind(ins.get(), 6, r.probe.url);
+    Bind(ins.get(), 7, std::string(VerdictName(v)));
+    Bind(ins.get(), 8, ev.signature);
+    Bind(ins.get(), 9, ev.request_id);
+    Bind(ins.get(), 10, ev.message);
+    Bind(ins.get(), 11, static_cast<int64_t>(r.outcome.http_status));
+    Bind(ins.get(), 12, int64_t{IsProductFailure(v, info.warnings_fail) ? 1 : 0});
+    Bind(ins.get(), 13, int64_t{IsToolFailure(v) ? 1 : 0});
+    if (sqlite3_step(ins.get()) != SQLITE_DONE)
+      return std::unexpected(DbError(db, "cannot record outcome " + r.probe.id, path_));
+  }
+  if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db, "cannot commit the run", path_));
+  return {};
+}
+
+Result<std::vector<RunRow>> History::ListRuns() {
+  sqlite3_stmt* raw = nullptr;
+  const std::string sql = fmt::format("SELECT {} FROM runs ORDER BY run_id DESC", kRunColumns);
+  if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot list runs", path_));
+  Stmt s(raw);
+  std::vector<RunRow> runs;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) runs.push_back(ReadRun(s.get()));
+  if (rc != SQLITE_DONE) return std::unexpected(DbError(db_.get(), "cannot list runs", path_));
+  return runs;
+}
+
+Result<std::optional<RunRow>> History::GetRun(const std::string& run_id) {
+  sqlite3_stmt* raw = nullptr;
+  const std::string sql = fmt::format("SELECT {} FROM runs WHERE run_id = ?1", kRunColumns);
+  if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot read a run", path_));
+  Stmt s(raw);
+  Bind(s.get(), 1, run_id);
+  const int rc = sqlite3_step(s.get());
+  if (rc == SQLITE_ROW) return std::optional<RunRow>(ReadRun(s.get()));
+  if (rc == SQLITE_DONE) return std::optional<RunRow>();
+  return std::unexpected(DbError(db_.get(), "cannot read a run", path_));
+}
+
+Result<std::vector<OutcomeRow>> History::LoadOutcomes(const std::string& run_id) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(),
+                         "SELECT run_id, probe_id, wiki, kind, query, url, verdict, signature, request_id, message, "
+                         "status, product_failure, tool_failure FROM outcomes WHERE run_id = ?1 ORDER BY probe_id",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot load outcomes", path_));
+  Stmt s(raw);
+  Bind(s.get(), 1, run_id);
+  std::vector<OutcomeRow> rows;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    OutcomeRow o;
+    o.run_id = Text(s.get(), 0);
+    o.probe_id = Text(s.get(), 1);
+    o.wiki = Text(s.get(), 2);
+    o.kind = Text(s.get(), 3);
+    o.query = Text(s.get(), 4);
+    o.url = Text(s.get(), 5);
+    o.verdict = Text(s.get(), 6);
+    o.signature = Text(s.get(), 7);
+    o.request_id = Text(s.get(), 8);
+    o.message = Text(s.get(), 9);
+    o.status = sqlite3_column_int64(s.get(), 10);
+    o.product_failure = sqlite3_column_int(s.get(), 11) != 0;
+    o.tool_failure = sqlite3_column_int(s.get(), 12) != 0;
+    rows.push_back(std::move(o));
+  }
+  if (rc != SQLITE_DONE) return std::unexpected(DbError(db_.get(), "cannot load outcomes", path_));
+  return rows;
+}
+
+Result<std::optional<std::string>> History::FindBaseline(const std::string& spec, const std::string& current_run_id,
+                                                         const std::string& targets) {
+  if (spec != "last") {
+    auto run = GetRun(spec);
+    if (!run) return std::unexpected(run.error());
+    if (!*run) return Fail(Error::Code::kUsage, "no run " + spec + " in the history", path_);
+    return std::optional<std::string>(spec);
+  }
+  sqlite3_stmt* raw = nullptr;
+  // Run ids sort by time, so "older than current" is a string comparison.
+  if (sqlite3_prepare_v2(db_.get(),
+                         "SELECT run_id FROM runs WHERE targets = ?1 AND partial = 0 AND run_id < ?2 "
+                         "ORDER BY run_id DESC LIMIT 1",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot find a baseline", path_));
+  Stmt s(raw);
+  Bind(s.get(), 1, targets);
+  Bind(s.get(), 2, current_run_id);
+  const int rc = sqlite3_step(s.get());
+  if (rc == SQLITE_ROW) return std::optional<std::string>(Text(s.get(), 0));
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  return std::unexpected(DbError(db_.get(), "cannot find a baseline", path_));
+}
+
+Result<int64_t> History::LastCleanRunMs(const std::string& targets) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(),
+                         "SELECT COALESCE(MAX(finished), 0) FROM runs WHERE partial = 0 AND product_failures = 0 "
+                         "AND (?1 = '' OR targets = ?1)",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot query the last clean run", path_));
+  Stmt s(raw);
+  Bind(s.get(), 1, targets);
+  if (sqlite3_step(s.get()) != SQLITE_ROW)
+    return std::unexpected(DbError(db_.get(), "cannot query the last clean run", path_));
+  return sqlite3_column_int64(s.get(), 0);
+}
+
+Result<void> History::DeleteRun(const std::string& run_id) {
+  Transaction tx(db_.get());
+  if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db_.get(), "cannot lock the history database", path_));
+  for (const char* sql : {"DELETE FROM outcomes WHERE run_id = ?1", "DELETE FROM runs WHERE run_id = ?1"}) {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql, -1, &raw, nullptr) != SQLITE_OK)
+      return std::unexpected(DbError(db_.get(), "cannot prepare", path_));
+    Stmt s(raw);
+    Bind(s.get(), 1, run_id);
+    if (sqlite3_step(s.get()) != SQLITE_DONE) return std::unexpected(DbError(db_.get(), "cannot delete run", path_));
+  }
+  if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db_.get(), "cannot commit the deletion", path_));
+  return {};
+}
+
+RunDiff DiffRuns(const std::vector<OutcomeRow>& baseline, const std::vector<OutcomeRow>& current) {
+  std::map<std::string, const OutcomeRow*> before, after;
+  for (const auto& o : baseline) before.emplace(o.probe_id, &o);
+  for (const auto& o : current) after.emplace(o.probe_id, &o);
+  RunDiff d;
+  auto entry = [](const OutcomeRow* a, const OutcomeRow* b) {
+    const OutcomeRow& any = b ? *b : *a;
+    DiffEntry e{any.probe_id, any.wiki, any.kind, any.query, any.url, a ? a->verdict : "", b ? b->verdict : "", ""};
+    e.signature = (b && !b->signature.empty()) ? b->signature : (a ? a->signature : "");
+    return e;
+  };
+  for (const auto& [id, b] : after) {
+    auto it = before.find(id);
+    const OutcomeRow* a = it == before.end() ? nullptr : it->second;
+    if (!a) {
+      d.new_probes.push_back(entry(a, b));
+      if (b->product_failure) d.new_failures.push_back(entry(a, b));
+    } else if (b->product_failure) {
+      (a->product_failure ? d.still_failing : d.new_failures).push_back(entry(a, b));
+    } else if (a->product_failure) {
+      (b->tool_failure ? d.unjudged : d.fixed).push_back(entry(a, b));
+    }
+  }
+  for (const auto& [id, a] : before)
+    if (!after.contains(id)) d.gone_probes.push_back(entry(a, nullptr));
+  return d;
+}
+
+std::string FormatRunDiff(const RunDiff& diff, const std::string& baseline_id, const std::string& current_id) {
+  std::string out = fmt::format(
+      "{} -> {}: {} new failure{}, {} fixed, {} still failing, {} unjudged, {} new probe{}, {} gone\n", baseline_id,
+      current_id, diff.new_failures.size(), diff.new_failures.size() == 1 ? "" : "s", diff.fixed.size(),
+      diff.still_failing.size(), diff.unjudged.size(), diff.new_probes.size(),
+      diff.new_probes.size() == 1 ? "" : "s", diff.gone_probes.size());
+  auto section = [&](const char* title, const std::vector<DiffEntry>& entries) {
+    if (entries.empty()) return;
+    out += fmt::format("\n{} ({}):\n", title, entries.size());
+    for (const auto& e : entries)
+      out += fmt::format("  {} {:<8} {:<13} {:<22} {}\n", e.probe_id, e.wiki, e.kind,
+                         fmt::format("{} -> {}", e.before.empty() ? "-" : e.before, e.after.empty() ? "-" : e.after),
+                         e.query);
+  };
+  section("new failures", diff.new_failures);
+  section("fixed", diff.fixed);
+  section("still failing", diff.still_failing);
+  section("unjudged (tool failure now)", diff.unjudged);
+  section("new probes", diff.new_probes);
+  section("gone probes", diff.gone_probes);
+  return out;
+}
+
+std::vector<std::string> FailingProbeIds(const std::vector<OutcomeRow>& outcomes) {
+  std::vector<std::string> ids;
+  for (const auto& o : outcomes)
+    if (o.product_failure) ids.push_back(o.probe_id);
+  return ids;
+}
+
+}  // namespace bc

@@ -1,0 +1,133 @@
+// results/history.sqlite: every run and every probe outcome, for `crawler
+// history`, `diff`, `recheck`, `--baseline` and the "last clean run" metric.
+//
+// Schema versioned with PRAGMA user_version and migrated forward on Open
+// (from an empty file up); WAL mode and a busy timeout so two crawler
+// processes (or threads, each with its own History) can record at once.
+// Writes run in BEGIN IMMEDIATE transactions: one per recorded run.
+//
+// A History owns one SQLite connection; move-only; use it from one thread at
+// a time (open one History per thread).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "report/grouping.h"
+#include "report/writer.h"
+
+struct sqlite3;
+
+namespace bc {
+
+struct RunRow {
+  std::string run_id;
+  std::string targets;          // RunInfo::targets_path as given (pass an absolute path for stable matching)
+  int64_t started_unix_ms = 0;
+  int64_t finished_unix_ms = 0;
+  int exit_code = 0;
+  bool partial = false;
+  int64_t planned = 0;
+  RunSummary totals;
+};
+
+struct OutcomeRow {
+  std::string run_id;
+  std::string probe_id;
+  std::string wiki;
+  std::string kind;             // PageKindName
+  std::string query;
+  std::string url;
+  std::string verdict;          // VerdictName
+  std::string signature;        // evidence.signature (may be empty)
+  std::string request_id;
+  std::string message;          // evidence.message (page text: escape before display)
+  int64_t status = 0;           // HTTP status, 0 = none
+  bool product_failure = false; // IsProductFailure(verdict, warnings_fail) at record time
+  bool tool_failure = false;    // IsToolFailure(verdict)
+};
+
+class History {
+ public:
+  // Opens (creating if needed) the database at `path` and migrates it to the
+  // current schema. kIo when the file cannot be opened or is not a history
+  // database; kConfig when it was written by a newer crawler.
+  static Result<History> Open(const std::string& path);
+  // The schema version Open migrates to.
+  static constexpr int kSchemaVersion = 1;
+
+  History(History&&) noexcept;
+  History& operator=(History&&) noexcept;
+  ~History();
+
+  // Records a run and all its outcomes in one transaction. Re-recording the
+  // same run id replaces it.
+  Result<void> RecordRun(const RunInfo& info, const RunSummary& summary, const std::vector<ProbeResult>& results);
+
+  // All runs, newest first.
+  Result<std::vector<RunRow>> ListRuns();
+  Result<std::optional<RunRow>> GetRun(const std::string& run_id);
+  // The run's outcomes, ordered by probe id.
+  Result<std::vector<OutcomeRow>> LoadOutcomes(const std::string& run_id);
+
+  // The run to compare `current_run_id` with. spec "last": the newest
+  // complete (not partial) run older than current_run_id with the same
+  // targets; nullopt when there is none. Any other spec is a run id that
+  // must exist (kUsage otherwise).
+  Result<std::optional<std::string>> FindBaseline(const std::string& spec, const std::string& current_run_id,
+                                                  const std::string& targets);
+
+  // finished_unix_ms of the newest complete run with no product failure for
+  // `targets` (any targets when empty); 0 when there is none.
+  Result<int64_t> LastCleanRunMs(const std::string& targets);
+
+  // Deletes a run's rows (the run directory is RemoveRunDir's business).
+  Result<void> DeleteRun(const std::string& run_id);
+
+  // The on-disk schema version (PRAGMA user_version). For tests.
+  Result<int> SchemaVersion();
+
+ private:
+  struct DbClose {
+    void operator()(sqlite3* db) const;
+  };
+  explicit History(std::unique_ptr<sqlite3, DbClose> db, std::string path);
+  Result<void> Migrate();
+  Result<void> Exec(const char* sql);
+
+  std::unique_ptr<sqlite3, DbClose> db_;
+  std::string path_;
+};
+
+// Probe-by-probe comparison of two runs (stable probe ids).
+struct DiffEntry {
+  std::string probe_id, wiki, kind, query, url;
+  std::string before;     // verdict in the baseline; empty when the probe is new
+  std::string after;      // verdict in the current run; empty when the probe is gone
+  std::string signature;  // current signature, else the baseline's
+};
+
+struct RunDiff {
+  std::vector<DiffEntry> new_failures;   // product failure now; not one before (or a new probe)
+  std::vector<DiffEntry> fixed;          // product failure before; judged and not failing now
+  std::vector<DiffEntry> still_failing;  // product failure in both
+  std::vector<DiffEntry> unjudged;       // product failure before; a tool failure now (cannot tell)
+  std::vector<DiffEntry> new_probes;     // only in the current run (failing or not)
+  std::vector<DiffEntry> gone_probes;    // only in the baseline
+};
+
+// Pure; entries in each list ordered by probe id.
+RunDiff DiffRuns(const std::vector<OutcomeRow>& baseline, const std::vector<OutcomeRow>& current);
+
+// The lines `crawler diff` prints: counts, then each non-empty list with
+// wiki, kind, query and verdict change. Page-derived text is not included.
+std::string FormatRunDiff(const RunDiff& diff, const std::string& baseline_id, const std::string& current_id);
+
+// Probe ids of the product failures among `outcomes` (what `recheck` re-runs).
+std::vector<std::string> FailingProbeIds(const std::vector<OutcomeRow>& outcomes);
+
+}  // namespace bc
