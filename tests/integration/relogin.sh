@@ -9,7 +9,7 @@ sed -e 's/^per_host_concurrency = .*/per_host_concurrency = 1/' -e 's/^retries =
 "$CRAWLER" run "$WORK/slow.toml" --wiki enwiki --page recentchanges --results "$WORK/results" > "$WORK/out" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
-  n=$(cat "$WORK"/results/2*/pages.jsonl 2>/dev/null | wc -l)
+  n=$(cat "$WORK"/results/2*/pages.jsonl 2>/dev/null | wc -l || true)
   [ "$n" -ge 4 ] && break
   sleep 0.1
 done
