@@ -461,9 +461,11 @@ Classification PageClassifier::Impl::DecideHtml() {
   }
 
   // 8. Truncation: MediaWiki always ends a page with </html>.
-  if (Trim(tail).ends_with("</html>") == false)
+  // The tail buffer's length depends on chunking; its last kTailKeep bytes do not.
+  const std::string last = tail.substr(tail.size() > kTailKeep ? tail.size() - kTailKeep : 0);
+  if (!Trim(last).ends_with("</html>"))
     return verdict(Verdict::kBroken, "HTTP " + st + ", page truncated (no </html> at the end)" + warn_note,
-                   "truncated", tail);
+                   "truncated", last);
   if (status >= 400 && !(status == 404 && rc_or_wl && list == ListMarker::kChangesEmpty))
     return verdict(Verdict::kBroken, "HTTP " + st + " " + hi.title + warn_note, "http-" + st, bf.first_heading);
 
