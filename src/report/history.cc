@@ -244,25 +244,23 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
                          -1, &raw, nullptr) != SQLITE_OK)
     return std::unexpected(DbError(db, "cannot prepare", path_));
   Stmt ins(raw);
-  for (const auto& r : results) {
-    const Verdict v = r.outcome.result.verdict;
-    const Evidence& ev = r.outcome.result.evidence;
+  for (const OutcomeRow& o : ToOutcomeRows(info.run_id, results, info.warnings_fail)) {
     sqlite3_reset(ins.get());
-    Bind(ins.get(), 1, info.run_id);
-    Bind(ins.get(), 2, r.probe.id);
-    Bind(ins.get(), 3, r.probe.wiki);
-    Bind(ins.get(), 4, std::string(PageKindName(r.probe.kind)));
-    Bind(ins.get(), 5, r.probe.query);
-    Bind(ins.get(), 6, r.probe.url);
-    Bind(ins.get(), 7, std::string(VerdictName(v)));
-    Bind(ins.get(), 8, ev.signature);
-    Bind(ins.get(), 9, ev.request_id);
-    Bind(ins.get(), 10, ev.message);
-    Bind(ins.get(), 11, static_cast<int64_t>(r.outcome.http_status));
-    Bind(ins.get(), 12, int64_t{IsProductFailure(v, info.warnings_fail) ? 1 : 0});
-    Bind(ins.get(), 13, int64_t{IsToolFailure(v) ? 1 : 0});
+    Bind(ins.get(), 1, o.run_id);
+    Bind(ins.get(), 2, o.probe_id);
+    Bind(ins.get(), 3, o.wiki);
+    Bind(ins.get(), 4, o.kind);
+    Bind(ins.get(), 5, o.query);
+    Bind(ins.get(), 6, o.url);
+    Bind(ins.get(), 7, o.verdict);
+    Bind(ins.get(), 8, o.signature);
+    Bind(ins.get(), 9, o.request_id);
+    Bind(ins.get(), 10, o.message);
+    Bind(ins.get(), 11, o.status);
+    Bind(ins.get(), 12, int64_t{o.product_failure ? 1 : 0});
+    Bind(ins.get(), 13, int64_t{o.tool_failure ? 1 : 0});
     if (sqlite3_step(ins.get()) != SQLITE_DONE)
-      return std::unexpected(DbError(db, "cannot record outcome " + r.probe.id, path_));
+      return std::unexpected(DbError(db, "cannot record outcome " + o.probe_id, path_));
   }
   if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db, "cannot commit the run", path_));
   return {};
@@ -377,6 +375,31 @@ Result<void> History::DeleteRun(const std::string& run_id) {
   }
   if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db_.get(), "cannot commit the deletion", path_));
   return {};
+}
+
+std::vector<OutcomeRow> ToOutcomeRows(const std::string& run_id, const std::vector<ProbeResult>& results,
+                                      bool warnings_fail) {
+  std::vector<OutcomeRow> rows;
+  rows.reserve(results.size());
+  for (const auto& r : results) {
+    const Verdict v = r.outcome.result.verdict;
+    OutcomeRow o;
+    o.run_id = run_id;
+    o.probe_id = r.probe.id;
+    o.wiki = r.probe.wiki;
+    o.kind = std::string(PageKindName(r.probe.kind));
+    o.query = r.probe.query;
+    o.url = r.probe.url;
+    o.verdict = std::string(VerdictName(v));
+    o.signature = r.outcome.result.evidence.signature;
+    o.request_id = r.outcome.result.evidence.request_id;
+    o.message = r.outcome.result.evidence.message;
+    o.status = r.outcome.http_status;
+    o.product_failure = IsProductFailure(v, warnings_fail);
+    o.tool_failure = IsToolFailure(v);
+    rows.push_back(std::move(o));
+  }
+  return rows;
 }
 
 RunDiff DiffRuns(const std::vector<OutcomeRow>& baseline, const std::vector<OutcomeRow>& current) {

@@ -51,6 +51,10 @@ struct OutcomeRow {
   bool tool_failure = false;    // IsToolFailure(verdict)
 };
 
+// The history rows of `results` (exactly what History::RecordRun stores).
+std::vector<OutcomeRow> ToOutcomeRows(const std::string& run_id, const std::vector<ProbeResult>& results,
+                                      bool warnings_fail);
+
 class History {
  public:
   // Opens (creating if needed) the database at `path` and migrates it to the

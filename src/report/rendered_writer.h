@@ -20,7 +20,11 @@ using Renderer = Result<std::string> (*)(const RunInfo& info, const RunSummary& 
 
 class RenderedFileWriter final : public ReportWriter {
  public:
-  RenderedFileWriter(std::string path, Renderer render);
+  // With `shared` null the writer keeps its own copy of every result. With a
+  // non-null `shared` (the caller appends every result to it before calling
+  // Add, and keeps it alive until Finish returns) Add copies nothing: several
+  // writers then render one vector.
+  RenderedFileWriter(std::string path, Renderer render, const std::vector<ProbeResult>* shared = nullptr);
   Result<void> Begin(const RunInfo& info) override;
   Result<void> Add(const Probe& probe, const Outcome& outcome) override;
   Result<void> Finish(const RunInfo& info, const RunSummary& summary) override;
@@ -28,7 +32,8 @@ class RenderedFileWriter final : public ReportWriter {
  private:
   std::string path_;
   Renderer render_;
-  std::vector<ProbeResult> results_;
+  const std::vector<ProbeResult>* shared_;
+  std::vector<ProbeResult> own_;
 };
 
 }  // namespace bc

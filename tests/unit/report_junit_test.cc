@@ -27,8 +27,15 @@ Doc Parse(const std::string& xml) {
   return Doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "junit.xml", nullptr, XML_PARSE_NONET));
 }
 
+void CollectError(void* user, xmlError* error) {
+  if (error && error->message) *static_cast<std::string*>(user) += error->message;
+}
+
 // 0 = valid, >0 = invalid, <0 = internal error (libxml2's convention).
-int ValidateAgainstJunitXsd(xmlDoc* doc) {
+// The validator's messages go to `errors` instead of stderr.
+int ValidateAgainstJunitXsd(xmlDoc* doc, std::string* errors = nullptr) {
+  std::string ignored;
+  if (!errors) errors = &ignored;
   const std::string xsd = std::string(BC_SOURCE_DIR) + "/tests/report/junit.xsd";
   xmlSchemaParserCtxt* pctx = xmlSchemaNewParserCtxt(xsd.c_str());
   REQUIRE(pctx != nullptr);
@@ -36,6 +43,7 @@ int ValidateAgainstJunitXsd(xmlDoc* doc) {
   xmlSchemaFreeParserCtxt(pctx);
   REQUIRE(schema != nullptr);
   xmlSchemaValidCtxt* vctx = xmlSchemaNewValidCtxt(schema);
+  xmlSchemaSetValidStructuredErrors(vctx, &CollectError, errors);
   const int rc = xmlSchemaValidateDoc(vctx, doc);
   xmlSchemaFreeValidCtxt(vctx);
   xmlSchemaFree(schema);
@@ -85,7 +93,9 @@ TEST_CASE("junit.xml validates against the Jenkins JUnit schema, hostile text in
   REQUIRE(xml.has_value());
   Doc doc = Parse(*xml);
   REQUIRE(doc != nullptr);
-  CHECK(ValidateAgainstJunitXsd(doc.get()) == 0);
+  std::string errors;
+  CHECK(ValidateAgainstJunitXsd(doc.get(), &errors) == 0);
+  CHECK(errors.empty());
 }
 
 TEST_CASE("junit.xml has a suite per wiki, failures for product bugs and errors for tool failures",
@@ -118,7 +128,9 @@ TEST_CASE("junit.xml has a suite per wiki, failures for product bugs and errors 
 TEST_CASE("the junit schema check rejects a suite without its counts", "[report][junit]") {
   Doc doc = Parse("<testsuites><testsuite name=\"x\"><testcase name=\"t\"/></testsuite></testsuites>");
   REQUIRE(doc != nullptr);
-  CHECK(ValidateAgainstJunitXsd(doc.get()) > 0);
+  std::string errors;
+  CHECK(ValidateAgainstJunitXsd(doc.get(), &errors) > 0);
+  CHECK_THAT(errors, Contains("'tests' is required"));
 }
 
 }  // namespace

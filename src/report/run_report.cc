@@ -1,0 +1,68 @@
+#include "report/run_report.h"
+
+#include <filesystem>
+
+#include "report/jsonl_writer.h"
+#include "report/junit_xml.h"
+#include "report/metrics_prom.h"
+#include "report/rendered_writer.h"
+#include "report/run_dir.h"
+#include "report/summary_md.h"
+
+namespace bc {
+
+RunReport::RunReport(RunReport&&) noexcept = default;
+RunReport& RunReport::operator=(RunReport&&) noexcept = default;
+RunReport::~RunReport() = default;
+
+Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo& info) {
+  auto dir = CreateRunDir(results_dir, info.run_id);
+  if (!dir) return std::unexpected(dir.error());
+  RunReport r;
+  r.results_dir_ = results_dir;
+  r.run_dir_ = *dir;
+  r.history_path_ = (std::filesystem::path(results_dir) / "history.sqlite").string();
+  r.warnings_fail_ = info.warnings_fail;
+  r.results_ = std::make_unique<std::vector<ProbeResult>>();
+  const auto in_dir = [&](const char* name) { return (std::filesystem::path(*dir) / name).string(); };
+  const std::vector<ProbeResult>* shared = r.results_.get();
+  r.writers_.push_back(std::make_unique<JsonlWriter>(in_dir("pages.jsonl")));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.md"), &RenderSummaryMarkdown, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &RenderJunitXml, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &RenderMetrics, shared));
+  for (auto& w : r.writers_)
+    if (auto begun = w->Begin(info); !begun) return std::unexpected(begun.error());
+  return r;
+}
+
+Result<void> RunReport::Add(const Probe& probe, const Outcome& outcome) {
+  Count(summary_, outcome, warnings_fail_);
+  results_->push_back(ProbeResult{probe, outcome});
+  for (auto& w : writers_)
+    if (auto added = w->Add(probe, outcome); !added) return added;
+  return {};
+}
+
+std::vector<OutcomeRow> RunReport::CurrentRows() const { return ToOutcomeRows("", *results_, warnings_fail_); }
+
+Result<void> RunReport::Finish(RunInfo info) {
+  Result<void> first_error;
+  const auto keep = [&](Result<void> r) {
+    if (!r && first_error) first_error = std::move(r);
+  };
+  auto history = History::Open(history_path_);
+  if (history && info.last_clean_unix_ms == 0) {
+    auto last = history->LastCleanRunMs(info.targets_path);
+    if (last) info.last_clean_unix_ms = *last;
+  }
+  // Files first: a broken history database must not cost the CI its report.
+  for (auto& w : writers_) keep(w->Finish(info, summary_));
+  if (history)
+    keep(history->RecordRun(info, summary_, *results_));
+  else
+    keep(std::unexpected(history.error()));
+  if (!info.partial) keep(UpdateLatestSymlink(results_dir_, info.run_id));
+  return first_error;
+}
+
+}  // namespace bc

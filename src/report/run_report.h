@@ -1,0 +1,67 @@
+// RunReport: the report stage of `crawler run` in one object. It creates the
+// run directory, streams pages.jsonl, renders summary.md, junit.xml,
+// report.html and metrics.prom at the end, records the run in
+// results/history.sqlite and moves results/latest.
+//
+//   auto report = RunReport::Start("results", info);      // info.run_id = MakeRunId()
+//   for each finished probe: report->Add(probe, outcome);  // one thread
+//   ... decide exit code (report->summary(), DiffRuns(baseline, report->CurrentRows()))
+//   report->Finish(info_with_finished_exit_code_partial);
+//
+// Not thread-safe. Holds a copy of every (probe, outcome) until destroyed.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "report/grouping.h"
+#include "report/history.h"
+#include "report/writer.h"
+
+namespace bc {
+
+class RunReport {
+ public:
+  // Creates results_dir/info.run_id/ (must not exist) and pages.jsonl.
+  static Result<RunReport> Start(const std::string& results_dir, const RunInfo& info);
+
+  RunReport(RunReport&&) noexcept;
+  RunReport& operator=(RunReport&&) noexcept;
+  ~RunReport();
+
+  const std::string& run_dir() const { return run_dir_; }
+  const std::string& history_path() const { return history_path_; }
+  // Counts so far (progress line, exit code).
+  const RunSummary& summary() const { return summary_; }
+  // Every result so far, in finish order.
+  const std::vector<ProbeResult>& results() const { return *results_; }
+  // The results so far as history rows (for DiffRuns against a baseline
+  // before Finish, e.g. for --fail-on new).
+  std::vector<OutcomeRow> CurrentRows() const;
+
+  // Appends to pages.jsonl at once (flushed) and keeps the result for the
+  // end-of-run formats. Counts it with info.warnings_fail from Start.
+  Result<void> Add(const Probe& probe, const Outcome& outcome);
+
+  // `info`: the final RunInfo (finished_unix_ms, exit_code, partial set).
+  // When info.last_clean_unix_ms is 0 it is looked up in the history first.
+  // Writes every file (each atomically; all are attempted even when one
+  // fails), records the run in history, and, unless info.partial, points
+  // results/latest at this run. Returns the first error.
+  Result<void> Finish(RunInfo info);
+
+ private:
+  RunReport() = default;
+
+  std::string results_dir_;
+  std::string run_dir_;
+  std::string history_path_;
+  bool warnings_fail_ = false;
+  RunSummary summary_;
+  // Heap-allocated so the writers' pointer to it survives moves of RunReport.
+  std::unique_ptr<std::vector<ProbeResult>> results_;
+  std::vector<std::unique_ptr<ReportWriter>> writers_;  // pages.jsonl first
+};
+
+}  // namespace bc

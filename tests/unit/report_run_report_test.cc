@@ -1,0 +1,108 @@
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "report/history.h"
+#include "report/run_dir.h"
+#include "report/run_report.h"
+#include "report_fixtures.h"
+
+namespace bc {
+namespace {
+namespace fs = std::filesystem;
+
+using testing::MakeOutcome;
+using testing::MakeProbe;
+
+struct TempResults {
+  std::string dir;
+  TempResults() {
+    dir = (fs::temp_directory_path() / ("bc-results-" + MakeRunId())).string();
+    fs::remove_all(dir);
+  }
+  ~TempResults() { fs::remove_all(dir); }
+};
+
+size_t LineCount(const std::string& path) {
+  std::ifstream in(path);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+RunInfo Info(std::string run_id) {
+  RunInfo info;
+  info.run_id = std::move(run_id);
+  info.targets_path = "/t/local.toml";
+  info.started_unix_ms = 1795749525000;
+  info.planned = 2;
+  return info;
+}
+
+TEST_CASE("a run report streams pages.jsonl, then writes every file, history and latest", "[report][runreport]") {
+  TempResults results;
+  RunInfo info = Info("20261127T031845Z-0001");
+  auto report = RunReport::Start(results.dir, info);
+  REQUIRE(report.has_value());
+  const std::string dir = report->run_dir();
+  REQUIRE(report->Add(MakeProbe("p1", "ruwiki", PageKind::kRecentChanges, {{"damaging", "likelybad"}}),
+                      MakeOutcome(Verdict::kException, 500, "MWException: null"))
+              .has_value());
+  CHECK(LineCount(dir + "/pages.jsonl") == 1);  // visible before the run ends
+  CHECK_FALSE(fs::exists(dir + "/summary.md"));
+  REQUIRE(report->Add(MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)).has_value());
+  CHECK(report->summary().product_failures == 1);
+  CHECK(FailingProbeIds(report->CurrentRows()) == std::vector<std::string>{"p1"});
+
+  info.finished_unix_ms = 1795749530000;
+  info.exit_code = 1;
+  REQUIRE(report->Finish(info).has_value());
+  for (const char* name : {"pages.jsonl", "summary.md", "junit.xml", "metrics.prom"})
+    CHECK(fs::file_size(dir + "/" + name) > 0);
+  CHECK(LineCount(dir + "/pages.jsonl") == 2);
+  CHECK(fs::read_symlink(results.dir + "/latest") == "20261127T031845Z-0001");
+  auto h = History::Open(report->history_path());
+  REQUIRE(h.has_value());
+  auto run = h->GetRun("20261127T031845Z-0001");
+  REQUIRE(run.has_value());
+  REQUIRE(run->has_value());
+  CHECK((*run)->exit_code == 1);
+  CHECK(h->LoadOutcomes("20261127T031845Z-0001").value().size() == 2);
+}
+
+TEST_CASE("a partial run is recorded but does not move latest", "[report][runreport]") {
+  TempResults results;
+  {
+    auto first = RunReport::Start(results.dir, Info("20261127T031845Z-0001"));
+    REQUIRE(first.has_value());
+    REQUIRE(first->Add(MakeProbe("p1", "enwiki", PageKind::kApi, {}), MakeOutcome(Verdict::kOk)).has_value());
+    RunInfo done = Info("20261127T031845Z-0001");
+    done.finished_unix_ms = 1795749526000;
+    REQUIRE(first->Finish(done).has_value());
+  }
+  auto second = RunReport::Start(results.dir, Info("20261127T041845Z-0002"));
+  REQUIRE(second.has_value());
+  RunInfo cut = Info("20261127T041845Z-0002");
+  cut.partial = true;
+  cut.exit_code = 130;
+  REQUIRE(second->Finish(cut).has_value());
+  CHECK(fs::read_symlink(results.dir + "/latest") == "20261127T031845Z-0001");
+  auto h = History::Open(second->history_path());
+  REQUIRE(h.has_value());
+  CHECK(h->ListRuns().value().size() == 2);
+  CHECK(h->ListRuns().value().front().partial);
+}
+
+TEST_CASE("a run id that already has a directory cannot start a second report", "[report][runreport]") {
+  TempResults results;
+  auto first = RunReport::Start(results.dir, Info("20261127T031845Z-0001"));
+  REQUIRE(first.has_value());
+  auto second = RunReport::Start(results.dir, Info("20261127T031845Z-0001"));
+  REQUIRE_FALSE(second.has_value());
+  CHECK(second.error().code == Error::Code::kIo);
+}
+
+}  // namespace
+}  // namespace bc
