@@ -25,10 +25,12 @@ import ipaddress
 import json
 import os
 import re
+import subprocess
 import sys
 import urllib.parse
 import urllib.request
 
+FARM_FAULT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "farm", "fault")
 KEEP_HEADERS = {"content-type", "location", "x-request-id", "mediawiki-api-error",
                 "retry-after", "content-length"}
 TOKEN_RES = [
@@ -61,6 +63,11 @@ class Wiki:
                                                     NoRedirect)
 
     def fault(self, mode, details=False):
+        if self.faultdir.startswith("farm:"):
+            # tests/farm: switch through its own script; modes are named there.
+            farm_mode = {"exception": "null-threshold"}.get(mode, mode)
+            subprocess.run([FARM_FAULT, self.faultdir[5:], farm_mode], check=True)
+            return
         with open(os.path.join(self.faultdir, "fault"), "w") as f:
             f.write(mode)
         d = os.path.join(self.faultdir, "details")
@@ -129,6 +136,33 @@ def record(out, index, wiki, name, path, kind, expected, why, *, follow=True, an
     print(f"{name:40} {status} {len(body):7} -> {expected}")
 
 
+def record_farm(R, user, full):
+    """tests/farm wikis: the ORES-like fixture's groups and its 2017 failure modes.
+    Farm RC pages are ~150-230 KB, so only enwiki gets the full set (corpus size)."""
+    ores = ["damaging", "goodfaith"]
+    rc = "/index.php?title=Special:RecentChanges&days=30&limit=50"
+    wl = "/index.php?title=Special:Watchlist&days=30"
+    co = f"/index.php?title=Special:Contributions/{user}"
+    R("rc", rc + "&enhanced=0", "recentchanges", "ok", "RC with the ORES groups", groups=ores)
+    if full:
+        R("rc-enhanced1-damaging", rc + "&enhanced=1&damaging=maybebad", "recentchanges", "ok",
+          "grouped RC filtered on damaging=maybebad", groups=ores)
+        R("wl", wl, "watchlist", "ok", "watchlist with the ORES groups", groups=ores)
+    R("contribs", co, "contributions", "ok", "contributions with the ORES box")
+    R("rc-null-threshold", rc, "recentchanges", "exception", "the 2017 ORES failure: threshold API null",
+      fault="exception", groups=ores)
+    R("wl-null-threshold", wl, "watchlist", "exception", "the 2017 ORES failure on the watchlist",
+      fault="exception", groups=ores)
+    R("contribs-null-threshold", co + "&hidenondamaging=1", "contributions", "exception",
+      "the 2017 ORES failure on contributions", fault="exception")
+    R("rc-silent", rc, "recentchanges", "broken", "ORES catches its error and the groups vanish (the fix's failure mode)",
+      fault="silent", groups=ores)
+    if full:
+        R("rc-warning", rc, "recentchanges", "warning", "the fixture's PHP warning printed into RC", fault="warning",
+          groups=ores)
+    R("rc-db", rc, "recentchanges", "db-error", "the RC query joins a missing table", fault="db", groups=ores)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -138,12 +172,18 @@ def main():
     a = ap.parse_args()
     password = open(a.password_file).read().strip()
     index = []
+    if os.path.exists(os.path.join(a.out, "index.json")):
+        index = [e for e in json.load(open(os.path.join(a.out, "index.json")))
+                 if not any(e["name"].startswith(w.split("=")[0] + "-") for w in a.wiki)]
     std = ["userExpLevel", "authorship"]  # core groups in every 1.39 RC/WL wgStructuredChangeFilters
     for spec in a.wiki:
         lang, base, faultdir = spec.split("=", 2)
         w = Wiki(lang, base, faultdir)
         w.login(a.user, password)
         R = lambda *args, **kw: record(a.out, index, w, *args, **kw)
+        if faultdir.startswith("farm:"):
+            record_farm(R, a.user, full=lang == "farm-en")
+            continue
         rc = "/index.php?title=Special:RecentChanges&days=30&limit=50"
         wl = "/index.php?title=Special:Watchlist&days=30"
         co = f"/index.php?title=Special:Contributions/{a.user}"
