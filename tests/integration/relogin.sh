@@ -18,7 +18,6 @@ done
 set +e; wait $pid; RC=$?; set -e
 OUT="$(cat "$WORK/out")"
 PAGES="$(ls -d "$WORK"/results/2*/ | tail -1)pages.jsonl"
-[ "$RC" -eq 0 ] || fail "exit code $RC, want 0"$'\n'"$OUT"
 grep -q "session lost on enwiki: re-login ok" <<<"$OUT" || fail "no re-login reported"$'\n'"$OUT"
 check '
 if len(rows) != 15: bad(f"{len(rows)} outcomes, want 15", rows)
@@ -26,3 +25,4 @@ auth = [r for r in rows if r["verdict"] != "ok"]
 if auth: bad("probes not ok after the re-login", auth)
 print("ok: sessions killed mid-crawl, one re-login, all", len(rows), "probes ok")
 '
+[ "$RC" -eq 0 ] || fail "exit code $RC, want 0"$'\n'"$OUT"
