@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "report/html_report.h"
 #include "report/jsonl_writer.h"
 #include "report/junit_xml.h"
 #include "report/metrics_prom.h"
@@ -29,6 +30,7 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   r.writers_.push_back(std::make_unique<JsonlWriter>(in_dir("pages.jsonl")));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.md"), &RenderSummaryMarkdown, shared));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &RenderJunitXml, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("report.html"), &RenderHtmlReport, shared));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &RenderMetrics, shared));
   for (auto& w : r.writers_)
     if (auto begun = w->Begin(info); !begun) return std::unexpected(begun.error());

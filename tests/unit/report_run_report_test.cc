@@ -59,7 +59,7 @@ TEST_CASE("a run report streams pages.jsonl, then writes every file, history and
   info.finished_unix_ms = 1795749530000;
   info.exit_code = 1;
   REQUIRE(report->Finish(info).has_value());
-  for (const char* name : {"pages.jsonl", "summary.md", "junit.xml", "metrics.prom"})
+  for (const char* name : {"pages.jsonl", "summary.md", "junit.xml", "report.html", "metrics.prom"})
     CHECK(fs::file_size(dir + "/" + name) > 0);
   CHECK(LineCount(dir + "/pages.jsonl") == 2);
   CHECK(fs::read_symlink(results.dir + "/latest") == "20261127T031845Z-0001");

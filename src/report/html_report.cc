@@ -1,0 +1,214 @@
+#include "report/html_report.h"
+
+#include <algorithm>
+#include <set>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "report/escape.h"
+#include "report/run_dir.h"
+
+namespace bc {
+
+namespace {
+
+constexpr std::string_view kStyle = R"css(
+:root { font-family: system-ui, sans-serif; color: #202122; background: #fff; }
+body { margin: 1.5em; }
+h1 { font-size: 1.4em; margin: 0 0 .3em; }
+h2 { font-size: 1.2em; border-bottom: 1px solid #c8ccd1; margin-top: 1.5em; }
+h3 { font-size: 1em; margin: .2em 0; }
+code, pre { font-family: ui-monospace, monospace; font-size: .9em; }
+pre { background: #f8f9fa; padding: .5em; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+.meta { color: #54595d; }
+.partial { color: #b32424; font-weight: bold; }
+table { border-collapse: collapse; }
+th, td { border: 1px solid #c8ccd1; padding: .2em .5em; text-align: left; vertical-align: top; }
+th { background: #eaecf0; }
+#probes th { cursor: pointer; user-select: none; }
+#probes th[aria-sort=ascending]::after { content: " \25B2"; }
+#probes th[aria-sort=descending]::after { content: " \25BC"; }
+#probes td.ev { max-width: 40em; overflow-wrap: anywhere; }
+.group { border-left: 4px solid #d33; padding: .3em .8em; margin: .8em 0; background: #fef6f6; }
+.group.tool { border-color: #fc3; background: #fef6e7; }
+.group.other { border-color: #72777d; background: #f8f9fa; }
+.group dl { display: grid; grid-template-columns: max-content 1fr; gap: .2em 1em; margin: .4em 0; }
+.group dt { font-weight: bold; }
+.group dd { margin: 0; overflow-wrap: anywhere; }
+.v { padding: 0 .3em; border-radius: 3px; }
+.v-ok { background: #d5fdf4; }
+.v-exception, .v-fatal, .v-db-error, .v-edge-error, .v-broken { background: #fee7e6; }
+.v-warning { background: #fef6e7; }
+.v-auth, .v-transport { background: #eaecf0; }
+.controls { margin: .5em 0; }
+.controls input { width: 20em; }
+)css";
+
+// Filtering and sorting only move and hide rows the server rendered; no
+// string is ever parsed as HTML here.
+constexpr std::string_view kScript = R"js(
+(function () {
+  'use strict';
+  var table = document.getElementById('probes');
+  var tbody = table.tBodies[0];
+  var rows = Array.prototype.slice.call(tbody.rows);
+  var text = document.getElementById('filter-text');
+  var verdict = document.getElementById('filter-verdict');
+  var shown = document.getElementById('shown');
+  rows.forEach(function (r) { r.dataset.search = r.textContent.toLowerCase(); });
+
+  function apply() {
+    var q = text.value.trim().toLowerCase();
+    var v = verdict.value;
+    var n = 0;
+    rows.forEach(function (r) {
+      var byVerdict = v === 'all' || (v === 'failures' ? r.dataset.failure === '1' : r.dataset.verdict === v);
+      var visible = byVerdict && (q === '' || r.dataset.search.indexOf(q) !== -1);
+      r.hidden = !visible;
+      if (visible) n++;
+    });
+    shown.textContent = String(n);
+  }
+
+  function key(row, col, numeric) {
+    var cell = row.cells[col];
+    var raw = cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent;
+    return numeric ? parseFloat(raw) || 0 : raw.toLowerCase();
+  }
+
+  var headers = Array.prototype.slice.call(table.tHead.rows[0].cells);
+  headers.forEach(function (th, col) {
+    th.addEventListener('click', function () {
+      var asc = th.getAttribute('aria-sort') !== 'ascending';
+      var numeric = th.dataset.type === 'num';
+      headers.forEach(function (h) { h.removeAttribute('aria-sort'); });
+      th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+      rows.sort(function (a, b) {
+        var x = key(a, col, numeric), y = key(b, col, numeric);
+        var c = x < y ? -1 : x > y ? 1 : 0;
+        return asc ? c : -c;
+      });
+      rows.forEach(function (r) { tbody.appendChild(r); });
+    });
+  });
+
+  text.addEventListener('input', apply);
+  verdict.addEventListener('change', apply);
+  apply();
+})();
+)js";
+
+std::string E(std::string_view s) { return HtmlEscape(s); }
+
+// Only http(s) URLs become links: a javascript: URL must never be clickable.
+std::string Link(const std::string& url, const std::string& text) {
+  if (url.starts_with("http://") || url.starts_with("https://"))
+    return fmt::format("<a href=\"{}\" rel=\"noreferrer\">{}</a>", E(url), E(text));
+  return E(text);
+}
+
+std::string KindList(const std::vector<PageKind>& kinds) {
+  std::vector<std::string_view> names;
+  for (const PageKind k : kinds) names.push_back(PageKindName(k));
+  return fmt::format("{}", fmt::join(names, ", "));
+}
+
+void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
+                 const std::vector<ProbeResult>& results) {
+  const ProbeResult& first = results[g.first];
+  const char* cls = g.product_failure ? "" : IsToolFailure(g.verdict) ? " tool" : " other";
+  out += fmt::format("<article class=\"group{}\">\n<h3>{}. <span class=\"v v-{}\">{}</span> <code>{}</code> ({} probe{})</h3>\n<dl>\n",
+                     cls, number, VerdictName(g.verdict), VerdictName(g.verdict), E(g.key), g.members.size(),
+                     g.members.size() == 1 ? "" : "s");
+  if (!g.exception_class.empty() || !g.message.empty())
+    out += fmt::format("<dt>Exception</dt><dd><code>{}</code>{}{}</dd>\n", E(g.exception_class),
+                       g.exception_class.empty() || g.message.empty() ? "" : ": ", E(g.message));
+  out += fmt::format("<dt>Wikis</dt><dd>{}</dd>\n", E(fmt::format("{}", fmt::join(g.wikis, ", "))));
+  out += fmt::format("<dt>Pages</dt><dd>{}</dd>\n", E(KindList(g.kinds)));
+  out += fmt::format("<dt>Minimal failing parameters</dt><dd><code>{}</code></dd>\n", E(g.minimal.Describe()));
+  if (!g.request_ids.empty())
+    out += fmt::format("<dt>Request ids</dt><dd><code>{}</code></dd>\n",
+                       E(fmt::format("{}", fmt::join(g.request_ids, " "))));
+  out += fmt::format("<dt>First failing URL</dt><dd>{}</dd>\n", Link(first.probe.url, first.probe.url));
+  out += fmt::format("<dt>Reproduce</dt><dd><pre>{}</pre></dd>\n</dl>\n</article>\n",
+                     E(CurlCommand(first.probe, info)));
+}
+
+std::string EvidenceText(const Outcome& o) {
+  const Evidence& ev = o.result.evidence;
+  if (!ev.exception_class.empty() || !ev.message.empty())
+    return ev.exception_class + (ev.exception_class.empty() || ev.message.empty() ? "" : ": ") + ev.message;
+  if (!o.transport_error.empty()) return o.transport_error;
+  if (!ev.signature.empty()) return ev.signature;
+  return ev.detail;
+}
+
+}  // namespace
+
+Result<std::string> RenderHtmlReport(const RunInfo& info, const RunSummary& summary,
+                                     const std::vector<ProbeResult>& results) {
+  std::string out;
+  out.reserve(4096 + results.size() * 600);
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  // No network at all: the report must open offline and cannot leak anything.
+  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += fmt::format("<title>beta-crawler run {}</title>\n<style>{}</style>\n</head>\n<body>\n", E(info.run_id), kStyle);
+
+  const double seconds = info.finished_unix_ms > info.started_unix_ms
+                             ? static_cast<double>(info.finished_unix_ms - info.started_unix_ms) / 1000.0
+                             : 0.0;
+  out += fmt::format("<header>\n<h1>beta-crawler run <code>{}</code></h1>\n", E(info.run_id));
+  out += fmt::format(
+      "<p class=\"meta\">Targets <code>{}</code> · started {} · {:.1f} s · exit code {} · {} product failure{}, {} "
+      "tool failure{} · {} of {} planned probes{}</p>\n",
+      E(info.targets_path), E(FormatIsoUtc(info.started_unix_ms)), seconds, info.exit_code, summary.product_failures,
+      summary.product_failures == 1 ? "" : "s", summary.tool_failures, summary.tool_failures == 1 ? "" : "s",
+      summary.total, info.planned, info.partial ? " · <span class=\"partial\">PARTIAL run (interrupted)</span>" : "");
+  out += "<table class=\"totals\"><thead><tr><th>verdict</th><th>probes</th></tr></thead><tbody>\n";
+  for (size_t v = 0; v < summary.by_verdict.size(); ++v)
+    if (summary.by_verdict[v] > 0)
+      out += fmt::format("<tr><td><span class=\"v v-{0}\">{0}</span></td><td>{1}</td></tr>\n",
+                         VerdictName(static_cast<Verdict>(v)), summary.by_verdict[v]);
+  out += fmt::format("<tr><th>total</th><th>{}</th></tr>\n</tbody></table>\n</header>\n", summary.total);
+
+  const auto groups = GroupFailures(results, info.warnings_fail);
+  out += fmt::format("<section id=\"groups\">\n<h2>Failure groups ({})</h2>\n", groups.size());
+  if (groups.empty()) out += "<p>No failures.</p>\n";
+  for (size_t i = 0; i < groups.size(); ++i) AppendGroup(out, i + 1, groups[i], info, results);
+  out += "</section>\n";
+
+  std::set<Verdict> present;
+  for (const auto& r : results) present.insert(r.outcome.result.verdict);
+  out += "<section id=\"all\">\n<h2>All probes</h2>\n<div class=\"controls\">\n";
+  out += "<input id=\"filter-text\" type=\"search\" placeholder=\"filter: wiki, page, parameter, message…\" "
+         "aria-label=\"filter text\">\n<select id=\"filter-verdict\" aria-label=\"verdict\">\n"
+         "<option value=\"all\">all verdicts</option>\n<option value=\"failures\">failures only</option>\n";
+  for (const Verdict v : present) out += fmt::format("<option value=\"{0}\">{0}</option>\n", VerdictName(v));
+  out += fmt::format("</select>\n<span id=\"shown\">{}</span> of {} probes shown\n</div>\n", results.size(),
+                     results.size());
+  out += "<table id=\"probes\">\n<thead><tr><th data-type=\"text\">wiki</th><th data-type=\"text\">page</th>"
+         "<th data-type=\"text\">verdict</th><th data-type=\"num\">HTTP</th><th data-type=\"text\">parameters</th>"
+         "<th data-type=\"text\">evidence</th><th data-type=\"text\">request id</th>"
+         "<th data-type=\"num\">seconds</th><th data-type=\"num\">retries</th></tr></thead>\n<tbody>\n";
+  for (const auto& r : results) {
+    const Verdict v = r.outcome.result.verdict;
+    const bool failure = IsProductFailure(v, info.warnings_fail) || IsToolFailure(v);
+    out += fmt::format(
+        "<tr data-verdict=\"{0}\" data-failure=\"{1}\" data-probe=\"{2}\"><td>{3}</td><td>{4}</td>"
+        "<td><span class=\"v v-{0}\">{0}</span></td><td data-sort=\"{5}\">{5}</td><td>{6}</td>"
+        "<td class=\"ev\">{7}</td><td><code>{8}</code></td><td data-sort=\"{9:.3f}\">{9:.3f}</td><td>{10}</td></tr>\n",
+        VerdictName(v), failure ? 1 : 0, E(r.probe.id), E(r.probe.wiki), PageKindName(r.probe.kind),
+        r.outcome.http_status, Link(r.probe.url, r.probe.query), E(EvidenceText(r.outcome)),
+        E(r.outcome.result.evidence.request_id), r.outcome.timings.total, r.outcome.retries);
+  }
+  out += "</tbody>\n</table>\n</section>\n<script>";
+  out += kScript;
+  out += "</script>\n</body>\n</html>\n";
+  return out;
+}
+
+}  // namespace bc

@@ -1,0 +1,120 @@
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "report/html_report.h"
+#include "report/run_dir.h"
+#include <fmt/format.h>
+
+#include "report_fixtures.h"
+
+namespace bc {
+namespace {
+
+using Catch::Contains;
+using testing::MakeOutcome;
+using testing::MakeProbe;
+
+size_t Occurrences(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) ++n;
+  return n;
+}
+
+// A run with attacker-controlled text in every page-derived field. Also the
+// input of the headless-browser check (tests/report/check-html.py).
+std::vector<ProbeResult> HostileRun() {
+  std::vector<ProbeResult> rs;
+  const char* kinds_wikis[][2] = {{"enwiki", "a"}, {"ruwiki", "b"}, {"frwiki", "c"}};
+  int n = 0;
+  for (const auto& kw : kinds_wikis) {
+    const std::string wiki = kw[0];
+    for (PageKind kind : {PageKind::kRecentChanges, PageKind::kWatchlist, PageKind::kContributions}) {
+      for (const char* damaging : {"", "likelybad", "verylikelybad"}) {
+        Params params = {{"title", "Special:" + std::string(PageKindName(kind))}};
+        if (*damaging) params.insert(params.begin(), {"damaging", damaging});
+        Probe p = MakeProbe(fmt::format("{:016x}", ++n), wiki, kind, params);
+        Outcome o = MakeOutcome(Verdict::kOk);
+        o.timings.total = 0.01 * n;
+        if (wiki != "enwiki" && *damaging && kind != PageKind::kContributions) {
+          o = MakeOutcome(Verdict::kException, 500, "MWException: <script>alert(1)</script> \"'&",
+                          "<img src=x onerror=alert(2)>", "<script>alert(1)</script> \"'& threshold is null",
+                          "\"><script>alert(4)</script>");
+          o.timings.total = 0.5;
+        }
+        rs.push_back({p, o});
+      }
+    }
+  }
+  Outcome t = MakeOutcome(Verdict::kTransport, 0);
+  t.transport_error = "Operation timed out after 60000 ms";
+  rs.push_back({MakeProbe("00000000000000ff", "enwiki", PageKind::kApi, {{"action", "query"}}), t});
+  Probe js = MakeProbe("00000000000000fe", "enwiki", PageKind::kApi, {{"action", "parse"}});
+  js.url = "javascript:alert(3)";
+  rs.push_back({js, MakeOutcome(Verdict::kWarning, 200, "Warning: <b>Undefined</b> index")});
+  return rs;
+}
+
+RunInfo Info() {
+  RunInfo info;
+  info.run_id = "20261127T031845Z-abcd";
+  info.targets_path = "targets/<local>.toml";
+  info.started_unix_ms = 1795749525000;
+  info.finished_unix_ms = 1795749537500;
+  info.exit_code = 1;
+  info.planned = 29;
+  return info;
+}
+
+RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
+  RunSummary s;
+  for (const auto& r : rs) Count(s, r.outcome, false);
+  return s;
+}
+
+TEST_CASE("report.html escapes every page-derived string", "[report][html]") {
+  const auto rs = HostileRun();
+  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  REQUIRE(html.has_value());
+  // Exactly one script element: ours.
+  CHECK(Occurrences(*html, "<script") == 1);
+  CHECK(Occurrences(*html, "<img") == 0);
+  CHECK_THAT(*html, !Contains("alert(1)</script>"));
+  CHECK_THAT(*html, Contains("&lt;script&gt;alert(1)&lt;/script&gt; &quot;&#39;&amp; threshold is null"));
+  CHECK_THAT(*html, Contains("&lt;img src=x onerror=alert(2)&gt;"));
+  CHECK_THAT(*html, Contains("&quot;&gt;&lt;script&gt;alert(4)&lt;/script&gt;"));
+  CHECK_THAT(*html, Contains("targets/&lt;local&gt;.toml"));
+  // A javascript: URL is shown, never linked.
+  CHECK_THAT(*html, !Contains("href=\"javascript:"));
+}
+
+TEST_CASE("report.html is self-contained and lists groups and every probe", "[report][html]") {
+  const auto rs = HostileRun();
+  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  REQUIRE(html.has_value());
+  CHECK_THAT(*html, Contains("Content-Security-Policy"));
+  CHECK_THAT(*html, !Contains("src=\"http"));
+  CHECK_THAT(*html, !Contains("<link"));
+  CHECK(Occurrences(*html, "<tr data-verdict=") == rs.size());
+  CHECK(Occurrences(*html, "<tr data-verdict=\"exception\" data-failure=\"1\"") == 8);
+  CHECK(Occurrences(*html, "<article class=\"group") == 3);  // exception, transport, warning
+  CHECK_THAT(*html, Contains("<span id=\"shown\">29</span> of 29 probes shown"));
+  CHECK_THAT(*html, Contains("<option value=\"exception\">exception</option>"));
+  CHECK_THAT(*html, Contains("<code>damaging=*</code>"));
+}
+
+// Not a test: writes the hostile sample report for the headless-browser check
+// (hidden tag; run with BC_HTML_SAMPLE=/path/report.html).
+TEST_CASE("write the sample report for the browser check", "[.html-sample]") {
+  const char* path = std::getenv("BC_HTML_SAMPLE");
+  REQUIRE(path != nullptr);
+  const auto rs = HostileRun();
+  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  REQUIRE(html.has_value());
+  REQUIRE(WriteFileAtomically(path, *html).has_value());
+}
+
+}  // namespace
+}  // namespace bc
