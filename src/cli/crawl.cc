@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "engine/engine.h"
+#include "mediawiki/ores.h"
 #include "report/jsonl_writer.h"
 #include "report/junit_xml.h"
 #include "report/metrics_prom.h"
@@ -35,6 +37,50 @@ bool SessionLost(const Probe& p, const Outcome& o) { return o.result.verdict == 
 
 }  // namespace
 
+Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts) {
+  auto targets = LoadTargets(opts.targets);
+  if (!targets) return std::unexpected(targets.error());
+  if (!targets->discovery.enabled()) {
+    auto loaded = LoadPlan(opts);
+    if (!loaded) return std::unexpected(loaded.error());
+    return PreparedPlan{std::move(loaded->first), std::move(loaded->second), {}, {}};
+  }
+  PreparedPlan out;
+  auto prep = PrepareTargets(*targets);
+  if (!prep) return std::unexpected(prep.error());
+  // The filter as LoadPlan builds it, but --wiki is checked against the
+  // discovered wikis (LoadPlan only knows the file's).
+  PlanFilter filter;
+  for (const auto& w : opts.wikis) {
+    if (std::none_of(targets->wikis.begin(), targets->wikis.end(), [&](const Wiki& x) { return x.dbname == w; }))
+      return Fail(Error::Code::kUsage, fmt::format("--wiki {}: no such wiki in {} (after discovery)", w, opts.targets));
+    filter.wikis.push_back(w);
+  }
+  for (const auto& k : opts.kinds) filter.kinds.push_back(*ParsePageKind(k));
+  for (const auto& kv : opts.params) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) return Fail(Error::Code::kUsage, fmt::format("--param {}: write it as KEY=VALUE", kv));
+    filter.required.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
+  }
+  if (!opts.shard.empty()) {
+    size_t i = 0, n = 0;
+    if (std::sscanf(opts.shard.c_str(), "%zu/%zu", &i, &n) != 2 || n == 0 || i >= n)
+      return Fail(Error::Code::kUsage, fmt::format("--shard {}: write it as I/N with 0 <= I < N", opts.shard));
+    filter.shard_index = i;
+    filter.shard_count = n;
+  }
+  auto probes = BuildPlan(*targets, filter);
+  if (!probes) return std::unexpected(probes.error());
+  if (targets->discovery.facts && targets->discovery.preflight)
+    for (auto& po : PreflightOutcomes(*targets, prep->facts))
+      if (filter.wikis.empty() || std::find(filter.wikis.begin(), filter.wikis.end(), po.first.wiki) != filter.wikis.end())
+        out.preflight.push_back(std::move(po));
+  out.targets = std::move(*targets);
+  out.probes = std::move(*probes);
+  out.preparation = std::move(*prep);
+  return out;
+}
+
 int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share) {
   if (interrupted) return 130;
   const double tool_share = summary.total ? static_cast<double>(summary.tool_failures) / static_cast<double>(summary.total) : 0;
@@ -48,7 +94,7 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   info.run_id = MakeRunId();
   info.targets_path = targets.path;
   info.started_unix_ms = NowUnixMs();
-  info.planned = probes.size();
+  info.planned = probes.size() + options.preflight.size();
   info.warnings_fail = targets.crawl.warnings_fail;
   info.user_agent = targets.crawl.user_agent;
 
@@ -81,6 +127,8 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   eo.crawl = targets.crawl;
   eo.fail_fast = options.fail_fast;
   Engine engine(eo);
+
+  for (const auto& [probe, outcome] : options.preflight) emit(probe, outcome);
 
   report.logins = LogIn(engine, targets, wikis, *passwords);
   std::map<std::string, std::string> login_failed;  // wiki -> reason
@@ -149,7 +197,7 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   for (const Wiki& w : targets.wikis)
     if (!w.account.empty()) info.cookie_names[w.dbname] = engine.CookieNames(w.dbname);
   info.finished_unix_ms = NowUnixMs();
-  info.partial = interrupted || report.results.size() < probes.size();
+  info.partial = interrupted || report.results.size() < probes.size() + options.preflight.size();
   info.exit_code = CrawlExitCode(report.summary, !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
   for (auto& w : writers)
     if (auto ok = w->Finish(info, report.summary); !ok && !write_error) write_error = ok.error();

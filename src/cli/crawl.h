@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/options.h"
 #include "config/targets.h"
 #include "core/error.h"
+#include "mediawiki/discovery.h"
 #include "mediawiki/session.h"
 #include "plan/probe.h"
 #include "report/grouping.h"
@@ -23,7 +25,21 @@ struct RunOptions {
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler: finish what's in flight, write, exit 130
   // Called once per final outcome, in finish order (progress display). May be empty.
   std::function<void(const Probe&, const Outcome&)> on_outcome;
+  // Outcomes decided before the crawl (the ORES API pre-flight, mediawiki/ores.h):
+  // written first, counted like any probe (pages.jsonl, summary, junit, exit code).
+  std::vector<std::pair<Probe, Outcome>> preflight;
 };
+
+// A plan whose targets went through [discovery] first (SiteMatrix, per-wiki
+// facts): what `plan` and `run` use. Without [discovery] it is LoadPlan's
+// result and needs no network.
+struct PreparedPlan {
+  Targets targets;            // with discovered wikis and ores_models/ores_levels from facts
+  std::vector<Probe> probes;
+  Preparation preparation;    // empty without [discovery]
+  std::vector<std::pair<Probe, Outcome>> preflight;  // ORES API pre-flight, when facts + preflight
+};
+Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts);
 
 struct CrawlReport {
   RunInfo info;                        // run id, times, exit code, partial

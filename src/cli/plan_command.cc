@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/crawl.h"
+#include "mediawiki/ores.h"
 #include "cli/options.h"
 #include "config/targets.h"
 #include "plan/plan.h"
@@ -12,18 +14,37 @@
 namespace bc {
 
 void AddPlanCommand(CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("plan", "Print the probes a run would load (no network)");
+  auto* cmd = app.add_subcommand("plan", "Print the probes a run would load (no network unless [discovery])");
   auto opts = std::make_shared<PlanOptions>();
   auto format = std::make_shared<std::string>("text");
   AddPlanOptions(*cmd, *opts);
   cmd->add_option("--format", *format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
-  cmd->callback([opts, format, &exit_code] {
-    auto loaded = LoadPlan(*opts);
-    if (!loaded) {
-      exit_code = ReportError(loaded.error());
+  auto explain = std::make_shared<bool>(false);
+  cmd->add_flag("--explain", *explain,
+                "Say why each wiki got which ORES axes and filter groups (asks the wikis when [discovery] facts = true)");
+  cmd->callback([opts, format, explain, &exit_code] {
+    auto prepared = LoadPreparedPlan(*opts);
+    if (!prepared) {
+      exit_code = ReportError(prepared.error());
       return;
     }
-    const auto& [targets, probes] = *loaded;
+    const Targets& targets = prepared->targets;
+    std::vector<Probe> probes;
+    for (const auto& [p, _] : prepared->preflight) probes.push_back(p);  // the ORES API pre-flight comes first
+    probes.insert(probes.end(), prepared->probes.begin(), prepared->probes.end());
+    if (*explain) {
+      const Preparation& prep = prepared->preparation;
+      if (!targets.discovery.enabled()) fmt::print("no [discovery]: the file's wikis and ores_models apply (no network)\n");
+      if (!targets.discovery.sitematrix.empty())
+        fmt::print("SiteMatrix {}: {} request(s), {} wiki(s) discovered, {} skipped\n", targets.discovery.sitematrix,
+                   prep.sitematrix_requests, prep.discovered.size(), prep.skipped.size());
+      for (const SkippedSite& s : prep.skipped) fmt::print("  skipped {}: {}\n", s.dbname, s.reason);
+      for (const std::string& line : ExplainPlan(targets, prep.notes)) fmt::print("{}\n", line);
+      for (const auto& [p, o] : prepared->preflight)
+        fmt::print("pre-flight {} meta=ores: {}{}\n", p.wiki, VerdictName(o.result.verdict),
+                   o.result.evidence.signature.empty() ? "" : " (" + o.result.evidence.signature + ")");
+      fmt::print("\n");
+    }
     std::map<std::pair<std::string, std::string>, size_t> counts;
     for (const Probe& p : probes) {
       ++counts[{p.wiki, std::string(PageKindName(p.kind))}];

@@ -63,6 +63,16 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
   return std::pair{std::move(t), std::move(*probes)};
 }
 
+// A targets plan after [discovery] (SiteMatrix, facts); the ORES API
+// pre-flight outcomes go to `preflight`, to be written before the pages.
+Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOptions& plan,
+                                                                 std::vector<std::pair<Probe, Outcome>>& preflight) {
+  auto prepared = LoadPreparedPlan(plan);
+  if (!prepared) return std::unexpected(prepared.error());
+  preflight = std::move(prepared->preflight);
+  return std::pair{std::move(prepared->targets), std::move(prepared->probes)};
+}
+
 void PrintReport(const CrawlReport& r, bool quiet) {
   const double seconds = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
   for (const LoginResult& l : r.logins)
@@ -120,7 +130,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(Error{Error::Code::kUsage, "give a targets file (e.g. targets/local.toml) or --urls FILE", ""});
       return;
     }
-    auto loaded = urls->file.empty() ? LoadPlan(*plan) : LoadUrlList(*plan, *urls);
+    auto loaded = urls->file.empty() ? LoadDiscoveredPlan(*plan, run->preflight) : LoadUrlList(*plan, *urls);
     if (!loaded) {
       exit_code = ReportError(loaded.error());
       return;

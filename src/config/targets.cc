@@ -31,12 +31,14 @@ class TargetsParser {
   Targets Parse(const toml::table& root) {
     Targets t;
     t.path = path_;
-    CheckKeys(root, {"crawl", "account", "wiki", "page"}, "top level");
+    CheckKeys(root, {"crawl", "account", "wiki", "page", "discovery"}, "top level");
     if (auto* crawl = root.get("crawl")) ParseCrawl(Table(*crawl, "crawl"), t);
     else Fail(root, "missing [crawl] table; it needs at least user_agent = \"name/version (contact)\"");
     if (auto* accounts = root.get("account")) ParseAccounts(Table(*accounts, "account"), t);
+    if (auto* d = root.get("discovery")) ParseDiscovery(Table(*d, "discovery"), t);
     if (auto* wikis = root.get("wiki")) ParseWikis(*wikis, t);
-    if (t.wikis.empty()) Fail(root, "no wikis: add at least one [[wiki]] entry with dbname and url");
+    if (t.wikis.empty() && t.discovery.sitematrix.empty())
+      Fail(root, "no wikis: add at least one [[wiki]] entry with dbname and url, or [discovery] sitematrix = \"URL\"");
     if (auto* pages = root.get("page")) ParsePages(Table(*pages, "page"), t);
     if (t.pages.empty())
       Fail(root, "no page kinds: add [page.recentchanges], [page.watchlist] or [page.contributions]");
@@ -348,9 +350,63 @@ class TargetsParser {
     }
   }
 
+  // [discovery]: SiteMatrix, dblist, filters, facts (targets/README.md).
+  void ParseDiscovery(const toml::table& d, Targets& t) {
+    CheckKeys(d,
+              {"facts", "preflight", "sitematrix", "dblist", "include", "exclude", "families", "states", "account",
+               "script_path", "sitematrix_limit"},
+              "[discovery]");
+    Discovery& o = t.discovery;
+    o.where = Where(d);
+    if (auto* n = d.get("facts")) o.facts = Bool(*n, "facts");
+    if (auto* n = d.get("preflight")) o.preflight = Bool(*n, "preflight");
+    if (auto* n = d.get("sitematrix")) {
+      o.sitematrix = String(*n, "sitematrix");
+      if (!o.sitematrix.starts_with("http://") && !o.sitematrix.starts_with("https://"))
+        Fail(*n, fmt::format("sitematrix '{}' must be the http(s) URL of an api.php, e.g. "
+                             "\"https://meta.wikimedia.beta.wmcloud.org/w/api.php\"", o.sitematrix));
+    }
+    if (auto* n = d.get("dblist")) {
+      o.dblist = String(*n, "dblist");
+      std::filesystem::path p(o.dblist);
+      if (p.is_relative()) o.dblist = (std::filesystem::path(path_).parent_path() / p).string();
+    }
+    if (auto* n = d.get("include")) o.include = StringList(*n, "include");
+    if (auto* n = d.get("exclude")) o.exclude = StringList(*n, "exclude");
+    if (auto* n = d.get("families")) o.families = StringList(*n, "families");
+    if (auto* n = d.get("states")) {
+      o.states = StringList(*n, "states");
+      for (const auto& st : o.states)
+        if (st != "closed" && st != "private" && st != "fishbowl")
+          Fail(*n, fmt::format("unknown wiki state '{}'; use \"closed\", \"private\" or \"fishbowl\"", st));
+    }
+    if (auto* n = d.get("account")) {
+      o.account = String(*n, "account");
+      if (!t.accounts.contains(o.account))
+        Fail(*n, fmt::format("[discovery] uses account '{}', which is not defined; add [account.{}]", o.account,
+                             o.account));
+    }
+    if (auto* n = d.get("script_path")) {
+      o.script_path = String(*n, "script_path");
+      if (!o.script_path.empty() && (o.script_path.front() != '/' || o.script_path.back() == '/'))
+        Fail(*n, fmt::format("script_path '{}' must be empty or start with / and not end with / (e.g. \"/w\")",
+                             o.script_path));
+    }
+    if (auto* n = d.get("sitematrix_limit")) o.sitematrix_limit = Integer(*n, "sitematrix_limit", 1, 5000);
+    if (o.sitematrix.empty())
+      for (const char* k : {"dblist", "include", "exclude", "families", "states", "account", "sitematrix_limit"})
+        if (auto* n = d.get(k))
+          Fail(*n, fmt::format("'{}' filters SiteMatrix discovery; set sitematrix = \"https://.../api.php\" too", k));
+  }
+
   void CheckWatchlistAccounts(const Targets& t) const {
     for (const PageSpec& p : t.pages) {
       if (p.kind != PageKind::kWatchlist) continue;
+      if (!t.discovery.sitematrix.empty() && t.discovery.account.empty())
+        throw ConfigFailure{Error{Error::Code::kConfig,
+                                  "[discovery] finds wikis without an account, but [page.watchlist] needs a "
+                                  "logged-in user; add account = \"NAME\" to [discovery]",
+                                  t.discovery.where}};
       for (const Wiki& w : t.wikis)
         if (w.account.empty())
           throw ConfigFailure{Error{Error::Code::kConfig,

@@ -53,6 +53,28 @@ struct Wiki {
   std::string account;      // NAME of an [account.NAME]; empty = crawl anonymously
   std::vector<std::string> ores_models = {"damaging", "goodfaith"};  // models whose ORES axes apply
   std::string where;        // FILE:LINE:COL of the entry
+  // Levels each model offers on this wiki, from the wiki's own meta=ores
+  // ([discovery] facts); never read from the file. A model absent here: its
+  // levels are unknown and every configured level is kept. See TrimOresValue.
+  std::map<std::string, std::vector<std::string>> ores_levels;
+  bool discovered = false;  // came from [discovery] (SiteMatrix), not from a [[wiki]] entry
+};
+
+// [discovery]: where the wiki list and the per-wiki facts come from.
+struct Discovery {
+  bool facts = false;       // ask each wiki's API (siteinfo, meta=ores) before planning; plan needs the network
+  bool preflight = true;    // with facts: the ORES API pre-flight (one api probe per ORES wiki) in `run`
+  std::string sitematrix;   // api.php URL of a wiki with SiteMatrix; "" = no SiteMatrix discovery
+  std::string dblist;       // file of dbnames (one a line, # comments): keep only these discovered wikis
+  std::vector<std::string> include;   // dbname globs (* and ?) to keep; empty = all
+  std::vector<std::string> exclude;   // dbname globs to drop (after include)
+  std::vector<std::string> families;  // "wikipedia", "wiktionary", ..., or a special's code ("meta"); empty = all
+  std::vector<std::string> states;    // also keep "closed", "private", "fishbowl" wikis (skipped by default)
+  std::string account;      // account NAME for discovered wikis; "" = anonymous
+  std::string script_path = "/w";  // of discovered wikis
+  int64_t sitematrix_limit = 500;  // smlimit: languages per SiteMatrix request
+  std::string where;        // FILE:LINE:COL of [discovery]
+  bool enabled() const { return facts || !sitematrix.empty(); }
 };
 
 enum class Strategy { kCartesian, kPairwise, kExplicit };
@@ -89,6 +111,7 @@ struct Targets {
   std::vector<PageSpec> pages;            // in kind order (recentchanges, watchlist, contributions)
   int64_t max_probes = 10000;             // plan larger than this => config error
   std::string max_probes_where;
+  Discovery discovery;                    // [discovery]; default: off (the file's [[wiki]] list, no network)
 };
 
 // Reads and validates a targets file. Errors are kConfig with where = FILE:LINE:COL.

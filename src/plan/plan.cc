@@ -39,6 +39,19 @@ bool WikiHasModel(const Wiki& w, const std::string& model) {
   return std::find(w.ores_models.begin(), w.ores_models.end(), model) != w.ores_models.end();
 }
 
+// The model and level a parameter names: "damaging" -> (damaging, ""),
+// "goodfaith__likelybad_color" -> (goodfaith, likelybad); nullopt otherwise.
+std::optional<std::pair<std::string, std::string>> OresParam(const std::string& key) {
+  for (const char* model : {"damaging", "goodfaith"}) {
+    const std::string m = model;
+    if (key == m) return std::pair{m, std::string()};
+    const std::string prefix = m + "__", suffix = "_color";
+    if (key.size() > prefix.size() + suffix.size() && key.starts_with(prefix) && key.ends_with(suffix))
+      return std::pair{m, key.substr(prefix.size(), key.size() - prefix.size() - suffix.size())};
+  }
+  return std::nullopt;
+}
+
 bool Matches(const Probe& p, const PlanFilter& f) {
   if (!f.wikis.empty() && std::find(f.wikis.begin(), f.wikis.end(), p.wiki) == f.wikis.end()) return false;
   if (!f.kinds.empty() && std::find(f.kinds.begin(), f.kinds.end(), p.kind) == f.kinds.end()) return false;
@@ -48,6 +61,56 @@ bool Matches(const Probe& p, const PlanFilter& f) {
 }
 
 }  // namespace
+
+std::optional<Params> TrimOresValue(const Params& value, const Wiki& wiki) {
+  Params out;
+  bool had_levels = false, kept_levels = false;
+  for (const auto& [k, v] : value) {
+    auto op = OresParam(k);
+    auto known = op ? wiki.ores_levels.find(op->first) : wiki.ores_levels.end();
+    if (!op || known == wiki.ores_levels.end()) {  // not level-bearing, or levels unknown
+      if (op) had_levels = kept_levels = true;
+      out.emplace_back(k, v);
+      continue;
+    }
+    had_levels = true;
+    const auto& offered = known->second;
+    auto has = [&](const std::string& level) { return std::find(offered.begin(), offered.end(), level) != offered.end(); };
+    if (!op->second.empty()) {  // MODEL__LEVEL_color
+      if (has(op->second)) {
+        out.emplace_back(k, v);
+        kept_levels = true;
+      }
+      continue;
+    }
+    std::string levels;  // MODEL=level;level
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t end = v.find(';', start);
+      if (end == std::string::npos) end = v.size();
+      const std::string level = v.substr(start, end - start);
+      if (!level.empty() && has(level)) levels += (levels.empty() ? "" : ";") + level;
+      start = end + 1;
+    }
+    if (!levels.empty()) {
+      out.emplace_back(k, levels);
+      kept_levels = true;
+    }
+  }
+  if (had_levels && !kept_levels) return std::nullopt;
+  return out;
+}
+
+std::vector<Params> AxisValuesOn(const Axis& axis, const Wiki& wiki) {
+  if (!axis.ores) return axis.values;
+  if (!WikiHasModel(wiki, axis.model)) return {};
+  std::vector<Params> out;
+  for (const Params& v : axis.values) {
+    auto t = TrimOresValue(v, wiki);
+    if (t && std::find(out.begin(), out.end(), *t) == out.end()) out.push_back(std::move(*t));
+  }
+  return out;
+}
 
 std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query) {
   uint64_t h = 1469598103934665603ull;  // FNV-1a 64: tiny, stable across platforms and releases
@@ -86,21 +149,22 @@ Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& f
     const Account* account = nullptr;
     if (auto it = targets.accounts.find(wiki.account); it != targets.accounts.end()) account = &it->second;
     for (const PageSpec& spec : targets.pages) {
-      // ORES axes apply only where the wiki runs the model they need.
-      std::vector<const Axis*> axes;
+      // ORES axes apply only where the wiki runs the model they need, and
+      // only with the levels the wiki offers (AxisValuesOn).
+      std::vector<std::vector<Params>> axis_values;
       for (const Axis& a : spec.axes)
-        if (!a.ores || WikiHasModel(wiki, a.model)) axes.push_back(&a);
+        if (auto values = AxisValuesOn(a, wiki); !values.empty()) axis_values.push_back(std::move(values));
       std::vector<Params> sets;
       if (spec.strategy == Strategy::kExplicit) {
         sets = spec.explicit_sets;
       } else {
         std::vector<size_t> sizes;
-        for (const Axis* a : axes) sizes.push_back(a->values.size());
+        for (const auto& values : axis_values) sizes.push_back(values.size());
         const auto rows = spec.strategy == Strategy::kCartesian ? CartesianCombinations(sizes)
                                                                 : PairwiseCombinations(sizes);
         for (const Combination& row : rows) {
           std::vector<const Params*> parts;
-          for (size_t i = 0; i < axes.size(); ++i) parts.push_back(&axes[i]->values[row[i]]);
+          for (size_t i = 0; i < axis_values.size(); ++i) parts.push_back(&axis_values[i][row[i]]);
           sets.push_back(Merge(parts));
         }
       }

@@ -2,6 +2,7 @@
 // the same probes, with the same ids, in the same order, in every run.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,23 @@ struct BuiltUrl {
   std::string host;
 };
 Result<BuiltUrl> BuildUrl(const Wiki& wiki, const std::string& script, const Params& params);
+
+// ORES levels on one wiki (Wiki::ores_levels, from the wiki's meta=ores).
+// The rule, per parameter of an ORES axis value:
+//   "damaging=likelybad;verylikelybad"   levels the wiki lacks are removed
+//                                         (-> "damaging=likelybad");
+//   "damaging__verylikelybad_color=c5"    removed when the wiki lacks the level;
+//   anything else (hidenondamaging=1)     kept.
+// A value that had level-bearing parameters and keeps none of them is dropped
+// (nullopt): a probe for a level the wiki does not offer tests nothing the
+// wiki claims to do. "" (no parameter) is always kept. A model whose levels are
+// unknown (absent from ores_levels) keeps every level.
+std::optional<Params> TrimOresValue(const Params& value, const Wiki& wiki);
+
+// The values `axis` has on `wiki`, in file order, duplicates (after
+// trimming) removed: every value of a base axis; none of an ORES axis whose
+// model the wiki does not run; else the trimmed values.
+std::vector<Params> AxisValuesOn(const Axis& axis, const Wiki& wiki);
 
 // 16 hex digits of a 64-bit FNV-1a hash of wiki, kind and canonical query.
 std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query);

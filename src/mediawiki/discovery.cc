@@ -1,0 +1,226 @@
+#include "mediawiki/discovery.h"
+
+#include <fmt/format.h>
+#include <fnmatch.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "engine/engine.h"
+#include "mediawiki/ores.h"
+
+namespace bc {
+namespace {
+
+using Json = nlohmann::json;
+
+// SiteMatrix flags: formatversion 1 writes "" for true, 2 writes true.
+bool Flag(const Json& site, const char* key) {
+  if (!site.contains(key)) return false;
+  const Json& v = site[key];
+  return !(v.is_boolean() && !v.get<bool>());
+}
+
+std::string Str(const Json& obj, const char* key) {
+  return obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : std::string();
+}
+
+MatrixSite SiteFrom(const Json& s, std::string lang, bool special) {
+  MatrixSite m;
+  m.dbname = Str(s, "dbname");
+  m.url = Str(s, "url");
+  m.code = Str(s, "code");
+  m.lang = s.contains("lang") ? Str(s, "lang") : std::move(lang);
+  m.sitename = Str(s, "sitename");
+  m.special = special;
+  m.closed = Flag(s, "closed");
+  m.private_ = Flag(s, "private");
+  m.fishbowl = Flag(s, "fishbowl");
+  m.nonglobal = Flag(s, "nonglobal");
+  return m;
+}
+
+bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+// "https://host/w/api.php" -> Wiki{url = "https://host", script_path = "/w"}.
+Result<Wiki> ApiWiki(const std::string& api_url, const std::string& where) {
+  const size_t scheme = api_url.find("://");
+  const size_t slash = scheme == std::string::npos ? std::string::npos : api_url.find('/', scheme + 3);
+  if (slash == std::string::npos || !api_url.ends_with("/api.php"))
+    return Fail(Error::Code::kConfig, fmt::format("sitematrix '{}' must end in /api.php", api_url), where);
+  Wiki w;
+  w.dbname = "sitematrix";
+  w.url = api_url.substr(0, slash);
+  w.script_path = api_url.substr(slash, api_url.size() - slash - std::string("/api.php").size());
+  return w;
+}
+
+std::string NormaliseUrl(std::string url) {
+  if (url.starts_with("//")) url = "https:" + url;
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  return url;
+}
+
+}  // namespace
+
+std::string MatrixSite::family() const { return code == "wiki" ? "wikipedia" : code; }
+
+Result<MatrixPage> ParseSiteMatrix(std::string_view body) {
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    return Fail(Error::Code::kNetwork, fmt::format("action=sitematrix: not JSON ({} bytes)", body.size()));
+  if (j.contains("error") && j["error"].is_object())
+    return Fail(Error::Code::kNetwork, fmt::format("action=sitematrix: API error {}: {}", j["error"].value("code", "?"),
+                                                   j["error"].value("info", "")));
+  if (!j.contains("sitematrix") || !j["sitematrix"].is_object())
+    return Fail(Error::Code::kNetwork, "action=sitematrix: the answer has no 'sitematrix' object (is SiteMatrix installed?)");
+  MatrixPage page;
+  for (const auto& [key, entry] : j["sitematrix"].items()) {
+    if (key == "count") continue;
+    if (key == "specials") {
+      if (entry.is_array())
+        for (const Json& s : entry) page.sites.push_back(SiteFrom(s, "", true));
+      continue;
+    }
+    if (!entry.is_object() || !entry.contains("site") || !entry["site"].is_array()) continue;
+    const std::string lang = Str(entry, "code");
+    for (const Json& s : entry["site"]) page.sites.push_back(SiteFrom(s, lang, false));
+  }
+  // nlohmann's object iterates keys in sorted order ("0","1","10","2"...):
+  // restore SiteMatrix's order (language code, then specials) deterministically.
+  std::stable_sort(page.sites.begin(), page.sites.end(), [](const MatrixSite& a, const MatrixSite& b) {
+    if (a.special != b.special) return !a.special;
+    return a.special ? false : a.lang < b.lang;
+  });
+  for (const char* k : {"query-continue", "continue"}) {
+    if (!j.contains(k) || !j[k].is_object()) continue;
+    const Json& c = std::string(k) == "query-continue" && j[k].contains("sitematrix") ? j[k]["sitematrix"] : j[k];
+    if (c.contains("smcontinue") && c["smcontinue"].is_string()) page.smcontinue = c["smcontinue"].get<std::string>();
+  }
+  return page;
+}
+
+std::vector<std::string> ParseDblist(std::string_view text) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(text)};
+  std::string line;
+  while (std::getline(in, line)) {
+    if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+    const auto b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos) continue;
+    const auto e = line.find_last_not_of(" \t\r");
+    out.push_back(line.substr(b, e - b + 1));
+  }
+  return out;
+}
+
+bool GlobMatch(std::string_view pattern, std::string_view name) {
+  return fnmatch(std::string(pattern).c_str(), std::string(name).c_str(), 0) == 0;
+}
+
+Selection SelectSites(const std::vector<MatrixSite>& sites, const Discovery& d, const std::vector<std::string>& dblist) {
+  Selection out;
+  for (const MatrixSite& s : sites) {
+    std::string why;
+    if (s.dbname.empty() || s.url.empty()) why = "no dbname or url (add url|dbname to smsiteprop)";
+    else if (s.closed && !Has(d.states, "closed")) why = "closed";
+    else if (s.private_ && !Has(d.states, "private")) why = "private";
+    else if (s.fishbowl && !Has(d.states, "fishbowl")) why = "fishbowl";
+    else if (!d.families.empty() && !Has(d.families, s.family())) why = "family " + s.family() + " not in families";
+    else if (!dblist.empty() && !Has(dblist, s.dbname)) why = "not in dblist";
+    if (why.empty() && !d.include.empty() &&
+        std::none_of(d.include.begin(), d.include.end(), [&](const std::string& g) { return GlobMatch(g, s.dbname); }))
+      why = "matches no include glob";
+    if (why.empty())
+      for (const std::string& g : d.exclude)
+        if (GlobMatch(g, s.dbname)) {
+          why = "excluded by '" + g + "'";
+          break;
+        }
+    if (why.empty()) out.kept.push_back(s);
+    else out.skipped.push_back({s.dbname, why});
+  }
+  return out;
+}
+
+Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep) {
+  Preparation prep;
+  const Discovery& d = targets.discovery;
+  EngineOptions eo;
+  eo.crawl = targets.crawl;
+  Engine engine(eo);
+  const auto wait_cap = std::chrono::milliseconds(targets.crawl.backoff_max_ms);
+
+  if (!d.sitematrix.empty()) {
+    std::vector<std::string> dblist;
+    if (!d.dblist.empty()) {
+      std::ifstream in(d.dblist, std::ios::binary);
+      if (!in)
+        return Fail(Error::Code::kConfig, fmt::format("cannot read dblist {}: {}", d.dblist, std::strerror(errno)),
+                    d.where);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      dblist = ParseDblist(ss.str());
+    }
+    auto api = ApiWiki(d.sitematrix, d.where);
+    if (!api) return std::unexpected(api.error());
+    std::vector<MatrixSite> sites;
+    std::string cont;
+    for (int round = 0; round < 1000; ++round) {  // 1000 x smlimit languages: far above any farm
+      Params params = {{"action", "sitematrix"},
+                       {"smlimit", std::to_string(d.sitematrix_limit)},
+                       {"smsiteprop", "url|dbname|code|lang|sitename"},
+                       {"smtype", "language|special"}};
+      if (!cont.empty()) params.emplace_back("smcontinue", cont);
+      auto answers = RunApiCalls(engine, {ApiCall{"sitematrix", *api, params}}, wait_cap, 3, sleep);
+      if (!answers) return std::unexpected(answers.error());
+      ++prep.sitematrix_requests;
+      const Response& r = answers->front().response;
+      if (r.outcome.result.verdict != Verdict::kOk || r.outcome.http_status != 200)
+        return Fail(Error::Code::kNetwork,
+                    fmt::format("action=sitematrix failed: {}",
+                                r.outcome.transport_error.empty() ? fmt::format("HTTP {}", r.outcome.http_status)
+                                                                  : r.outcome.transport_error),
+                    d.sitematrix);
+      auto page = ParseSiteMatrix(r.body);
+      if (!page) return Fail(page.error().code, page.error().message, d.sitematrix);
+      for (MatrixSite& s : page->sites) sites.push_back(std::move(s));
+      if (page->smcontinue.empty() || page->smcontinue == cont) break;
+      cont = page->smcontinue;
+    }
+    Selection sel = SelectSites(sites, d, dblist);
+    prep.skipped = std::move(sel.skipped);
+    for (MatrixSite& s : sel.kept) {
+      const bool listed = std::any_of(targets.wikis.begin(), targets.wikis.end(),
+                                      [&](const Wiki& w) { return w.dbname == s.dbname; });
+      if (listed) {
+        prep.skipped.push_back({s.dbname, "listed as [[wiki]] in the file (the file's entry is used)"});
+        continue;
+      }
+      Wiki w;
+      w.dbname = s.dbname;
+      w.url = NormaliseUrl(s.url);
+      w.script_path = d.script_path;
+      if (!s.lang.empty()) w.lang = s.lang;
+      w.account = d.account;
+      w.discovered = true;
+      w.where = d.sitematrix;
+      targets.wikis.push_back(std::move(w));
+      prep.discovered.push_back(std::move(s));
+    }
+  }
+
+  if (d.facts) {
+    auto facts = FetchFacts(engine, targets.wikis, wait_cap, sleep);
+    if (!facts) return std::unexpected(facts.error());
+    prep.facts = std::move(*facts);
+    prep.notes = ApplyFacts(targets, prep.facts);
+  }
+  return prep;
+}
+
+}  // namespace bc

@@ -1,0 +1,75 @@
+// Discovery: which wikis to crawl, from the SiteMatrix API (action=sitematrix,
+// with continuation), narrowed by a dblist file, dbname globs, families and
+// states; then the per-wiki facts ([discovery] facts = true). Runs before
+// planning: PrepareTargets turns a targets file's [discovery] into plain
+// [[wiki]] entries with ores_models/ores_levels set, so the plan stays pure.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/targets.h"
+#include "core/error.h"
+#include "mediawiki/api_round.h"
+#include "mediawiki/wiki_facts.h"
+
+namespace bc {
+
+// One wiki as SiteMatrix lists it.
+struct MatrixSite {
+  std::string dbname;
+  std::string url;       // as listed (may be protocol-relative "//host")
+  std::string code;      // "wiki", "wiktionary", ... or a special's code ("meta")
+  std::string lang;      // language code ("" for specials without lang)
+  std::string sitename;
+  bool special = false;  // listed under "specials"
+  bool closed = false, private_ = false, fishbowl = false, nonglobal = false;
+  std::string family() const;  // "wikipedia" for code "wiki", else code
+};
+
+struct MatrixPage {
+  std::vector<MatrixSite> sites;
+  std::string smcontinue;  // "" when the list is complete
+};
+
+// Pure parser of one action=sitematrix answer (formatversion 1 or 2; closed
+// flags as "" or true; continuation under query-continue or continue).
+Result<MatrixPage> ParseSiteMatrix(std::string_view body);
+
+// Pure parser of a dblist: one dbname a line, '#' starts a comment, blanks ignored.
+std::vector<std::string> ParseDblist(std::string_view text);
+
+// Shell-style glob (* and ?) over a whole dbname.
+bool GlobMatch(std::string_view pattern, std::string_view name);
+
+struct SkippedSite {
+  std::string dbname;
+  std::string reason;  // "closed", "not in dblist", "excluded by 'test*'", ...
+};
+struct Selection {
+  std::vector<MatrixSite> kept;      // in SiteMatrix order
+  std::vector<SkippedSite> skipped;
+};
+
+// Applies [discovery]'s filters (states, families, dblist, include, exclude)
+// to SiteMatrix's list. `dblist` empty = no dblist filter. Pure.
+Selection SelectSites(const std::vector<MatrixSite>& sites, const Discovery& d, const std::vector<std::string>& dblist);
+
+struct Preparation {
+  std::vector<MatrixSite> discovered;   // added to targets.wikis
+  std::vector<SkippedSite> skipped;
+  std::vector<WikiFacts> facts;         // one per wiki, when [discovery] facts = true
+  std::vector<std::string> notes;       // ApplyFacts' lines
+  int sitematrix_requests = 0;
+};
+
+// Does what targets.discovery asks: SiteMatrix discovery (wikis appended to
+// targets.wikis after the file's own [[wiki]] entries; a file entry with the
+// same dbname wins), then facts for every wiki (ApplyFacts). Uses one Engine
+// built from targets.crawl (anonymous API calls, maxlag=5). An Error when the
+// SiteMatrix wiki cannot be read or the dblist file is unreadable; facts
+// failures are per wiki (notes), not Errors.
+Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep = {});
+
+}  // namespace bc

@@ -1,0 +1,132 @@
+#include "mediawiki/wiki_facts.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+namespace bc {
+namespace {
+
+using Json = nlohmann::json;
+
+Result<Json> ParseApiJson(std::string_view body, std::string_view what) {
+  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_object())
+    return Fail(Error::Code::kNetwork, fmt::format("{}: the API answered with something that is not JSON ({} bytes)",
+                                                   what, body.size()));
+  if (j.contains("error") && j["error"].is_object())
+    return Fail(Error::Code::kNetwork, fmt::format("{}: API error {}: {}", what, j["error"].value("code", "?"),
+                                                   j["error"].value("info", "")));
+  return j;
+}
+
+std::string Str(const Json& obj, const char* key) {
+  if (!obj.is_object() || !obj.contains(key)) return {};
+  const Json& v = obj[key];
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  return {};
+}
+
+std::string Describe(const Response& r) {
+  if (!r.outcome.transport_error.empty()) return r.outcome.transport_error;
+  return fmt::format("HTTP {}", r.outcome.http_status);
+}
+
+}  // namespace
+
+Result<SiteFacts> ParseSiteInfo(std::string_view body) {
+  auto j = ParseApiJson(body, "meta=siteinfo");
+  if (!j) return std::unexpected(j.error());
+  const Json& q = (*j)["query"];
+  if (!q.is_object() || !q.contains("general") || !q["general"].is_object())
+    return Fail(Error::Code::kNetwork, "meta=siteinfo: the answer has no query.general");
+  const Json& g = q["general"];
+  SiteFacts s;
+  s.dbname = Str(g, "dbname");
+  if (s.dbname.empty()) s.dbname = Str(g, "wikiid");
+  s.lang = Str(g, "lang");
+  s.sitename = Str(g, "sitename");
+  s.server = Str(g, "server");
+  s.script_path = Str(g, "scriptpath");
+  s.generator = Str(g, "generator");
+  s.git_hash = Str(g, "git-hash");
+  if (q.contains("extensions") && q["extensions"].is_array())
+    for (const Json& e : q["extensions"]) {
+      const std::string name = Str(e, "name");
+      if (name.empty()) continue;
+      s.extensions.push_back(name);
+      if (name == "ORES") s.ores_installed = true;
+    }
+  return s;
+}
+
+Result<OresFacts> ParseOresMeta(std::string_view body) {
+  auto j = ParseApiJson(body, "meta=ores");
+  if (!j) return std::unexpected(j.error());
+  OresFacts o;
+  const Json& q = (*j)["query"];
+  // Without ORES, meta=ores is an unknown value: a warning and no query.ores.
+  if (!q.is_object() || !q.contains("ores") || !q["ores"].is_object()) return o;
+  const Json& ores = q["ores"];
+  o.answered = true;
+  o.wikiid = Str(ores, "wikiid");
+  if (ores.contains("models") && ores["models"].is_object())
+    for (const auto& [name, m] : ores["models"].items()) o.models[name] = Str(m, "version");
+  if (ores.contains("damagingthresholds")) {
+    o.has_damaging_thresholds = true;
+    const Json& t = ores["damagingthresholds"];
+    if (t.is_object())
+      for (const auto& [level, v] : t.items())
+        o.damaging_thresholds[level] = v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
+  }
+  return o;
+}
+
+std::optional<std::vector<std::string>> OfferedLevels(const OresFacts& ores, const std::string& model) {
+  if (!ores.answered || !ores.models.contains(model)) return std::vector<std::string>{};
+  if (model != "damaging" || !ores.has_damaging_thresholds) return std::nullopt;
+  std::vector<std::string> levels;
+  if (!ores.damaging_thresholds.contains("likelygood")) levels.push_back("likelygood");
+  for (const auto& [level, _] : ores.damaging_thresholds) levels.push_back(level);
+  std::sort(levels.begin(), levels.end());
+  return levels;
+}
+
+Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,
+                                          std::chrono::milliseconds maxlag_wait_cap, const Sleeper& sleep) {
+  std::vector<ApiCall> calls;
+  for (const Wiki& w : wikis) {
+    calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "siteinfo"}, {"siprop", "general|extensions"}}});
+    calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "ores"}}});
+  }
+  auto answers = RunApiCalls(engine, calls, maxlag_wait_cap, 3, sleep);
+  if (!answers) return std::unexpected(answers.error());
+  std::vector<WikiFacts> out;
+  for (size_t i = 0; i < wikis.size(); ++i) {
+    WikiFacts f;
+    f.dbname = wikis[i].dbname;
+    const ApiAnswer& si = (*answers)[2 * i];
+    if (si.response.outcome.result.verdict != Verdict::kOk || si.response.outcome.http_status != 200) {
+      f.error = "meta=siteinfo failed: " + Describe(si.response);
+    } else if (auto s = ParseSiteInfo(si.response.body); !s) {
+      f.error = s.error().message;
+    } else {
+      f.site = std::move(*s);
+    }
+    f.ores_answer = std::move((*answers)[2 * i + 1]);
+    const Response& r = f.ores_answer.response;
+    if (r.outcome.result.verdict != Verdict::kOk || r.outcome.http_status != 200) {
+      f.ores_error = "meta=ores failed: " + Describe(r);
+    } else if (auto o = ParseOresMeta(r.body); !o) {
+      f.ores_error = o.error().message;
+    } else {
+      f.ores = std::move(*o);
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace bc

@@ -1,0 +1,74 @@
+// Per-wiki facts, asked of each wiki's own API before planning:
+//   meta=siteinfo&siprop=general|extensions  who the wiki is, and whether ORES is loaded
+//   meta=ores                                ORES models, versions, damaging thresholds
+// Pure parsers (tested on recorded answers) and one fetch that runs every
+// wiki's two calls concurrently through the Engine (anonymous, maxlag=5).
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/targets.h"
+#include "core/error.h"
+#include "engine/engine.h"
+#include "mediawiki/api_round.h"
+
+namespace bc {
+
+struct SiteFacts {
+  std::string dbname;       // general.wikiid (general.dbname when present)
+  std::string lang;         // content language
+  std::string sitename;
+  std::string server;       // e.g. "https://en.wikipedia.beta.wmcloud.org" (may be protocol-relative)
+  std::string script_path;  // general.scriptpath, "" or "/w"
+  std::string generator;    // "MediaWiki 1.42.0-wmf.5"
+  std::string git_hash;     // general.git-hash; "" when the wiki does not say
+  std::vector<std::string> extensions;  // names, as listed
+  bool ores_installed = false;          // "ORES" is among the extensions
+};
+
+struct OresFacts {
+  bool answered = false;    // meta=ores gave a query.ores object (false: module unknown = no ORES)
+  std::string wikiid;
+  std::map<std::string, std::string> models;  // enabled model -> version
+  bool has_damaging_thresholds = false;       // the damagingthresholds key was there
+  // level -> lower bound as answered; nullopt when the answer was null (the 2017 bug)
+  std::map<std::string, std::optional<double>> damaging_thresholds;
+};
+
+// Pure parsers of api.php JSON (formatversion 1 or 2). An Error (kNetwork)
+// when the body is not JSON or is an API error.
+Result<SiteFacts> ParseSiteInfo(std::string_view body);
+Result<OresFacts> ParseOresMeta(std::string_view body);
+
+// The levels `model` offers according to meta=ores, or nullopt when the API
+// does not say. ORES registers a level only when its threshold exists, and
+// damagingthresholds lists the lower bounds of maybebad/likelybad/verylikelybad
+// (null ones included: the wiki claims the level, the pre-flight flags the
+// null); likelygood has no lower bound and is offered with the model unless
+// the answer lists likelygood itself. goodfaith thresholds are not in meta=ores:
+// nullopt (unknown), so the plan keeps every configured goodfaith level.
+std::optional<std::vector<std::string>> OfferedLevels(const OresFacts& ores, const std::string& model);
+
+// Everything learnt about one wiki. `error` set: the wiki could not be asked
+// (transport failure, non-JSON, API error); the other fields are then partial.
+struct WikiFacts {
+  std::string dbname;        // the targets' dbname
+  std::string error;         // why siteinfo failed; "" when it answered
+  SiteFacts site;
+  std::string ores_error;    // why meta=ores could not be read; "" when it answered or ORES is absent
+  OresFacts ores;
+  ApiAnswer ores_answer;     // the meta=ores exchange (URL, status, timings), for the pre-flight probe
+};
+
+// Asks every wiki of `wikis` for its facts, concurrently, through `engine`.
+// One result per wiki, in the given order. An Error only when the Engine
+// could not run at all.
+Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,
+                                          std::chrono::milliseconds maxlag_wait_cap, const Sleeper& sleep = {});
+
+}  // namespace bc
