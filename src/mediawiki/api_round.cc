@@ -51,7 +51,8 @@ Result<std::vector<ApiAnswer>> RunApiCalls(Engine& engine, const std::vector<Api
   std::vector<ApiAnswer> answers(calls.size());
   std::vector<Request> pending;
   for (size_t i = 0; i < calls.size(); ++i) {
-    auto built = BuildUrl(calls[i].wiki, "api.php", ApiParams(calls[i].params));
+    const bool api = calls[i].script == "api.php";
+    auto built = BuildUrl(calls[i].wiki, calls[i].script, api ? ApiParams(calls[i].params) : calls[i].params);
     if (!built) return std::unexpected(built.error());
     answers[i].key = calls[i].key;
     answers[i].url = built->url;
@@ -60,7 +61,7 @@ Result<std::vector<ApiAnswer>> RunApiCalls(Engine& engine, const std::vector<Api
     r.index = i;
     r.url = built->url;
     r.host = built->host;
-    r.api = true;
+    r.api = api;
     pending.push_back(std::move(r));
   }
   while (!pending.empty()) {

@@ -26,6 +26,7 @@ struct ApiCall {
   std::string key;     // caller's name for the answer (e.g. a dbname)
   Wiki wiki;           // where api.php lives (url + script_path)
   Params params;       // e.g. {{"action","query"},{"meta","siteinfo"}}
+  std::string script = "api.php";  // another script (index.php) gets `params` as they are, no maxlag
 };
 
 // The full, sorted parameter list of a call (params + format, formatversion, maxlag).

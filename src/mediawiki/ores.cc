@@ -68,11 +68,24 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
     for (const auto& [model, version] : f->ores.models) {
       if (model != "damaging" && model != "goodfaith") continue;
       w.ores_models.push_back(model);
-      auto levels = OfferedLevels(f->ores, model);
+      // The page's filters are what the UI really offers; meta=ores lists
+      // damaging's thresholds only. A page without the group (broken, or the
+      // 2017 crash) says nothing about levels: meta=ores decides then.
+      std::optional<std::vector<std::string>> levels;
+      std::string source = "RecentChanges filters";
+      if (auto it = f->page_levels.find(model); it != f->page_levels.end() && !it->second.empty()) {
+        levels = it->second;
+      } else {
+        levels = OfferedLevels(f->ores, model);
+        source = "meta=ores";
+      }
       if (levels) w.ores_levels[model] = *levels;
       described.push_back(fmt::format("{} {} (levels: {})", model, version,
-                                       levels ? fmt::format("{}", fmt::join(*levels, ", "))
-                                              : std::string("not reported by meta=ores; all configured kept")));
+                                       levels ? fmt::format("{}, from {}", fmt::join(*levels, ", "), source)
+                                              : "unknown (not in meta=ores; " +
+                                                    (f->page_error.empty() ? std::string("not on the page")
+                                                                           : f->page_error) +
+                                                    "); all configured kept"));
     }
     notes.push_back(fmt::format("{}: ORES runs {}", who,
                                 described.empty() ? std::string("no damaging/goodfaith model")

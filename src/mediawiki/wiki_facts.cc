@@ -84,6 +84,44 @@ Result<OresFacts> ParseOresMeta(std::string_view body) {
   return o;
 }
 
+Result<std::map<std::string, std::vector<std::string>>> ParseFilterLevels(std::string_view html) {
+  const std::string_view key = "\"wgStructuredChangeFilters\":";
+  const size_t at = html.find(key);
+  if (at == std::string_view::npos) return Fail(Error::Code::kNetwork, "no wgStructuredChangeFilters on the page");
+  // The value is a JSON array inside RLCONF: find its end by bracket depth,
+  // skipping strings, then let nlohmann parse exactly that slice.
+  size_t i = at + key.size();
+  while (i < html.size() && html[i] == ' ') ++i;
+  const size_t begin = i;
+  int depth = 0;
+  bool in_string = false;
+  for (; i < html.size(); ++i) {
+    const char c = html[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '[' || c == '{') ++depth;
+    else if ((c == ']' || c == '}') && --depth == 0) break;
+  }
+  if (i >= html.size()) return Fail(Error::Code::kNetwork, "wgStructuredChangeFilters is cut off");
+  Json j = Json::parse(html.substr(begin, i + 1 - begin), nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_array()) return Fail(Error::Code::kNetwork, "wgStructuredChangeFilters is not a JSON array");
+  std::map<std::string, std::vector<std::string>> out;
+  for (const Json& g : j) {
+    const std::string name = Str(g, "name");
+    if (name != "damaging" && name != "goodfaith") continue;
+    auto& levels = out[name];
+    if (g.contains("filters") && g["filters"].is_array())
+      for (const Json& f : g["filters"])
+        if (auto n = Str(f, "name"); !n.empty()) levels.push_back(n);
+    std::sort(levels.begin(), levels.end());
+  }
+  return out;
+}
+
 std::optional<std::vector<std::string>> OfferedLevels(const OresFacts& ores, const std::string& model) {
   if (!ores.answered || !ores.models.contains(model)) return std::vector<std::string>{};
   if (model != "damaging" || !ores.has_damaging_thresholds) return std::nullopt;
@@ -100,6 +138,7 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
   for (const Wiki& w : wikis) {
     calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "siteinfo"}, {"siprop", "general|extensions"}}});
     calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "ores"}}});
+    calls.push_back({w.dbname, w, {{"days", "1"}, {"limit", "1"}, {"title", "Special:RecentChanges"}}, "index.php"});
   }
   auto answers = RunApiCalls(engine, calls, maxlag_wait_cap, 3, sleep);
   if (!answers) return std::unexpected(answers.error());
@@ -107,7 +146,7 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
   for (size_t i = 0; i < wikis.size(); ++i) {
     WikiFacts f;
     f.dbname = wikis[i].dbname;
-    const ApiAnswer& si = (*answers)[2 * i];
+    const ApiAnswer& si = (*answers)[3 * i];
     if (si.response.outcome.result.verdict != Verdict::kOk || si.response.outcome.http_status != 200) {
       f.error = "meta=siteinfo failed: " + Describe(si.response);
     } else if (auto s = ParseSiteInfo(si.response.body); !s) {
@@ -115,7 +154,15 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
     } else {
       f.site = std::move(*s);
     }
-    f.ores_answer = std::move((*answers)[2 * i + 1]);
+    const Response& page = (*answers)[3 * i + 2].response;
+    if (page.outcome.result.verdict != Verdict::kOk || page.outcome.http_status != 200) {
+      f.page_error = "RecentChanges: " + Describe(page);
+    } else if (auto levels = ParseFilterLevels(page.body); !levels) {
+      f.page_error = "RecentChanges: " + levels.error().message;
+    } else {
+      f.page_levels = std::move(*levels);
+    }
+    f.ores_answer = std::move((*answers)[3 * i + 1]);
     const Response& r = f.ores_answer.response;
     if (r.outcome.result.verdict != Verdict::kOk || r.outcome.http_status != 200) {
       f.ores_error = "meta=ores failed: " + Describe(r);

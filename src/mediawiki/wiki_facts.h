@@ -45,6 +45,12 @@ struct OresFacts {
 Result<SiteFacts> ParseSiteInfo(std::string_view body);
 Result<OresFacts> ParseOresMeta(std::string_view body);
 
+// The ORES filter levels a RecentChanges page offers, from its
+// wgStructuredChangeFilters: group name (damaging, goodfaith) -> filter names.
+// Groups absent from the page are absent from the map. Pure; an Error when the
+// page has no wgStructuredChangeFilters at all.
+Result<std::map<std::string, std::vector<std::string>>> ParseFilterLevels(std::string_view html);
+
 // The levels `model` offers according to meta=ores, or nullopt when the API
 // does not say. ORES registers a level only when its threshold exists, and
 // damagingthresholds lists the lower bounds of maybebad/likelybad/verylikelybad
@@ -63,9 +69,15 @@ struct WikiFacts {
   std::string ores_error;    // why meta=ores could not be read; "" when it answered or ORES is absent
   OresFacts ores;
   ApiAnswer ores_answer;     // the meta=ores exchange (URL, status, timings), for the pre-flight probe
+  // Levels of the ORES groups on an anonymous RecentChanges page (limit=1):
+  // the only place goodfaith's levels show. Empty when the page failed or has
+  // no ORES group (then meta=ores decides; models always come from meta=ores).
+  std::map<std::string, std::vector<std::string>> page_levels;
+  std::string page_error;    // why the page gave no levels; "" when it did
 };
 
-// Asks every wiki of `wikis` for its facts, concurrently, through `engine`.
+// Asks every wiki of `wikis` for its facts (siteinfo, meta=ores, one
+// anonymous RecentChanges page), concurrently, through `engine`.
 // One result per wiki, in the given order. An Error only when the Engine
 // could not run at all.
 Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,

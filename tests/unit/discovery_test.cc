@@ -305,3 +305,25 @@ sitematrix_limit = 50
   auto nowiki = ParseTargets(base, "t.toml");
   CHECK_FALSE(nowiki);
 }
+
+TEST_CASE("RecentChanges' wgStructuredChangeFilters gives each ORES group's levels", "[discovery][ores]") {
+  // Shape of the farm's RLCONF (trimmed): a non-ORES group, then damaging and goodfaith (partial profile).
+  const std::string head =
+      R"(<script>RLCONF={"wgUserName":null,"wgStructuredChangeFilters":[{"name":"userExpLevel","filters":[{"name":"unregistered","label":"a \"]} b"}]},)"
+      R"({"name":"damaging","type":"string_options","filters":[{"name":"likelygood"},{"name":"maybebad"},{"name":"likelybad"}]},)"
+      R"({"name":"goodfaith","filters":[{"name":"maybebad","cssClass":"x"},{"name":"likelygood"}]}],"wgX":1};</script>)";
+  auto levels = ParseFilterLevels(head);
+  REQUIRE(levels);
+  CHECK(levels->size() == 2);
+  CHECK(levels->at("damaging") == std::vector<std::string>{"likelybad", "likelygood", "maybebad"});
+  CHECK(levels->at("goodfaith") == std::vector<std::string>{"likelygood", "maybebad"});
+  CHECK_FALSE(ParseFilterLevels("<html><head></head>"));
+  CHECK_FALSE(ParseFilterLevels(head.substr(0, 150)));  // cut off inside the array
+  // Page levels win over meta=ores (goodfaith's levels show nowhere else).
+  Targets t = Parse(kTargets);
+  WikiFacts f = Facts("enwiki", kSiteInfo, kOres);
+  f.page_levels = *levels;
+  ApplyFacts(t, {f});
+  CHECK(t.wikis[0].ores_levels.at("goodfaith") == std::vector<std::string>{"likelygood", "maybebad"});
+  CHECK(t.wikis[0].ores_levels.at("damaging") == std::vector<std::string>{"likelybad", "likelygood", "maybebad"});
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Discovery and per-wiki facts against the farm: SiteMatrix finds the three
+# open wikis and skips the closed aawiki; the plan gives ORES axes only where
+# ORES runs (ruwiki profile none: none at all), only the models each wiki runs
+# (frwiki profile damaging: no goodfaith) and only the levels it offers
+# (enwiki profile partial: no verylikelybad).
+source "$(dirname "$0")/lib.sh"
+restore() {
+  for w in enwiki frwiki ruwiki; do "$FARM/fault" "$w" none || true; "$FARM/ores" "$w" full || true; done
+  rm -rf "$WORK"
+}
+trap restore EXIT
+cat >"$WORK/disc.toml" <<TOML
+[crawl]
+user_agent = "beta-crawler/0.1 (discovery farm test; qa@example.org)"
+concurrency = 8
+per_host_concurrency = 4
+retries = 1
+[account.qa]
+username = "CrawlerQA"
+password_file = "$FARM/state/qa.password"
+[discovery]
+sitematrix = "http://127.0.0.1:8101/api.php"
+sitematrix_limit = 2
+script_path = ""
+account = "qa"
+facts = true
+$(sed -n '/^\[page.recentchanges\]/,$p' "$ROOT/targets/local.toml")
+TOML
+"$FARM/ores" enwiki partial
+"$FARM/ores" frwiki damaging
+"$FARM/ores" ruwiki none
+EXPLAIN="$("$CRAWLER" plan "$WORK/disc.toml" --explain)" || fail "plan --explain failed"
+"$CRAWLER" plan "$WORK/disc.toml" --format jsonl >"$WORK/plan.jsonl" || fail "plan failed"
+restore_profiles() { for w in enwiki frwiki ruwiki; do "$FARM/ores" "$w" full; done; }
+restore_profiles
+grep -q "SiteMatrix http://127.0.0.1:8101/api.php: 2 request(s), 3 wiki(s) discovered, 1 skipped" <<<"$EXPLAIN" \
+  || fail "discovery summary"$'\n'"$EXPLAIN"
+grep -q "skipped aawiki: closed" <<<"$EXPLAIN" || fail "aawiki not skipped as closed"$'\n'"$EXPLAIN"
+grep -q "ruwiki (MediaWiki 1.39.17, ru): ORES is not installed" <<<"$EXPLAIN" || fail "ruwiki ORES state"$'\n'"$EXPLAIN"
+grep -q "goodfaith        dropped: frwiki does not run the goodfaith model" <<<"$EXPLAIN" || fail "frwiki goodfaith"$'\n'"$EXPLAIN"
+grep -q 'likelybad;verylikelybad -> damaging=likelybad' <<<"$EXPLAIN" || fail "enwiki trimming"$'\n'"$EXPLAIN"
+PLAN="$WORK/plan.jsonl" python3 -c "
+import json, os, sys
+rows = [json.loads(l) for l in open(os.environ['PLAN'])]
+def fail(msg): print('FAIL:', msg, file=sys.stderr); sys.exit(1)
+wikis = sorted({r['wiki'] for r in rows})
+if wikis != ['enwiki', 'frwiki', 'ruwiki']: fail(f'wikis {wikis}')
+ores_keys = lambda r: {k for k in r['params'] if k.startswith(('damaging', 'goodfaith', 'hidenondamaging'))}
+ru = [r for r in rows if r['wiki'] == 'ruwiki' and r['kind'] != 'api']
+if any(ores_keys(r) for r in ru): fail('ORES parameters on ruwiki, which does not run ORES')
+if any(r['kind'] == 'api' and r['wiki'] == 'ruwiki' for r in rows): fail('pre-flight probe on ruwiki')
+fr = [r for r in rows if r['wiki'] == 'frwiki']
+if any('goodfaith' in k for r in fr for k in r['params']): fail('goodfaith on frwiki (damaging only)')
+if not any('damaging' in r['params'] for r in fr): fail('no damaging axis on frwiki')
+en = [r for r in rows if r['wiki'] == 'enwiki']
+if any('verylikelybad' in k + v for r in en for k, v in r['params'].items()): fail('verylikelybad on enwiki (partial)')
+if not any(r['params'].get('damaging') == 'likelybad' for r in en): fail('likelybad;verylikelybad not trimmed to likelybad')
+api = sorted(r['wiki'] for r in rows if r['kind'] == 'api')
+if api != ['enwiki', 'frwiki']: fail(f'pre-flight probes on {api}')
+print(f'ok: {len(rows)} probes on {wikis}; ORES axes only where ORES runs, only offered models and levels')
+"
