@@ -396,11 +396,18 @@ struct Engine::Impl {
       return;
     }
 
-    if (!is_post && RetryableStatus(t->status)) {
+    // A maxlag error means the API did not execute the request: safe to
+    // repeat even for a POST, after the lag the server asked for.
+    const std::string* api_error = FindHeader(t->headers, "mediawiki-api-error");
+    const bool maxlag = job.req.api && t->status < 300 &&
+                        ((api_error != nullptr && *api_error == "maxlag") ||
+                         FindHeader(t->headers, "x-database-lag") != nullptr);
+    if (maxlag || (!is_post && RetryableStatus(t->status))) {
       std::optional<SchedDuration> retry_after;
       if (const std::string* ra = FindHeader(t->headers, "retry-after")) {
         if (auto secs = ParseRetryAfter(*ra, std::time(nullptr))) retry_after = *secs;
       }
+      if (maxlag && !retry_after) retry_after = std::chrono::seconds(5);
       scheduler->Finished(id);
       if (scheduler->Retry(id, now, retry_after)) return;
     } else if (t->status >= 300 && t->status < 400) {
@@ -565,6 +572,16 @@ Result<RunStats> Engine::Impl::Run(std::vector<Request> requests,
   scheduler = std::make_unique<Scheduler>(so, [&] { return uniform(rng); });
   for (size_t id = 0; id < requests.size(); ++id) {
     jobs[id].req = std::move(requests[id]);
+    if (jobs[id].req.api && options.maxlag_seconds > 0) {
+      const std::string param = "maxlag=" + std::to_string(options.maxlag_seconds);
+      std::string& target = jobs[id].req.post_fields.empty() ? jobs[id].req.url : jobs[id].req.post_fields;
+      if (&target == &jobs[id].req.url) {
+        target += target.find('?') == std::string::npos ? "?" : "&";
+      } else {
+        target += "&";
+      }
+      target += param;
+    }
     jobs[id].url = jobs[id].req.url;
     scheduler->Add(id, jobs[id].req.host, jobs[id].req.tier, start);
   }

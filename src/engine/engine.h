@@ -58,6 +58,9 @@ struct EngineOptions {
   // against a local server with its own certificate.
   std::string ca_file;
 
+  // maxlag (seconds) added to Request.api calls; 0 = not added.
+  int maxlag_seconds = 5;
+
   // Seed for the backoff jitter; 0 = from std::random_device.
   uint64_t seed = 0;
 };
@@ -75,7 +78,10 @@ struct Request {
                                          // is kept (<= max_body_bytes) in Response.body and
                                          // outcome.result is ok unless the transfer failed
   int tier = 1;              // 0 = smoke tier: scheduled before every tier-1 request
-  bool api = false;          // api.php call (maxlag handling: not implemented yet)
+  bool api = false;          // api.php call: maxlag=<EngineOptions::maxlag_seconds> is added
+                             // (query for GET, form field for POST), and a maxlag error
+                             // (MediaWiki-API-Error: maxlag / X-Database-Lag) is retried after
+                             // its Retry-After like a 503, also for a POST (it was not executed)
 };
 
 struct Response {

@@ -17,6 +17,9 @@ library only (asyncio), keep-alive, one small route per fault:
   /big?bytes=N                200, N bytes, chunked, in 64 KiB chunks
   /redirect?to=URL&code=N     status N (302) with Location URL (raw, may be relative)
   /loop                       302 to itself
+  /api?key=K&fail=N           MediaWiki's maxlag error (200, MediaWiki-API-Error: maxlag,
+                              Retry-After: 1, X-Database-Lag: 7) for the first N hits on K,
+                              then 200 JSON echoing the query and form body
   /setcookie?name=X&value=Y   200 with Set-Cookie X=Y; Path=/
   /echo                       200 text/plain: method, cookie, user-agent, body
   /hits?key=K                 200 text/plain: how many requests /limited or /count saw for K
@@ -127,6 +130,16 @@ async def handle(reader, writer):
             elif path == "/redirect":
                 respond(writer, int(q.get("code", "302")), b"<html><body>moved</body></html>",
                         {"Location": q.get("to", "/ok")})
+            elif path == "/api":
+                key = q.get("key", "")
+                HITS[key] = HITS.get(key, 0) + 1
+                if HITS[key] <= int(q.get("fail", "1")):
+                    respond(writer, 200, b'{"error":{"code":"maxlag","info":"Waiting for db: 7 seconds lagged."}}',
+                            {"Content-Type": "application/json", "MediaWiki-API-Error": "maxlag",
+                             "Retry-After": "1", "X-Database-Lag": "7"})
+                else:
+                    text = f'{{"query":"{url.query}","form":"{body.decode()}","hit":{HITS[key]}}}'
+                    respond(writer, 200, text.encode(), {"Content-Type": "application/json"})
             elif path == "/loop":
                 respond(writer, 302, b"<html><body>again</body></html>", {"Location": "/loop"})
             elif path == "/setcookie":

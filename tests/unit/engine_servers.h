@@ -144,6 +144,25 @@ class RefusedPort {
   int port_ = 0;
 };
 
+// Runs a command to completion; its exit status (-1 if it could not run).
+// stdout/stderr go to /dev/null.
+inline int RunCommand(const std::vector<std::string>& argv) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 inline int FreeLoopbackPort() {
   RefusedPort p;  // the kernel's pick, released at once for the server to bind
   return p.port();
@@ -162,10 +181,14 @@ inline bool CanConnect(int port) {
 
 // nginx serving `files` (name -> content) from a temporary root, plus any
 // extra `location` blocks. Access log off, error log, pid and temp paths in
-// the temporary directory, removed again by the destructor.
+// the temporary directory, removed again by the destructor. With `tls`, it
+// speaks HTTPS (HTTP/2 and HTTP/1.1 via ALPN) with a fresh self-signed
+// certificate for 127.0.0.1; ca_file() is that certificate.
 class NginxServer {
  public:
-  NginxServer(const std::vector<std::pair<std::string, std::string>>& files, const std::string& locations) {
+  NginxServer(const std::vector<std::pair<std::string, std::string>>& files, const std::string& locations,
+              bool tls = false)
+      : tls_(tls) {
     char tmpl[] = "/tmp/bc-nginx-XXXXXX";
     if (mkdtemp(tmpl) == nullptr) {
       error_ = "mkdtemp failed";
@@ -179,6 +202,12 @@ class NginxServer {
     for (const auto& [name, content] : files) {
       std::ofstream(dir_ + "/root/" + name, std::ios::binary) << content;
       chmod((dir_ + "/root/" + name).c_str(), 0644);
+    }
+    if (tls_ && RunCommand({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                            "-keyout", dir_ + "/key.pem", "-out", dir_ + "/cert.pem"}) != 0) {
+      error_ = "openssl could not make a certificate";
+      return;
     }
     for (int attempt = 0; attempt < 5 && port_ == 0; ++attempt) {
       const int port = FreeLoopbackPort();
@@ -209,7 +238,8 @@ class NginxServer {
   const std::string& error() const { return error_; }
   int port() const { return port_; }
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::string Url(const std::string& path) const { return "http://" + host() + path; }
+  std::string Url(const std::string& path) const { return (tls_ ? "https://" : "http://") + host() + path; }
+  std::string ca_file() const { return dir_ + "/cert.pem"; }
 
  private:
   void WriteConf(int port, const std::string& locations) {
@@ -221,10 +251,13 @@ class NginxServer {
       << "  client_body_temp_path " << dir_ << "/body;\n  proxy_temp_path " << dir_ << "/proxy;\n"
       << "  fastcgi_temp_path " << dir_ << "/fastcgi;\n  uwsgi_temp_path " << dir_ << "/uwsgi;\n"
       << "  scgi_temp_path " << dir_ << "/scgi;\n"
-      << "  server {\n    listen 127.0.0.1:" << port << ";\n    root " << dir_ << "/root;\n"
+      << "  server {\n    listen 127.0.0.1:" << port << (tls_ ? " ssl http2" : "") << ";\n"
+      << (tls_ ? "    ssl_certificate " + dir_ + "/cert.pem;\n    ssl_certificate_key " + dir_ + "/key.pem;\n" : "")
+      << "    root " << dir_ << "/root;\n"
       << locations << "\n  }\n}\n";
   }
 
+  bool tls_ = false;
   std::string dir_;
   std::unique_ptr<Child> child_;
   int port_ = 0;

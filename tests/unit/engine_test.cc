@@ -368,5 +368,25 @@ TEST_CASE("queue mode and streaming mode give the same verdicts", "[net][engine]
                       [](Verdict v) { return IsProductFailure(v); }) >= 20);
 }
 
+TEST_CASE("an API call carries maxlag and waits out a maxlag error, GET and POST", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  Request get = Get(s, "/api?key=g&action=query", false);
+  get.api = true;
+  Request post = Get(s, "/api?key=p", false);
+  post.api = true;
+  post.post_fields = "action=clientlogin";
+  auto r = RunAll(engine, {get, post});
+  for (const auto& resp : r) {
+    CHECK(resp.outcome.http_status == 200);
+    CHECK(resp.outcome.retries == 1);
+    CHECK(resp.outcome.timings.queue >= 0.5);  // the server's Retry-After: 1, not the 10 ms backoff
+  }
+  CHECK_THAT(r[0].body, Catch::Contains("\"query\":\"key=g&action=query&maxlag=5\""));
+  CHECK_THAT(r[1].body, Catch::Contains("\"form\":\"action=clientlogin&maxlag=5\""));
+  CHECK_THAT(r[1].body, Catch::Contains("\"hit\":2"));
+}
+
 }  // namespace
 }  // namespace bc
