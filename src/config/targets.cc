@@ -88,7 +88,8 @@ class TargetsParser {
   double Number(const toml::node& n, std::string_view key, double min, double max) const {
     if (!n.is_number()) Fail(n, fmt::format("'{}' must be a number", key));
     const double v = *n.value<double>();
-    if (v < min || v > max) Fail(n, fmt::format("'{}' = {} is out of range; use {} to {}", key, v, min, max));
+    // Written so that nan (valid TOML) fails too: every comparison with nan is false.
+    if (!(v >= min && v <= max)) Fail(n, fmt::format("'{}' = {} is out of range; use {} to {}", key, v, min, max));
     return v;
   }
 
@@ -138,7 +139,7 @@ class TargetsParser {
     if (auto* n = c.get("connect_timeout_ms")) o.connect_timeout_ms = Integer(*n, "connect_timeout_ms", 100, 600000);
     if (auto* n = c.get("timeout_ms")) o.timeout_ms = Integer(*n, "timeout_ms", 100, 3600000);
     if (o.timeout_ms < o.connect_timeout_ms)
-      Fail(*c.get("timeout_ms"), fmt::format("timeout_ms ({}) is shorter than connect_timeout_ms ({})",
+      Fail(c.get("timeout_ms") ? *c.get("timeout_ms") : *c.get("connect_timeout_ms"), fmt::format("timeout_ms ({}) is shorter than connect_timeout_ms ({})",
                                              o.timeout_ms, o.connect_timeout_ms));
     if (auto* n = c.get("low_speed_bytes")) o.low_speed_bytes = Integer(*n, "low_speed_bytes", 0, 1 << 30);
     if (auto* n = c.get("low_speed_time_ms")) o.low_speed_time_ms = Integer(*n, "low_speed_time_ms", 1000, 3600000);
@@ -193,6 +194,13 @@ class TargetsParser {
   }
 
   std::string CheckUrl(const toml::node& n, const std::string& url) const {
+    // user:password@ in the authority: refused before any message could echo the URL.
+    const size_t scheme_end = url.find("://");
+    const size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+    const size_t at = url.find('@', authority);
+    if (at != std::string::npos && at < url.find_first_of("/?#", authority))
+      Fail(n, "url contains a user name or password; credentials never go in a targets file: use [account.NAME] "
+              "with password_env or password_file");
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
     const bool parsed = u && curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK;
     char* scheme = nullptr;
@@ -353,13 +361,14 @@ class TargetsParser {
   // [discovery]: SiteMatrix, dblist, filters, facts (targets/README.md).
   void ParseDiscovery(const toml::table& d, Targets& t) {
     CheckKeys(d,
-              {"facts", "preflight", "sitematrix", "dblist", "include", "exclude", "families", "states", "account",
+              {"facts", "preflight", "page_levels", "sitematrix", "dblist", "include", "exclude", "families", "states", "account",
                "script_path", "sitematrix_limit"},
               "[discovery]");
     Discovery& o = t.discovery;
     o.where = Where(d);
     if (auto* n = d.get("facts")) o.facts = Bool(*n, "facts");
     if (auto* n = d.get("preflight")) o.preflight = Bool(*n, "preflight");
+    if (auto* n = d.get("page_levels")) o.page_levels = Bool(*n, "page_levels");
     if (auto* n = d.get("sitematrix")) {
       o.sitematrix = String(*n, "sitematrix");
       if (!o.sitematrix.starts_with("http://") && !o.sitematrix.starts_with("https://"))

@@ -64,6 +64,8 @@ struct Wiki {
 struct Discovery {
   bool facts = false;       // ask each wiki's API (siteinfo, meta=ores) before planning; plan needs the network
   bool preflight = true;    // with facts: the ORES API pre-flight (one api probe per ORES wiki) in `run`
+  bool page_levels = true;  // with facts: also load one anonymous RecentChanges page (limit=1) per wiki for
+                            // the levels its ORES filters offer (goodfaith's show nowhere else); false = API only
   std::string sitematrix;   // api.php URL of a wiki with SiteMatrix; "" = no SiteMatrix discovery
   std::string dblist;       // file of dbnames (one a line, # comments): keep only these discovered wikis
   std::vector<std::string> include;   // dbname globs (* and ?) to keep; empty = all

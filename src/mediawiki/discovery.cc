@@ -215,7 +215,7 @@ Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep) {
   }
 
   if (d.facts) {
-    auto facts = FetchFacts(engine, targets.wikis, wait_cap, sleep);
+    auto facts = FetchFacts(engine, targets.wikis, wait_cap, d.page_levels, sleep);
     if (!facts) return std::unexpected(facts.error());
     prep.facts = std::move(*facts);
     prep.notes = ApplyFacts(targets, prep.facts);

@@ -133,20 +133,23 @@ std::optional<std::vector<std::string>> OfferedLevels(const OresFacts& ores, con
 }
 
 Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,
-                                          std::chrono::milliseconds maxlag_wait_cap, const Sleeper& sleep) {
+                                          std::chrono::milliseconds maxlag_wait_cap, bool page_levels,
+                                          const Sleeper& sleep) {
   std::vector<ApiCall> calls;
   for (const Wiki& w : wikis) {
     calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "siteinfo"}, {"siprop", "general|extensions"}}});
     calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "ores"}}});
-    calls.push_back({w.dbname, w, {{"days", "1"}, {"limit", "1"}, {"title", "Special:RecentChanges"}}, "index.php"});
+    if (page_levels)
+      calls.push_back({w.dbname, w, {{"days", "1"}, {"limit", "1"}, {"title", "Special:RecentChanges"}}, "index.php"});
   }
+  const size_t per_wiki = page_levels ? 3 : 2;
   auto answers = RunApiCalls(engine, calls, maxlag_wait_cap, 3, sleep);
   if (!answers) return std::unexpected(answers.error());
   std::vector<WikiFacts> out;
   for (size_t i = 0; i < wikis.size(); ++i) {
     WikiFacts f;
     f.dbname = wikis[i].dbname;
-    const ApiAnswer& si = (*answers)[3 * i];
+    const ApiAnswer& si = (*answers)[per_wiki * i];
     if (si.response.outcome.result.verdict != Verdict::kOk || si.response.outcome.http_status != 200) {
       f.error = "meta=siteinfo failed: " + Describe(si.response);
     } else if (auto s = ParseSiteInfo(si.response.body); !s) {
@@ -154,15 +157,17 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
     } else {
       f.site = std::move(*s);
     }
-    const Response& page = (*answers)[3 * i + 2].response;
-    if (page.outcome.result.verdict != Verdict::kOk || page.outcome.http_status != 200) {
+    if (!page_levels) {
+      f.page_error = "not asked ([discovery] page_levels = false)";
+    } else if (const Response& page = (*answers)[per_wiki * i + 2].response;
+               page.outcome.result.verdict != Verdict::kOk || page.outcome.http_status != 200) {
       f.page_error = "RecentChanges: " + Describe(page);
     } else if (auto levels = ParseFilterLevels(page.body); !levels) {
       f.page_error = "RecentChanges: " + levels.error().message;
     } else {
       f.page_levels = std::move(*levels);
     }
-    f.ores_answer = std::move((*answers)[3 * i + 1]);
+    f.ores_answer = std::move((*answers)[per_wiki * i + 1]);
     const Response& r = f.ores_answer.response;
     if (r.outcome.result.verdict != Verdict::kOk || r.outcome.http_status != 200) {
       f.ores_error = "meta=ores failed: " + Describe(r);

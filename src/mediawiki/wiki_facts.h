@@ -80,7 +80,9 @@ struct WikiFacts {
 // anonymous RecentChanges page), concurrently, through `engine`.
 // One result per wiki, in the given order. An Error only when the Engine
 // could not run at all.
+// `page_levels` = false: API calls only (no RecentChanges page; page_levels stay empty).
 Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,
-                                          std::chrono::milliseconds maxlag_wait_cap, const Sleeper& sleep = {});
+                                          std::chrono::milliseconds maxlag_wait_cap, bool page_levels = true,
+                                          const Sleeper& sleep = {});
 
 }  // namespace bc
