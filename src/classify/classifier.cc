@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "classify/body_parser.h"
+#include "classify/find.h"
 #include "classify/head_info.h"
 #include "classify/php_markers.h"
 #include "classify/signature.h"
@@ -20,6 +21,7 @@ namespace {
 constexpr size_t kPrefixKeep = 512;  // first body bytes, for "what is this" and excerpts
 constexpr size_t kTailKeep = 64;     // last body bytes, for the </html> check
 constexpr size_t kHold = 64;         // list-marker carry-over between chunks
+constexpr size_t kLazyCap = 256 << 10;  // body-prefix bytes kept unparsed before libxml2 must start
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -199,7 +201,8 @@ struct PageClassifier::Impl {
   std::string head;  // everything before "<body" (capped)
   bool head_capped = false;
   bool body_seen = false;
-  std::unique_ptr<BodyParser> parser;
+  std::unique_ptr<BodyParser> parser;  // created on demand (ActivateParser)
+  std::string unparsed;                // body-prefix bytes not (yet) given to libxml2
   std::string hold;        // body bytes held back until we know no list marker straddles them
   size_t body_parsed = 0;  // body bytes given to libxml2
   bool body_capped = false;
@@ -213,14 +216,16 @@ struct PageClassifier::Impl {
   bool IsHtmlKind() const { return exp.kind != PageKind::kApi; }
   long status_code() const { return status; }
   size_t Retained() const {
-    return prefix.capacity() + tail.capacity() + head.capacity() + hold.capacity() + api.capacity() +
+    return prefix.capacity() + tail.capacity() + head.capacity() + hold.capacity() + unparsed.capacity() + api.capacity() +
            php.RetainedBytes();
   }
 
   void Feed(std::string_view chunk);
   void FeedHead(std::string_view chunk);
   void FeedBody(std::string_view chunk, bool final);
-  void EndBody();
+  void EndBody(bool need_structure);
+  void GiveToParser(std::string_view data);
+  void ActivateParser();
   Classification Decide();
   Classification DecideHtml();
   Classification DecideApi();
@@ -250,13 +255,12 @@ void PageClassifier::Impl::FeedHead(std::string_view chunk) {
   const size_t old = head.size();
   const size_t take = std::min(chunk.size(), kHeadCap - old);
   head.append(chunk.substr(0, take));
-  const size_t at = head.find("<body", old >= 4 ? old - 4 : 0);
+  const size_t at = FastFind(head, "<body", old >= 4 ? old - 4 : 0);
   if (at != std::string::npos) {
     body_seen = true;
     std::string body = head.substr(at);
     head.resize(at);
     region = Region::kBody;
-    parser = std::make_unique<BodyParser>();
     FeedBody(body, false);
     if (take < chunk.size()) FeedBody(chunk.substr(take), false);
     return;
@@ -276,8 +280,8 @@ void PageClassifier::Impl::FeedBody(std::string_view chunk, bool final) {
   size_t pending = std::string::npos;  // a candidate whose class attribute is still arriving
   size_t scan = 0;
   for (;;) {
-    const size_t at = contribs ? std::min(hold.find("mw-pager-body", scan), hold.find("mw-contributions-list", scan))
-                               : hold.find("<div class=\"mw-changeslist", scan);
+    const size_t at = contribs ? std::min(FastFind(hold, "mw-pager-body", scan), FastFind(hold, "mw-contributions-list", scan))
+                               : FastFind(hold, "<div class=\"mw-changeslist", scan);
     if (at == std::string::npos) break;
     if (contribs) {
       // Must be a class attribute value, not text mentioning the name.
@@ -306,9 +310,9 @@ void PageClassifier::Impl::FeedBody(std::string_view chunk, bool final) {
     scan = at + 1;
   }
   if (cut != std::string::npos) {
-    parser->Feed(std::string_view(hold).substr(0, cut));
+    GiveToParser(std::string_view(hold).substr(0, cut));
     body_parsed += cut;
-    EndBody();
+    EndBody(false);
     return;
   }
   // Bytes before the last kHold (or before a pending candidate) can no longer
@@ -317,18 +321,51 @@ void PageClassifier::Impl::FeedBody(std::string_view chunk, bool final) {
   if (!final && pending != std::string::npos) keep = std::max(keep, hold.size() - pending);
   const size_t give = hold.size() - keep;
   if (give > 0) {
-    parser->Feed(std::string_view(hold).substr(0, give));
+    GiveToParser(std::string_view(hold).substr(0, give));
     body_parsed += give;
     hold.erase(0, give);
   }
   if (body_parsed >= kBodyParseCap) {
     body_capped = true;
-    EndBody();
+    EndBody(true);
   }
 }
 
-void PageClassifier::Impl::EndBody() {
-  parser->Finish();
+// libxml2 costs ~60 MB/s, 15x the rest of the classifier, and a healthy page
+// needs nothing from it: the list marker and the absence of any error-box
+// class are byte facts. So the body prefix is parsed only when it might hold
+// an error box (one of the box classes occurs in it), when the list never
+// came (a Contributions "nocontribs" page, an unknown page), or when the
+// prefix outgrows kLazyCap. The parser always receives the same bytes from
+// the first body byte on, so the chunking cannot change what it reports.
+void PageClassifier::Impl::GiveToParser(std::string_view data) {
+  if (parser) {
+    parser->Feed(data);
+    return;
+  }
+  const size_t old = unparsed.size();
+  unparsed.append(data);
+  const size_t from = old > 24 ? old - 24 : 0;  // a class name may straddle two gifts
+  for (std::string_view token : {"mw-message-box-error", "errorbox", "cdx-message--error"}) {
+    if (FastFind(unparsed, token, from) != std::string::npos) {
+      ActivateParser();
+      return;
+    }
+  }
+  if (unparsed.size() > kLazyCap) ActivateParser();
+}
+
+void PageClassifier::Impl::ActivateParser() {
+  if (parser) return;
+  parser = std::make_unique<BodyParser>();
+  parser->Feed(unparsed);
+  std::string().swap(unparsed);
+}
+
+void PageClassifier::Impl::EndBody(bool need_structure) {
+  if (need_structure) ActivateParser();
+  if (parser) parser->Finish();
+  std::string().swap(unparsed);
   std::string().swap(hold);
   region = Region::kRest;
 }
@@ -349,14 +386,17 @@ Classification PageClassifier::Impl::Decide() {
   php.Finish();
   if (IsHtmlKind() && region == Region::kBody) {
     FeedBody({}, true);
-    if (region == Region::kBody) EndBody();
+    if (region == Region::kBody) EndBody(true);  // no list: the structure must tell why
   }
   return IsHtmlKind() ? DecideHtml() : DecideApi();
 }
 
 Classification PageClassifier::Impl::DecideHtml() {
   const bool rc_or_wl = exp.kind == PageKind::kRecentChanges || exp.kind == PageKind::kWatchlist;
-  const HeadInfo hi = AnalyzeHead(head, rc_or_wl && !exp.expect_filter_groups.empty());
+  const bool check_groups = rc_or_wl && !exp.expect_filter_groups.empty();
+  // Group names are parsed out of RLCONF only when the fast byte check fails.
+  const bool groups_ok = !check_groups || HasAllFilterGroups(head, exp.expect_filter_groups);
+  const HeadInfo hi = AnalyzeHead(head, !groups_ok);
   const BodyFacts none;
   const BodyFacts& bf = parser ? parser->facts() : none;
   Classification c;
@@ -482,7 +522,7 @@ Classification PageClassifier::Impl::DecideHtml() {
       return verdict(Verdict::kBroken,
                      "no changes list and no mw-changeslist-empty notice" + std::string(body_capped ? " in the first 2 MiB" : "") + warn_note,
                      "no-changes-list", bf.first_heading);
-    if (!exp.expect_filter_groups.empty()) {
+    if (!groups_ok) {
       std::vector<std::string> missing;
       for (const std::string& g : exp.expect_filter_groups)
         if (std::find(hi.filter_groups.begin(), hi.filter_groups.end(), g) == hi.filter_groups.end()) missing.push_back(g);

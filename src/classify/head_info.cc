@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
+#include "classify/find.h"
 #include "classify/signature.h"
 
 namespace bc {
@@ -90,7 +93,7 @@ struct GroupsSax : nlohmann::json_sax<json> {
 // The text right after `"KEY":` inside RLCONF, or empty when absent.
 std::string_view ValueAfterKey(std::string_view rlconf, std::string_view key) {
   const std::string needle = "\"" + std::string(key) + "\":";
-  const size_t at = rlconf.find(needle);
+  const size_t at = FastFind(rlconf, needle);
   if (at == std::string_view::npos) return {};
   return rlconf.substr(at + needle.size());
 }
@@ -117,7 +120,7 @@ std::string ReadTitle(std::string_view head) {
 HeadInfo AnalyzeHead(std::string_view head, bool want_filter_groups) {
   HeadInfo info;
   info.title = ReadTitle(head);
-  const size_t rl = head.find("RLCONF=");
+  const size_t rl = FastFind(head, "RLCONF=");
   if (rl == std::string_view::npos) return info;
   info.has_rlconf = true;
   const std::string_view rlconf = head.substr(rl + 7);
@@ -146,6 +149,29 @@ HeadInfo AnalyzeHead(std::string_view head, bool want_filter_groups) {
     }
   }
   return info;
+}
+
+bool HasAllFilterGroups(std::string_view head, const std::vector<std::string>& groups) {
+  const size_t rl = FastFind(head, "RLCONF=");
+  if (rl == std::string_view::npos) return false;
+  std::string_view value = ValueAfterKey(head.substr(rl + 7), "wgStructuredChangeFilters");
+  if (value.empty()) return false;
+  // The value ends before the next top-level RLCONF key; every key is "wg...".
+  const size_t next = FastFind(value, ",\"wg");
+  if (next != std::string_view::npos) value = value.substr(0, next);
+  bool all = true;
+  for (const std::string& g : groups) {
+    if (FastFind(value, "{\"name\":" + json(g).dump() + ",\"type\":") == std::string_view::npos) {
+      all = false;
+      break;
+    }
+  }
+  if (all) return true;
+  const HeadInfo parsed = AnalyzeHead(head, true);
+  for (const std::string& g : groups)
+    if (std::find(parsed.filter_groups.begin(), parsed.filter_groups.end(), g) == parsed.filter_groups.end())
+      return false;
+  return true;
 }
 
 }  // namespace bc

@@ -29,4 +29,12 @@ struct HeadInfo {
 // "wgUserName": can only occur as a key, since quotes inside JSON strings are escaped.
 HeadInfo AnalyzeHead(std::string_view head, bool want_filter_groups);
 
+// Whether every group in `groups` is in the page's wgStructuredChangeFilters.
+// Fast path first: MediaWiki serialises each group as {"name":G,"type":...}
+// (ChangesListFilterGroup::getJsData; filters have no "type"), so a byte
+// search inside the value decides "all present" without parsing. Only when
+// that fails is the value parsed with nlohmann-json (AnalyzeHead's SAX), so a
+// key-order change in MediaWiki costs speed, never a wrong "missing" verdict.
+bool HasAllFilterGroups(std::string_view head, const std::vector<std::string>& groups);
+
 }  // namespace bc

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 
+#include "classify/find.h"
 #include "classify/signature.h"
 
 namespace bc {
@@ -67,7 +68,7 @@ void PhpMarkerScanner::Finish() { Scan(true); }
 
 void PhpMarkerScanner::Scan(bool final) {
   for (;;) {
-    const size_t pos = window_.find(kAnchor, scan_from_);
+    const size_t pos = FastFind(window_, kAnchor, scan_from_);
     if (pos == std::string::npos) {
       const size_t keep = kAnchor.size() - 1;
       scan_from_ = std::max(scan_from_, window_.size() > keep ? window_.size() - keep : 0);

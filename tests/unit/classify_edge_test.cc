@@ -212,6 +212,16 @@ TEST_CASE("the recentchanges query timeout notice is broken", "[classify][edge]"
   CHECK(c.evidence.signature == "changes-timeout");
 }
 
+TEST_CASE("an error box before the changes list on a 200 page is broken and quoted", "[classify][edge]") {
+  std::string body = kRc;
+  const size_t at = body.find("<div class=\"mw-changeslist\"");
+  REQUIRE(at != std::string::npos);
+  body.insert(at, "<div class=\"mw-message-box-error mw-message-box\"><p>Too many concurrent requests</p></div>");
+  const auto c = Classify(P(200, body));
+  CHECK(Name(c) == "broken");
+  CHECK(c.evidence.excerpt.find("Too many concurrent requests") != std::string::npos);
+}
+
 TEST_CASE("a page logged in as another user is auth", "[classify][edge]") {
   std::string body = kRc;
   const size_t at = body.find("\"wgUserName\":\"CrawlerQA\"");
