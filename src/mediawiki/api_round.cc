@@ -24,7 +24,6 @@ Params ApiParams(const Params& params) {
   std::map<std::string, std::string> m(params.begin(), params.end());
   m["format"] = "json";
   m["formatversion"] = "2";
-  m["maxlag"] = kMaxlagSeconds;
   return Params(m.begin(), m.end());
 }
 

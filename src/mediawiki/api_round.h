@@ -1,8 +1,11 @@
-// Rounds of api.php GET requests through the Engine, polite to Wikimedia:
-// every request carries maxlag=5, and an answer that is the API's maxlag
-// error (HTTP 200 with error.code "maxlag", or the MediaWiki-API-Error: maxlag
-// header; usually with Retry-After) is a delay, not a failure: the request is
-// sent again after Retry-After seconds (capped), a few times.
+// Rounds of api.php GET requests through the Engine, polite to Wikimedia.
+// The Engine adds maxlag=5 to every Request.api call (EngineOptions::
+// maxlag_seconds) and retries header-flagged maxlag errors within its
+// `retries`. This layer is the second line: an answer that is still the API's
+// maxlag error (HTTP 200 with error.code "maxlag" in the body, or the
+// MediaWiki-API-Error: maxlag header once the Engine's retries are used up)
+// is a delay, not a failure: the request is sent again after Retry-After
+// seconds (capped), a few times.
 #pragma once
 
 #include <chrono>
@@ -18,10 +21,9 @@
 
 namespace bc {
 
-inline constexpr const char* kMaxlagSeconds = "5";  // Wikimedia's recommended maxlag for bots
-
-// One api.php GET: the wiki's api.php with `params` plus format=json,
-// formatversion=2 and maxlag=5 (the canonical query order: sorted by key).
+// One api.php GET: the wiki's api.php with `params` plus format=json and
+// formatversion=2 (the canonical query order: sorted by key; the Engine
+// appends maxlag).
 struct ApiCall {
   std::string key;     // caller's name for the answer (e.g. a dbname)
   Wiki wiki;           // where api.php lives (url + script_path)
@@ -29,7 +31,7 @@ struct ApiCall {
   std::string script = "api.php";  // another script (index.php) gets `params` as they are, no maxlag
 };
 
-// The full, sorted parameter list of a call (params + format, formatversion, maxlag).
+// The full, sorted parameter list of a call (params + format, formatversion).
 Params ApiParams(const Params& params);
 
 // True when an answer is the API's maxlag error. Pure.

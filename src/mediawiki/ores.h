@@ -44,7 +44,7 @@ Classification JudgeOresAnswer(const WikiFacts& facts);
 
 // One api probe + outcome per wiki of `targets` whose facts say ORES is
 // installed (or whose meta=ores answered), in targets order, tier 0. The probe
-// is the meta=ores request itself (URL with maxlag, stable id), so it lands in
+// is the meta=ores request itself (its URL, stable id), so it lands in
 // pages.jsonl, summary and junit like any page.
 std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts);
 

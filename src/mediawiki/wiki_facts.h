@@ -2,7 +2,7 @@
 //   meta=siteinfo&siprop=general|extensions  who the wiki is, and whether ORES is loaded
 //   meta=ores                                ORES models, versions, damaging thresholds
 // Pure parsers (tested on recorded answers) and one fetch that runs every
-// wiki's two calls concurrently through the Engine (anonymous, maxlag=5).
+// wiki's calls concurrently through the Engine (anonymous; the Engine adds maxlag=5).
 #pragma once
 
 #include <chrono>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# maxlag politeness: every api.php request carries maxlag=5, and the API's
-# maxlag error (HTTP 200, MediaWiki-API-Error: maxlag, Retry-After: 1) is a
-# delay, not a failure: the facts arrive after the retry. A tiny loopback
+# maxlag politeness: every api.php request carries maxlag=5 (added by the
+# Engine), and the API's maxlag error (HTTP 200, MediaWiki-API-Error: maxlag,
+# Retry-After: 1) is a delay, not a failure: with the Engine's retries at 0,
+# the facts layer (mediawiki/api_round) waits and re-sends. A tiny loopback
 # server plays a lagged wiki (the farm's SQLite wikis never lag).
 source "$(dirname "$0")/lib.sh"
 cat >"$WORK/lagged.py" <<'PY'
@@ -43,6 +44,7 @@ read -r PORT <&"${SERVER[0]}"
 cat >"$WORK/lag.toml" <<TOML
 [crawl]
 user_agent = "beta-crawler/0.1 (maxlag test; qa@example.org)"
+retries = 0   # the Engine passes maxlag answers on at once: the facts layer must wait them out
 [discovery]
 facts = true
 page_levels = false

@@ -21,7 +21,6 @@ if api["ruwiki"]["verdict"] != "ok": bad("ruwiki pre-flight not ok (its meta=ore
 fr = api["frwiki"]
 if fr["verdict"] != "broken" or fr["evidence"].get("signature") != "ORES thresholds null: damaging":
     bad("frwiki null thresholds not flagged", [fr])
-if "maxlag=5" not in fr["url"]: bad("pre-flight URL without maxlag", [fr])
 ru = [r for r in rows if r["wiki"] == "ruwiki" and r["kind"] in ("recentchanges", "watchlist")]
 if not ru or any(r["verdict"] != "broken" for r in ru): bad("ruwiki RC/WL without ORES groups not broken", [r for r in ru if r["verdict"] != "broken"])
 frp = [r for r in rows if r["wiki"] == "frwiki" and r["kind"] in ("recentchanges", "watchlist")]

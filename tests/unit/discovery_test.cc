@@ -159,7 +159,7 @@ TEST_CASE("the pre-flight flags null thresholds as broken with their own signatu
   CHECK(JudgeOresAnswer(f500).verdict == Verdict::kFatal);
 }
 
-TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0, with maxlag in the URL", "[discovery][ores]") {
+TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0", "[discovery][ores]") {
   Targets t = Parse(kTargets);
   std::vector<WikiFacts> facts = {Facts("enwiki", kSiteInfo, kOresNull), Facts("ruwiki", kSiteInfoNoOres, kOresUnknown)};
   auto pre = PreflightOutcomes(t, facts);
@@ -167,7 +167,6 @@ TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0, with max
   CHECK(pre[0].first.wiki == "enwiki");
   CHECK(pre[0].first.kind == PageKind::kApi);
   CHECK(pre[0].first.tier == 0);
-  CHECK(pre[0].first.url.find("maxlag=5") != std::string::npos);
   CHECK(pre[0].first.url.find("meta=ores") != std::string::npos);
   CHECK(pre[0].second.result.verdict == Verdict::kBroken);
 }
@@ -268,7 +267,7 @@ TEST_CASE("maxlag answers are recognised and their Retry-After is a capped delay
   CHECK(MaxlagDelay({{"retry-after", "700"}}, milliseconds(30000)) == milliseconds(30000));
   CHECK(MaxlagDelay({}, milliseconds(30000)) == milliseconds(5000));
   Params p = ApiParams({{"meta", "ores"}, {"action", "query"}});
-  CHECK(p == Params{{"action", "query"}, {"format", "json"}, {"formatversion", "2"}, {"maxlag", "5"}, {"meta", "ores"}});
+  CHECK(p == Params{{"action", "query"}, {"format", "json"}, {"formatversion", "2"}, {"meta", "ores"}});
 }
 
 TEST_CASE("[discovery] parses, and its filters need a sitematrix", "[discovery][config]") {
