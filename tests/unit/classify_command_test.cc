@@ -1,0 +1,83 @@
+// `crawler classify`: one JSON object per file; exit 0 when all were read, 2 otherwise.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/classify_command.h"
+
+namespace {
+
+struct RunResult {
+  int exit_code = -1;
+  std::vector<nlohmann::json> lines;
+};
+
+RunResult RunClassify(std::vector<std::string> args) {
+  CLI::App app;
+  int exit_code = 0;
+  bc::AddClassifyCommand(app, exit_code);
+  args.insert(args.begin(), "classify");
+  std::reverse(args.begin(), args.end());  // CLI11 parses a reversed vector
+  std::ostringstream out;
+  std::streambuf* old = std::cout.rdbuf(out.rdbuf());
+  app.parse(args);
+  std::cout.rdbuf(old);
+  RunResult r;
+  r.exit_code = exit_code;
+  std::istringstream lines(out.str());
+  for (std::string line; std::getline(lines, line);) r.lines.push_back(nlohmann::json::parse(line));
+  return r;
+}
+
+const std::string kCorpus = std::string(BC_SOURCE_DIR) + "/tests/corpus/";
+
+}  // namespace
+
+TEST_CASE("classify prints the 2017 ORES exception with its class and request id", "[classify][cli]") {
+  const RunResult r = RunClassify({kCorpus + "farm-ru-rc-null-threshold.body", "--status", "500"});
+  CHECK(r.exit_code == 0);
+  REQUIRE(r.lines.size() == 1);
+  CHECK(r.lines[0]["verdict"] == "exception");
+  CHECK(r.lines[0]["evidence"]["exception_class"] == "RuntimeException");
+  CHECK(r.lines[0]["evidence"]["request_id"].get<std::string>().size() == 24);
+  CHECK(r.lines[0]["file"] == kCorpus + "farm-ru-rc-null-threshold.body");
+}
+
+TEST_CASE("classify applies --expect-filter-group and --expect-user", "[classify][cli]") {
+  const std::string page = kCorpus + "farm-en-rc-silent.body";
+  CHECK(RunClassify({page}).lines.at(0)["verdict"] == "ok");
+  CHECK(RunClassify({page, "--expect-filter-group", "damaging"}).lines.at(0)["verdict"] == "broken");
+  CHECK(RunClassify({kCorpus + "en-rc-anon.body", "--expect-user", "CrawlerQA"}).lines.at(0)["verdict"] == "auth");
+}
+
+TEST_CASE("classify reads api pages and headers files", "[classify][cli]") {
+  CHECK(RunClassify({kCorpus + "en-api-exception.body", "--kind", "api"}).lines.at(0)["verdict"] == "exception");
+  // A body without error plus the header MediaWiki sends on a DB failure: the header decides.
+  const auto headers = std::filesystem::temp_directory_path() / ("bc-classify-headers-" + std::to_string(::getpid()));
+  {
+    std::ofstream h(headers);
+    h << "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nMediaWiki-API-Error: internal_api_error_DBQueryError\r\n";
+  }
+  const RunResult r = RunClassify({kCorpus + "en-api-rc-ok.body", "--kind", "api", "--headers", headers.string()});
+  std::filesystem::remove(headers);
+  CHECK(r.exit_code == 0);
+  CHECK(r.lines.at(0)["verdict"] == "db-error");
+  CHECK(r.lines.at(0)["evidence"]["exception_class"] == "DBQueryError");
+}
+
+TEST_CASE("classify exits 2 on an unreadable file but still classifies the others", "[classify][cli]") {
+  const RunResult r = RunClassify({kCorpus + "does-not-exist.body", kCorpus + "en-rc-enhanced0.body"});
+  CHECK(r.exit_code == 2);
+  REQUIRE(r.lines.size() == 1);
+  CHECK(r.lines[0]["verdict"] == "ok");
+}
