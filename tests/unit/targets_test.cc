@@ -203,7 +203,7 @@ TEST_CASE("a missing targets file is a config error naming the path", "[config]"
 }
 
 TEST_CASE("the checked-in targets files and the README example parse", "[config]") {
-  for (const char* name : {"/targets/local.toml", "/targets/beta.toml"}) {
+  for (const char* name : {"/targets/local.toml", "/targets/beta.toml", "/targets/production.toml"}) {
     auto t = LoadTargets(std::string(BC_SOURCE_DIR) + name);
     INFO(name << ": " << (t ? "" : t.error().ToString()));
     CHECK(t.has_value());
