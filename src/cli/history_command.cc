@@ -180,7 +180,7 @@ void AddHistoryCommands(CLI::App& app, int& exit_code) {
     auto dry_run = std::make_shared<bool>(false);
     cmd->add_option("--keep", *keep, "Runs to keep (newest first; the run `latest` points at is always kept)")
         ->required()
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1, 1000000));
     cmd->add_option("--results", *results, "Results directory")->capture_default_str();
     cmd->add_flag("--dry-run", *dry_run, "Only print what would be removed");
     cmd->callback([=, &exit_code] { exit_code = RunPrune(*results, *keep, *dry_run); });

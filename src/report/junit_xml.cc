@@ -138,7 +138,9 @@ Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary&, const
     x.Attr("errors", std::to_string(s_errors));
     x.Attr("skipped", "0");
     x.Attr("time", Seconds(s_time));
-    x.Attr("timestamp", FormatIsoUtc(info.started_unix_ms));
+    // Ant's format (local-time-free ISO 8601 without zone, seconds): what
+    // Jenkins parses; the value is UTC.
+    x.Attr("timestamp", FormatIsoUtc(info.started_unix_ms).substr(0, 19));
     x.Start("properties");
     const std::pair<const char*, std::string> props[] = {
         {"run_id", info.run_id}, {"targets", info.targets_path}, {"partial", info.partial ? "true" : "false"}};

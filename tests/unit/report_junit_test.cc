@@ -109,6 +109,7 @@ TEST_CASE("junit.xml has a suite per wiki, failures for product bugs and errors 
   CHECK(XPathString(doc.get(), "/testsuites/@failures") == "1");
   CHECK(XPathString(doc.get(), "/testsuites/@errors") == "2");
   CHECK(XPathString(doc.get(), "/testsuites/testsuite[1]/@name") == "enwiki");
+  CHECK(XPathString(doc.get(), "/testsuites/testsuite[1]/@timestamp") == "2026-11-27T03:18:45");
   CHECK(XPathString(doc.get(), "/testsuites/testsuite[@name='ruwiki']/@failures") == "1");
   CHECK(XPathString(doc.get(), "count(//testcase[@name='recentchanges damaging=likelybad']/failure)") == "1");
   CHECK(XPathString(doc.get(), "//testcase[@name='recentchanges damaging=likelybad']/failure/@type") == "exception");
