@@ -166,6 +166,13 @@ void AddLoginCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(targets.error());
       return;
     }
+    if (!targets->discovery.sitematrix.empty()) {  // the wikis to log in to come from SiteMatrix
+      targets->discovery.facts = false;
+      if (auto prep = PrepareTargets(*targets); !prep) {
+        exit_code = ReportError(prep.error());
+        return;
+      }
+    }
     auto passwords = ReadPasswords(*targets);
     if (!passwords) {
       exit_code = ReportError(passwords.error());
