@@ -18,7 +18,7 @@
 namespace bc {
 namespace {
 
-constexpr size_t kPrefixKeep = 512;  // first body bytes, for "what is this" and excerpts
+constexpr size_t kPrefixKeep = 1024;  // first body bytes, for "what is this" and excerpts
 constexpr size_t kTailKeep = 64;     // last body bytes, for the </html> check
 constexpr size_t kHold = 64;         // list-marker carry-over between chunks
 constexpr size_t kLazyCap = 256 << 10;  // body-prefix bytes kept unparsed before libxml2 must start
@@ -467,6 +467,17 @@ Classification PageClassifier::Impl::DecideHtml() {
       return verdict(IsDbClass(ex.cls) ? Verdict::kDbError : Verdict::kException,
                      "HTTP " + st + ", MediaWiki's plain-text exception report", NormalizeSignature(ex.cls, ex.message),
                      std::string(raw));
+    }
+    // MWExceptionRenderer::reportOutageHTML, used for DBConnectionError only:
+    // a skinless page with MediaWiki's fixed inline style and "<p><small>(info)".
+    constexpr std::string_view kBareStyle =
+        "<style>body { font-family: sans-serif; margin: 0; padding: 0.5em 2em; }</style>";
+    if (FastFind(prefix, kBareStyle) != std::string::npos && FastFind(prefix, "<p><small>") != std::string::npos) {
+      e.exception_class = "Wikimedia\\Rdbms\\DBConnectionError";
+      const size_t body_at = FastFind(prefix, "<body>");
+      return verdict(Verdict::kDbError, "HTTP " + st + ", MediaWiki's database outage page",
+                     NormalizeSignature(e.exception_class, ""),
+                     body_at == std::string::npos ? prefix : prefix.substr(body_at + 6));
     }
     if (is5xx)
       return verdict(Verdict::kFatal, "HTTP " + st + " without a MediaWiki error page", "http-" + st, prefix);

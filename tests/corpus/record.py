@@ -169,18 +169,22 @@ def main():
     ap.add_argument("--password-file", required=True)
     ap.add_argument("--user", default="CrawlerQA")
     ap.add_argument("--wiki", action="append", required=True, help="LANG=BASEURL=FAULTDIR")
+    ap.add_argument("--only", action="append", help="record just these page names (index entries of the others are kept)")
     a = ap.parse_args()
     password = open(a.password_file).read().strip()
     index = []
     if os.path.exists(os.path.join(a.out, "index.json")):
         index = [e for e in json.load(open(os.path.join(a.out, "index.json")))
-                 if not any(e["name"].startswith(w.split("=")[0] + "-") for w in a.wiki)]
+                 if not any(e["name"].startswith(w.split("=")[0] + "-") for w in a.wiki)
+                 or (a.only and not any(e["name"] == w.split("=")[0] + "-" + o for w in a.wiki for o in a.only))]
     std = ["userExpLevel", "authorship"]  # core groups in every 1.39 RC/WL wgStructuredChangeFilters
     for spec in a.wiki:
         lang, base, faultdir = spec.split("=", 2)
         w = Wiki(lang, base, faultdir)
         w.login(a.user, password)
         R = lambda *args, **kw: record(a.out, index, w, *args, **kw)
+        if a.only:
+            R = (lambda R0: lambda name, *args, **kw: R0(name, *args, **kw) if name in a.only else None)(R)
         if faultdir.startswith("farm:"):
             record_farm(R, a.user, full=lang == "farm-en")
             continue
@@ -212,6 +216,8 @@ def main():
           fault="warning", groups=std)
         R("rc-dberror", rc, "recentchanges", "db-error", "DBQueryError, details hidden", fault="db")
         R("rc-dberror-details", rc, "recentchanges", "db-error", "DBQueryError with details", fault="db", details=True)
+        R("rc-dbconn", rc, "recentchanges", "db-error",
+          "DBConnectionError (database unreachable): MediaWiki's skinless outage page", fault="dbconn")
         R("rc-php-fatal", rc, "recentchanges", "fatal", "PHP fatal (memory exhausted) outside MediaWiki's handler",
           fault="fatal")
         R("api-rc-ok", "/api.php?action=query&list=recentchanges&format=json&rcprop=title|ids", "api", "ok",
