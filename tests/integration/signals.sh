@@ -124,11 +124,11 @@ for name, sig, want in (("sigint", signal.SIGINT, 130), ("sigterm", signal.SIGTE
 r = run("double-sigint", [signal.SIGINT, signal.SIGINT], 0)
 if r:
     rc, took, run_dir, results = r
-    at_once = "INTERRUPTED" not in (work / "double-sigint.out").read_text()
-    print("double-sigint:", "left at once (no final report)" if at_once else "the first Ctrl-C finished before the second")
     if rc not in (130, -signal.SIGINT): problems.append(f"double-sigint: exit code {rc}, want 130")
     if took > 1.5: problems.append(f"double-sigint: took {took:.2f} s after the second Ctrl-C, want at once")
     lines_whole(run_dir, "double-sigint")
+    at_once = "INTERRUPTED" not in (work / "double-sigint.out").read_text()
+    print("double-sigint:", "left at once (no final report)" if at_once else "the first Ctrl-C finished before the second")
     history_ok(results, "double-sigint", False)
 
 for p in problems: print("FAIL:", p, file=sys.stderr)
