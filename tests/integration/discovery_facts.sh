@@ -60,3 +60,13 @@ api = sorted(r['wiki'] for r in rows if r['kind'] == 'api')
 if api != ['enwiki', 'frwiki']: fail(f'pre-flight probes on {api}')
 print(f'ok: {len(rows)} probes on {wikis}; ORES axes only where ORES runs, only offered models and levels')
 "
+# A dblist and globs narrow what SiteMatrix found (profiles are back to full).
+printf '# farm subset\nenwiki\nruwiki\nfrwiki  # all three open ones\naawiki\n' >"$WORK/farm.dblist"
+sed -e 's|^facts = true|facts = false\ndblist = "farm.dblist"\nexclude = ["fr*"]|' "$WORK/disc.toml" >"$WORK/narrow.toml"
+EXPLAIN="$("$CRAWLER" plan "$WORK/narrow.toml" --explain)" || fail "plan (dblist) failed"
+grep -q "2 wiki(s) discovered, 2 skipped" <<<"$EXPLAIN" || fail "dblist/exclude counts"$'\n'"$EXPLAIN"
+grep -q "skipped frwiki: excluded by 'fr\*'" <<<"$EXPLAIN" || fail "frwiki not excluded"$'\n'"$EXPLAIN"
+grep -q "skipped aawiki: closed" <<<"$EXPLAIN" || fail "aawiki (closed, in the dblist) not skipped"$'\n'"$EXPLAIN"
+wikis="$("$CRAWLER" plan "$WORK/narrow.toml" --format jsonl | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"
+[ "$wikis" = "enwiki ruwiki" ] || fail "dblist + exclude kept '$wikis', want 'enwiki ruwiki'"
+echo "ok: dblist and exclude globs narrow the discovered wikis"
