@@ -58,6 +58,8 @@ struct Wiki {
   // levels are unknown and every configured level is kept. See TrimOresValue.
   std::map<std::string, std::vector<std::string>> ores_levels;
   bool discovered = false;  // came from [discovery] (SiteMatrix), not from a [[wiki]] entry
+  bool ores_from_facts = false;  // ores_models came from the wiki's own API: RC/Watchlist probes then
+                                 // expect the filter group of every model it runs (the cross-check)
 };
 
 // [discovery]: where the wiki list and the per-wiki facts come from.

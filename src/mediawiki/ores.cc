@@ -51,6 +51,7 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
     if (!f->site.ores_installed && !f->ores.answered) {
       w.ores_models.clear();
       w.ores_levels.clear();
+      w.ores_from_facts = true;
       notes.push_back(who + ": ORES is not installed (not in siteinfo's extensions): no ORES axes, no ORES filter "
                             "groups expected");
       continue;
@@ -64,6 +65,7 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
     }
     w.ores_models.clear();
     w.ores_levels.clear();
+    w.ores_from_facts = true;
     std::vector<std::string> described;
     for (const auto& [model, version] : f->ores.models) {
       if (model != "damaging" && model != "goodfaith") continue;
@@ -126,6 +128,9 @@ std::vector<std::string> ExplainPlan(const Targets& targets, const std::vector<s
       std::vector<std::string> groups, skipped;
       for (const std::string& g : spec.expect_filter_groups)
         ((g != "damaging" && g != "goodfaith") || HasModel(w, g) ? groups : skipped).push_back(g);
+      if (w.ores_from_facts)
+        for (const std::string& m : w.ores_models)
+          if (std::find(groups.begin(), groups.end(), m) == groups.end()) groups.push_back(m + " (meta=ores)");
       out.push_back(fmt::format("    expected filter groups: [{}]{}", fmt::join(groups, ", "),
                                 skipped.empty() ? std::string()
                                                 : fmt::format(" (not expected, model not run: {})",

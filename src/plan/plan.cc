@@ -185,6 +185,12 @@ Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& f
         if (spec.kind != PageKind::kContributions)
           for (const std::string& g : spec.expect_filter_groups)
             if (WikiHasModel(wiki, g) || (g != "damaging" && g != "goodfaith")) p.expect_filter_groups.push_back(g);
+        // A model the wiki's API says it runs must show its group on the page,
+        // whatever the file expected: that is how ORES fails silently.
+        if (spec.kind != PageKind::kContributions && wiki.ores_from_facts)
+          for (const std::string& m : wiki.ores_models)
+            if (std::find(p.expect_filter_groups.begin(), p.expect_filter_groups.end(), m) == p.expect_filter_groups.end())
+              p.expect_filter_groups.push_back(m);
         probes.push_back(std::move(p));
       }
     }

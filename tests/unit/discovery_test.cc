@@ -326,3 +326,31 @@ TEST_CASE("RecentChanges' wgStructuredChangeFilters gives each ORES group's leve
   CHECK(t.wikis[0].ores_levels.at("goodfaith") == std::vector<std::string>{"likelygood", "maybebad"});
   CHECK(t.wikis[0].ores_levels.at("damaging") == std::vector<std::string>{"likelybad", "likelygood", "maybebad"});
 }
+
+TEST_CASE("with facts, RC and Watchlist expect the group of every model the API offers, even if the file did not", "[discovery][plan]") {
+  Targets t = Parse(R"TOML(
+[crawl]
+user_agent = "beta-crawler-test/0.1 (qa@example.org)"
+[[wiki]]
+dbname = "enwiki"
+url = "http://127.0.0.1:8101"
+[[wiki]]
+dbname = "ruwiki"
+url = "http://127.0.0.1:8103"
+[page.recentchanges]
+[page.contributions]
+target_user = "X"
+)TOML");
+  auto before = BuildPlan(t);
+  REQUIRE(before);
+  for (const Probe& p : *before) CHECK(p.expect_filter_groups.empty());  // no facts: the file decides
+  ApplyFacts(t, {Facts("enwiki", kSiteInfo, kOres), Facts("ruwiki", kSiteInfoNoOres, kOresUnknown)});
+  auto plan = BuildPlan(t);
+  REQUIRE(plan);
+  for (const Probe& p : *plan) {
+    if (p.wiki == "enwiki" && p.kind == PageKind::kRecentChanges)
+      CHECK(p.expect_filter_groups == std::vector<std::string>{"damaging", "goodfaith"});
+    else
+      CHECK(p.expect_filter_groups.empty());  // contributions has no groups; ruwiki runs no ORES
+  }
+}
