@@ -378,7 +378,8 @@ class TargetsParser {
     if (auto* n = d.get("dblist")) {
       o.dblist = String(*n, "dblist");
       std::filesystem::path p(o.dblist);
-      if (p.is_relative()) o.dblist = (std::filesystem::path(path_).parent_path() / p).string();
+      const bool url = o.dblist.starts_with("http://") || o.dblist.starts_with("https://");
+      if (!url && p.is_relative()) o.dblist = (std::filesystem::path(path_).parent_path() / p).string();
     }
     if (auto* n = d.get("include")) o.include = StringList(*n, "include");
     if (auto* n = d.get("exclude")) o.exclude = StringList(*n, "exclude");

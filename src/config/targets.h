@@ -69,7 +69,7 @@ struct Discovery {
   bool page_levels = true;  // with facts: also load one anonymous RecentChanges page (limit=1) per wiki for
                             // the levels its ORES filters offer (goodfaith's show nowhere else); false = API only
   std::string sitematrix;   // api.php URL of a wiki with SiteMatrix; "" = no SiteMatrix discovery
-  std::string dblist;       // file of dbnames (one a line, # comments): keep only these discovered wikis
+  std::string dblist;       // file or http(s) URL of dbnames (one a line, # comments): keep only these discovered wikis
   std::vector<std::string> include;   // dbname globs (* and ?) to keep; empty = all
   std::vector<std::string> exclude;   // dbname globs to drop (after include)
   std::vector<std::string> families;  // "wikipedia", "wiktionary", ..., or a special's code ("meta"); empty = all

@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "mediawiki/ores.h"
+#include "plan/plan.h"
 
 namespace bc {
 namespace {
@@ -57,6 +58,30 @@ Result<Wiki> ApiWiki(const std::string& api_url, const std::string& where) {
   w.url = api_url.substr(0, slash);
   w.script_path = api_url.substr(slash, api_url.size() - slash - std::string("/api.php").size());
   return w;
+}
+
+// A plain GET through the Engine (a dblist published on a web server).
+Result<std::string> FetchText(Engine& engine, const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t slash = url.find('/', scheme + 3);
+  Wiki origin;
+  origin.url = url.substr(0, slash);
+  origin.script_path = "";
+  auto built = BuildUrl(origin, slash == std::string::npos ? "" : url.substr(slash + 1), {});
+  if (!built) return std::unexpected(built.error());
+  Request r;
+  r.url = url;
+  r.host = built->host;
+  std::optional<Response> got;
+  auto run = engine.Run({r}, [&](Response&& resp) { got = std::move(resp); });
+  if (!run) return std::unexpected(run.error());
+  if (!got || got->outcome.result.verdict != Verdict::kOk || got->outcome.http_status != 200)
+    return Fail(Error::Code::kNetwork,
+                fmt::format("cannot fetch dblist {}: {}", url,
+                            !got ? "no response"
+                            : got->outcome.transport_error.empty() ? fmt::format("HTTP {}", got->outcome.http_status)
+                                                                    : got->outcome.transport_error));
+  return std::move(got->body);
 }
 
 std::string NormaliseUrl(std::string url) {
@@ -157,7 +182,12 @@ Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep) {
 
   if (!d.sitematrix.empty()) {
     std::vector<std::string> dblist;
-    if (!d.dblist.empty()) {
+    if (d.dblist.starts_with("http://") || d.dblist.starts_with("https://")) {
+      auto text = FetchText(engine, d.dblist);
+      if (!text) return Fail(text.error().code, text.error().message, d.where);
+      dblist = ParseDblist(*text);
+      if (dblist.empty()) return Fail(Error::Code::kConfig, fmt::format("dblist {} lists no wiki", d.dblist), d.where);
+    } else if (!d.dblist.empty()) {
       std::ifstream in(d.dblist, std::ios::binary);
       if (!in)
         return Fail(Error::Code::kConfig, fmt::format("cannot read dblist {}: {}", d.dblist, std::strerror(errno)),

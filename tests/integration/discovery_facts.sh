@@ -70,3 +70,16 @@ grep -q "skipped aawiki: closed" <<<"$EXPLAIN" || fail "aawiki (closed, in the d
 wikis="$("$CRAWLER" plan "$WORK/narrow.toml" --format jsonl | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"
 [ "$wikis" = "enwiki ruwiki" ] || fail "dblist + exclude kept '$wikis', want 'enwiki ruwiki'"
 echo "ok: dblist and exclude globs narrow the discovered wikis"
+# The same dblist published on a web server (a loopback python http.server).
+coproc DBLIST { cd "$WORK" && exec python3 -c 'import http.server, sys
+s = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+print(s.server_address[1], flush=True); s.serve_forever()' 2>/dev/null; }
+trap 'kill "$DBLIST_PID" 2>/dev/null || true; restore' EXIT
+read -r DBLIST_PORT <&"${DBLIST[0]}"
+sed -e "s|^dblist = .*|dblist = \"http://127.0.0.1:$DBLIST_PORT/farm.dblist\"|" "$WORK/narrow.toml" >"$WORK/url.toml"
+wikis="$("$CRAWLER" plan "$WORK/url.toml" --format jsonl | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"
+[ "$wikis" = "enwiki ruwiki" ] || fail "dblist URL + exclude kept '$wikis', want 'enwiki ruwiki'"
+sed -e "s|^dblist = .*|dblist = \"http://127.0.0.1:$DBLIST_PORT/missing.dblist\"|" "$WORK/narrow.toml" >"$WORK/bad.toml"
+set +e; ERR="$("$CRAWLER" plan "$WORK/bad.toml" 2>&1 >/dev/null)"; rc=$?; set -e
+[ "$rc" -eq 2 ] && grep -q "cannot fetch dblist .*HTTP 404" <<<"$ERR" || fail "missing dblist URL: rc $rc, '$ERR'"
+echo "ok: a dblist URL is fetched through the engine; a missing one is an error"
