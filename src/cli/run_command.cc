@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "cli/crawl.h"
 #include "cli/options.h"
+#include "cli/signals.h"
 #include "engine/engine.h"
 #include "mediawiki/session.h"
 #include "plan/url_list.h"
@@ -19,14 +20,6 @@
 namespace bc {
 namespace {
 
-// The one piece of process-wide state: a signal handler can reach nothing else.
-std::atomic<bool> g_stop{false};
-std::atomic<int> g_signal{0};
-
-extern "C" void OnSignal(int sig) {
-  if (g_stop.exchange(true)) _exit(128 + sig);  // second Ctrl-C: leave at once (SQLite is crash-safe)
-  g_signal = sig;
-}
 
 // `run --urls`: no targets file, so limits come from flags with defaults that
 // are safe for a public wiki (few transfers in flight, a few retries).
@@ -136,9 +129,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       return;
     }
     const auto& [targets, probes] = *loaded;
-    std::signal(SIGINT, OnSignal);
-    std::signal(SIGTERM, OnSignal);
-    run->stop = &g_stop;
+    run->stop = InstallStopHandlers();
     if (!*quiet)
       run->on_outcome = [](const Probe& p, const Outcome& o) {
         if (o.result.verdict == Verdict::kOk) return;
@@ -152,7 +143,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     }
     PrintReport(*report, *quiet);
     exit_code = report->info.exit_code;
-    if (exit_code == 130 && g_signal == SIGTERM) exit_code = 143;
+    if (exit_code == 130) exit_code = InterruptedExitCode();
   });
 }
 
