@@ -1,6 +1,7 @@
 #include "classify/body_parser.h"
 
 #include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
 
 #include <cstring>
 
@@ -47,6 +48,13 @@ struct BodyParser::Ctxt {
 };
 
 BodyParser::BodyParser() : ctxt_(std::make_unique<Ctxt>()) {
+  // libxml2 2.9 must be initialised once before threads use it; a function
+  // static makes the first call race-free when classifiers run on workers.
+  static const bool initialised = [] {
+    xmlInitParser();
+    return true;
+  }();
+  (void)initialised;
   htmlSAXHandler sax;
   std::memset(&sax, 0, sizeof sax);
   sax.startElement = StartCb;
