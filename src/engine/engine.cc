@@ -58,7 +58,11 @@ Classification ClassifyWhole(ClassifyWork& work) {
   c.SetStatus(work.status);
   for (const auto& [name, value] : work.headers) c.AddHeader(name, value);
   if (!work.final_url.empty()) c.SetFinalUrl(work.final_url);
-  c.Feed(work.body);
+  // Fed in curl-sized slices, as in streaming mode: the classifier may stop
+  // parsing early (at the changes list), which one whole-body Feed defeats.
+  constexpr size_t kSlice = 16 * 1024;
+  const std::string_view body(work.body);
+  for (size_t at = 0; at < body.size(); at += kSlice) c.Feed(body.substr(at, kSlice));
   return c.Finish();
 }
 
@@ -129,12 +133,11 @@ struct Engine::Impl {
   };
 
   struct Job {
-    Request req;
-    std::string url;       // current URL (after followed redirects)
+    Request req;           // req.url is the current URL: replaced by each followed redirect
     int redirects = 0;
     bool done = false;
     bool classifying = false;  // kQueue: body handed to a worker
-    Outcome pending;           // kQueue: outcome waiting for its verdict
+    std::unique_ptr<Outcome> pending;  // kQueue: outcome waiting for its verdict
   };
 
   explicit Impl(const EngineOptions& o) : options(o) {
@@ -228,7 +231,7 @@ struct Engine::Impl {
     PageClassifier c(*job.req.classify);
     c.SetStatus(t.status);
     for (const auto& [name, value] : t.headers) c.AddHeader(name, value);
-    if (job.redirects > 0) c.SetFinalUrl(job.url);
+    if (job.redirects > 0) c.SetFinalUrl(job.req.url);
     return c;
   }
 
@@ -248,7 +251,7 @@ struct Engine::Impl {
     }
     CURL* e = t->easy.get();
     const CrawlOptions& c = options.crawl;
-    curl_easy_setopt(e, CURLOPT_URL, job.url.c_str());
+    curl_easy_setopt(e, CURLOPT_URL, job.req.url.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::WriteCallback);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
@@ -299,7 +302,7 @@ struct Engine::Impl {
   Outcome Failed(const Job& job, const std::string& signature, const std::string& text) {
     Outcome o;
     o.result = TransportResult(signature, text);
-    o.final_url = job.url;
+    o.final_url = job.req.url;
     o.redirects = job.redirects;
     o.transport_error = text;
     return o;
@@ -315,7 +318,7 @@ struct Engine::Impl {
     outcome.retries = std::max(0, scheduler->Attempts(id) - 1);
     outcome.timings.queue = std::chrono::duration<double>(scheduler->Waited(id)).count();
     outcome.finished_unix_ms = UnixMs();
-    if (outcome.final_url.empty()) outcome.final_url = job.url;
+    if (outcome.final_url.empty()) outcome.final_url = job.req.url;
     ++stats.requests;
     stats.retries += static_cast<size_t>(outcome.retries);
     stats.redirects += static_cast<size_t>(outcome.redirects);
@@ -371,7 +374,7 @@ struct Engine::Impl {
     o.http_status = t->status;
     o.bytes = t->bytes;
     o.redirects = job.redirects;
-    o.final_url = job.url;
+    o.final_url = job.req.url;
     FillTimings(t->easy.get(), o);
 
     if (code != CURLE_OK) {
@@ -412,13 +415,13 @@ struct Engine::Impl {
       if (scheduler->Retry(id, now, retry_after)) return;
     } else if (t->status >= 300 && t->status < 400) {
       if (const std::string* location = FindHeader(t->headers, "location")) {
-        auto target = ResolveLocation(job.url, *location);
-        const bool follow = target && !is_post && SameOrigin(job.url, *target) &&
+        auto target = ResolveLocation(job.req.url, *location);
+        const bool follow = target && !is_post && SameOrigin(job.req.url, *target) &&
                             job.redirects < options.crawl.max_redirects;
         if (follow) {
           // Same wiki: re-issue on the same slot and cookie scope.
           ++job.redirects;
-          job.url = *target;
+          job.req.url = *target;
           StartTransfer(id);
           return;
         }
@@ -434,7 +437,7 @@ struct Engine::Impl {
       return;
     }
     const std::string seen_url = !o.redirect_location.empty() ? o.redirect_location
-                                 : job.redirects > 0          ? job.url
+                                 : job.redirects > 0          ? job.req.url
                                                               : std::string();
     if (options.classify_mode == EngineOptions::ClassifyMode::kQueue) {
       ClassifyWork work;
@@ -445,7 +448,7 @@ struct Engine::Impl {
       work.final_url = seen_url;
       work.body = std::move(t->body);
       job.classifying = true;
-      job.pending = std::move(o);
+      job.pending = std::make_unique<Outcome>(std::move(o));
       ++classifying;
       to_classify.enqueue(std::move(work));
       return;
@@ -470,7 +473,8 @@ struct Engine::Impl {
         --classifying;
         if (job.done || !job.classifying) continue;  // already ended (interrupt)
         job.classifying = false;
-        Outcome o = std::move(job.pending);
+        Outcome o = std::move(*job.pending);
+        job.pending.reset();
         o.result = std::move(done[i].result);
         Complete(done[i].job, std::move(o));
       }
@@ -496,7 +500,8 @@ struct Engine::Impl {
     for (size_t id = 0; id < jobs.size(); ++id) {
       if (jobs[id].done) continue;
       jobs[id].classifying = false;  // a late verdict is ignored
-      Outcome o = std::move(jobs[id].pending);
+      Outcome o = jobs[id].pending ? std::move(*jobs[id].pending) : Failed(jobs[id], reason, reason);
+      jobs[id].pending.reset();
       o.result = TransportResult(reason, reason);
       o.transport_error = reason;
       Complete(id, std::move(o));
@@ -582,9 +587,9 @@ Result<RunStats> Engine::Impl::Run(std::vector<Request> requests,
       }
       target += param;
     }
-    jobs[id].url = jobs[id].req.url;
     scheduler->Add(id, jobs[id].req.host, jobs[id].req.tier, start);
   }
+  requests = {};  // the moved-from shells: memory flat in the number of requests
 
   std::vector<std::thread> workers;
   if (options.classify_mode == EngineOptions::ClassifyMode::kQueue) {
