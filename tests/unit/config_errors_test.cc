@@ -152,3 +152,43 @@ TEST_CASE("the crawler binary refuses broken targets files: exit 2, stdout empty
   }
   fs::remove_all(tmp);
 }
+
+TEST_CASE("a password that cannot be read stops the run before any request: exit 2, one line, no secret", "[config]") {
+  const fs::path tmp = fs::temp_directory_path() / ("bc-config-pw-" + std::to_string(getpid()));
+  fs::remove_all(tmp);
+  fs::create_directories(tmp);
+  const std::string pw_file = (tmp / "qa.password").string();
+  {
+    std::ofstream(pw_file) << "hunter2-file-secret\n";
+  }
+  fs::permissions(pw_file, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                               fs::perms::others_read);  // 0644: refused
+  struct Case {
+    const char* source;  // the account's password line
+    const char* says;    // what stderr must contain
+  };
+  const Case cases[] = {
+      {"password_env = \"BC_TEST_UNSET_PASSWORD_VAR_1f3a\"", "BC_TEST_UNSET_PASSWORD_VAR_1f3a is not set"},
+      {"password_file = \"does-not-exist.password\"", "cannot read password file"},
+      {"password_file = \"qa.password\"", "readable by others"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.source);
+    const std::string targets = (tmp / "t.toml").string();
+    std::ofstream(targets) << "[crawl]\nuser_agent = \"beta-crawler-test/0.1 (qa@example.org)\"\n\n"
+                              "[account.qa]\nusername = \"CrawlerQA\"\n"
+                           << c.source
+                           << "\n\n[[wiki]]\ndbname = \"enwiki\"\nurl = \"http://127.0.0.1:9\"\naccount = \"qa\"\n\n"
+                              "[page.recentchanges]\n[page.recentchanges.axes]\nlimit = [\"50\"]\n";
+    const fs::path results = tmp / "results";
+    const Ran r = RunBinary({"run", targets, "--results", results.string()}, tmp);
+    CHECK(r.signal == 0);
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
+    CHECK_THAT(r.err, Catch::StartsWith(targets + ":") && Catch::Contains("account.qa") && Catch::Contains(c.says));
+    CHECK_FALSE(MentionsPlantedSecret(r.err));
+    CHECK((!fs::exists(results) || fs::is_empty(results)));
+  }
+  fs::remove_all(tmp);
+}
