@@ -10,6 +10,7 @@ void AddPlanCommand(CLI::App& app, int& exit_code);
 void AddRunCommand(CLI::App& app, int& exit_code);
 void AddLoginCommand(CLI::App& app, int& exit_code);
 void AddClassifyCommand(CLI::App& app, int& exit_code);  // src/cli/classify_command.cc
+void AddWatchCommand(CLI::App& app, int& exit_code);     // src/cli/watch_command.cc
 void AddParityCommand(CLI::App& app, int& exit_code);    // src/cli/parity_command.cc
 
 // All of the above, in --help order.
@@ -17,6 +18,7 @@ inline void RegisterCommands(CLI::App& app, int& exit_code) {
   AddRunCommand(app, exit_code);
   AddPlanCommand(app, exit_code);
   AddLoginCommand(app, exit_code);
+  AddWatchCommand(app, exit_code);
   AddClassifyCommand(app, exit_code);
   AddParityCommand(app, exit_code);
 }

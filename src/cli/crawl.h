@@ -56,6 +56,10 @@ struct CrawlReport {
 // max_tool_failure_share); 1 when any product failure; else 0.
 int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share);
 
+// The terminal summary of a finished crawl (src/cli/run_command.cc): failed
+// logins, re-logins, failure groups (unless quiet), totals, verdict line.
+void PrintCrawlReport(const CrawlReport& report, bool quiet);
+
 // Runs the crawl of `probes` (a plan of `targets`). An Error only when nothing
 // could be done (passwords unreadable, results dir not writable); every
 // finding, including failed logins, is in the report.

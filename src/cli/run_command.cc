@@ -66,7 +66,10 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOpti
   return std::pair{std::move(prepared->targets), std::move(prepared->probes)};
 }
 
-void PrintReport(const CrawlReport& r, bool quiet) {
+
+}  // namespace
+
+void PrintCrawlReport(const CrawlReport& r, bool quiet) {
   const double seconds = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
   for (const LoginResult& l : r.logins)
     if (!l.ok) fmt::print("login failed on {}: {}\n", l.wiki, l.message);
@@ -96,8 +99,6 @@ void PrintReport(const CrawlReport& r, bool quiet) {
     default: fmt::print("INTERRUPTED: partial results written\n"); break;
   }
 }
-
-}  // namespace
 
 void AddRunCommand(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("run", "Crawl the targets and write results/<run-id>/");
@@ -141,7 +142,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(report.error());
       return;
     }
-    PrintReport(*report, *quiet);
+    PrintCrawlReport(*report, *quiet);
     exit_code = report->info.exit_code;
     if (exit_code == 130) exit_code = InterruptedExitCode();
   });

@@ -1,0 +1,35 @@
+#include "mediawiki/deploy_watch.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace bc {
+
+std::string DeployFingerprint(const WikiFacts& facts) {
+  if (!facts.error.empty()) return "unreachable: " + facts.error;
+  std::vector<std::string> ext = facts.site.extensions;
+  std::sort(ext.begin(), ext.end());
+  // A short, stable digest of the extension list keeps the line readable while
+  // still changing when an extension is added, removed or renamed.
+  uint64_t h = 1469598103934665603ull;
+  for (const std::string& e : ext) {
+    for (unsigned char c : e) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xff) * 1099511628211ull;
+  }
+  return fmt::format("{}{}{} +{} extensions ({:08x})", facts.site.generator, facts.site.git_hash.empty() ? "" : " @",
+                     facts.site.git_hash.substr(0, 12), ext.size(), static_cast<uint32_t>(h));
+}
+
+std::vector<std::string> ChangedWikis(const std::map<std::string, std::string>& before,
+                                      const std::map<std::string, std::string>& after) {
+  std::set<std::string> changed;
+  for (const auto& [wiki, fp] : after)
+    if (auto it = before.find(wiki); it == before.end() || it->second != fp) changed.insert(wiki);
+  for (const auto& [wiki, fp] : before)
+    if (!after.contains(wiki)) changed.insert(wiki);
+  return {changed.begin(), changed.end()};
+}
+
+}  // namespace bc

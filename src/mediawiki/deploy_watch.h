@@ -1,0 +1,24 @@
+// What a deploy changes on a wiki, as `crawler watch` sees it from
+// meta=siteinfo: the MediaWiki version, the git hash of core, and the set of
+// loaded extensions. Pure.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "mediawiki/wiki_facts.h"
+
+namespace bc {
+
+// One line per wiki state: "MediaWiki 1.39.17 @abc123 +12 extensions (h=...)",
+// or "unreachable: <why>" when the wiki did not answer. Two equal fingerprints
+// mean "nothing deployed in between".
+std::string DeployFingerprint(const WikiFacts& facts);
+
+// The wikis whose fingerprint differs between two polls (dbname order). A wiki
+// present in only one of them counts as changed.
+std::vector<std::string> ChangedWikis(const std::map<std::string, std::string>& before,
+                                      const std::map<std::string, std::string>& after);
+
+}  // namespace bc

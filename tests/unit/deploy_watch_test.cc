@@ -1,0 +1,35 @@
+#include <catch2/catch.hpp>
+
+#include "mediawiki/deploy_watch.h"
+
+using namespace bc;
+
+namespace {
+WikiFacts Facts(std::string generator, std::string hash, std::vector<std::string> extensions) {
+  WikiFacts f;
+  f.dbname = "enwiki";
+  f.site.generator = std::move(generator);
+  f.site.git_hash = std::move(hash);
+  f.site.extensions = std::move(extensions);
+  return f;
+}
+}  // namespace
+
+TEST_CASE("a deploy fingerprint changes with the version, the git hash or the extension set", "[watch]") {
+  const auto base = DeployFingerprint(Facts("MediaWiki 1.39.17", "", {"ORES", "SiteMatrix"}));
+  CHECK(base == DeployFingerprint(Facts("MediaWiki 1.39.17", "", {"SiteMatrix", "ORES"})));  // order does not matter
+  CHECK(base != DeployFingerprint(Facts("MediaWiki 1.39.18", "", {"ORES", "SiteMatrix"})));
+  CHECK(base != DeployFingerprint(Facts("MediaWiki 1.39.17", "0123abcd", {"ORES", "SiteMatrix"})));
+  CHECK(base != DeployFingerprint(Facts("MediaWiki 1.39.17", "", {"SiteMatrix"})));
+  CHECK_THAT(base, Catch::StartsWith("MediaWiki 1.39.17 +2 extensions"));
+  WikiFacts down;
+  down.error = "Couldn't connect to server";
+  CHECK(DeployFingerprint(down) == "unreachable: Couldn't connect to server");
+}
+
+TEST_CASE("changed wikis are those whose fingerprint differs or that appear or vanish", "[watch]") {
+  std::map<std::string, std::string> before = {{"enwiki", "a"}, {"frwiki", "b"}, {"ruwiki", "c"}};
+  std::map<std::string, std::string> after = {{"enwiki", "a"}, {"frwiki", "B"}, {"dewiki", "d"}};
+  CHECK(ChangedWikis(before, after) == std::vector<std::string>{"dewiki", "frwiki", "ruwiki"});
+  CHECK(ChangedWikis(before, before).empty());
+}
