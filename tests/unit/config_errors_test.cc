@@ -192,3 +192,20 @@ TEST_CASE("a password that cannot be read stops the run before any request: exit
   }
   fs::remove_all(tmp);
 }
+
+TEST_CASE("TLS verification is on by default and a targets file cannot turn it off", "[config]") {
+  auto t = ParseTargets(
+      "[crawl]\nuser_agent = \"beta-crawler-test/0.1 (qa@example.org)\"\n"
+      "[[wiki]]\ndbname = \"enwiki\"\nurl = \"https://en.wikipedia.beta.wmcloud.org\"\n"
+      "[page.recentchanges]\n[page.recentchanges.axes]\nlimit = [\"50\"]\n",
+      "t.toml");
+  REQUIRE(t.has_value());
+  CHECK(t->crawl.verify_tls);
+  auto off = ParseTargets(
+      "[crawl]\nuser_agent = \"beta-crawler-test/0.1 (qa@example.org)\"\nverify_tls = false\n"
+      "[[wiki]]\ndbname = \"enwiki\"\nurl = \"https://en.wikipedia.beta.wmcloud.org\"\n"
+      "[page.recentchanges]\n[page.recentchanges.axes]\nlimit = [\"50\"]\n",
+      "t.toml");
+  REQUIRE_FALSE(off.has_value());
+  CHECK_THAT(off.error().ToString(), Catch::StartsWith("t.toml:3:1: unknown key 'verify_tls' in [crawl]"));
+}
