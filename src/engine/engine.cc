@@ -275,6 +275,9 @@ struct Engine::Impl {
     if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      options.http2 ? static_cast<long>(CURL_HTTP_VERSION_2TLS) : static_cast<long>(CURL_HTTP_VERSION_1_1));
+    // With HTTP/2, wait for the first connection's ALPN answer and multiplex
+    // on it rather than opening one connection per transfer.
+    if (options.http2) curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     if (!job.req.session.empty()) {
       if (CURLSH* share = Share(job.req.session)) {
         curl_easy_setopt(e, CURLOPT_SHARE, share);
@@ -361,6 +364,14 @@ struct Engine::Impl {
     if (curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &v) == CURLE_OK) o.timings.tls = Seconds(v);
     if (curl_easy_getinfo(e, CURLINFO_STARTTRANSFER_TIME_T, &v) == CURLE_OK) o.timings.first_byte = Seconds(v);
     if (curl_easy_getinfo(e, CURLINFO_TOTAL_TIME_T, &v) == CURLE_OK) o.timings.total = Seconds(v);
+    long version = 0;
+    if (curl_easy_getinfo(e, CURLINFO_HTTP_VERSION, &version) == CURLE_OK) {
+      o.http_version = version == CURL_HTTP_VERSION_2_0 ? 20
+                       : version == CURL_HTTP_VERSION_1_1 ? 11
+                       : version == CURL_HTTP_VERSION_1_0 ? 10
+                       : version == CURL_HTTP_VERSION_3   ? 30
+                                                          : 0;
+    }
   }
 
   void OnTransferDone(std::unique_ptr<Transfer> t, CURLcode code) {

@@ -25,6 +25,7 @@ struct Outcome {
   std::string redirect_location;  // a 3xx Location NOT followed (another host, from a POST,
                                   // or past max_redirects); "" when none. Verdict then comes
                                   // from the 3xx response itself.
+  int http_version = 0;        // of the final response: 11 = HTTP/1.1, 20 = HTTP/2; 0 when none
   int retries = 0;             // attempts beyond the first
   int64_t bytes = 0;           // decoded body bytes received on the final attempt
   std::string transport_error; // curl's error text when the verdict is transport
