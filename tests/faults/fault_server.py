@@ -178,6 +178,10 @@ async def main():
     loop.add_reader(sys.stdin.fileno(), stdin_closed)
     await done
     server.close()
+    # Exit at once: handlers still parked in a stall would otherwise be
+    # cancelled by asyncio.run and print tracebacks into the test output.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
