@@ -120,7 +120,7 @@ class Engine {
   // completion order). Returns when all are done; when *stop becomes true
   // (checked at least every 100 ms), every unfinished request gets kTransport
   // "interrupted"; at the run deadline, kTransport "deadline exceeded"; with
-  // fail_fast, see EngineOptions. on_done must not call Run. An Error only
+  // fail_fast, see EngineOptions. on_done must not call Run and must not throw. An Error only
   // when nothing could be attempted (curl unusable, Run re-entered from
   // on_done); then on_done was not called at all.
   Result<RunStats> Run(std::vector<Request> requests, const std::function<void(Response&&)>& on_done,
