@@ -413,6 +413,8 @@ Classification PageClassifier::Impl::DecideHtml() {
   const bool is5xx = status >= 500 && status < 600;
   const bool edge_status = status == 502 || status == 503 || status == 504;
   const auto& warn = php.first_warning();
+  // libxml2 may not have run (healthy-looking prefix): fall back to <title>.
+  const std::string heading = bf.first_heading.empty() ? hi.title : bf.first_heading;
   const std::string warn_note = warn ? " (also a PHP " + warn->label + ")" : "";
 
   // 1. Redirects the engine did not follow.
@@ -491,7 +493,7 @@ Classification PageClassifier::Impl::DecideHtml() {
   // 5. Server errors rendered by MediaWiki without an exception box.
   if (is5xx)
     return verdict(Verdict::kException, "HTTP " + st + " MediaWiki page without an exception box" + warn_note,
-                   "http-" + st, bf.first_heading);
+                   "http-" + st, heading);
 
   // 6. An error box that is not an exception (e.g. "too many requests", an invalid target).
   if (bf.error_box)
@@ -518,7 +520,7 @@ Classification PageClassifier::Impl::DecideHtml() {
     return verdict(Verdict::kBroken, "HTTP " + st + ", page truncated (no </html> at the end)" + warn_note,
                    "truncated", last);
   if (status >= 400 && !(status == 404 && rc_or_wl && list == ListMarker::kChangesEmpty))
-    return verdict(Verdict::kBroken, "HTTP " + st + " " + hi.title + warn_note, "http-" + st, bf.first_heading);
+    return verdict(Verdict::kBroken, "HTTP " + st + " " + hi.title + warn_note, "http-" + st, heading);
 
   // 9. The page kind's own structure.
   const std::string_view want = ExpectedSpecialPage(exp.kind);
@@ -528,11 +530,11 @@ Classification PageClassifier::Impl::DecideHtml() {
   if (rc_or_wl) {
     if (list == ListMarker::kChangesTimeout)
       return verdict(Verdict::kBroken, "the changes query timed out (mw-changeslist-timeout)" + warn_note,
-                     "changes-timeout", bf.first_heading);
+                     "changes-timeout", heading);
     if (list == ListMarker::kNone)
       return verdict(Verdict::kBroken,
                      "no changes list and no mw-changeslist-empty notice" + std::string(body_capped ? " in the first 2 MiB" : "") + warn_note,
-                     "no-changes-list", bf.first_heading);
+                     "no-changes-list", heading);
     if (!groups_ok) {
       std::vector<std::string> missing;
       for (const std::string& g : exp.expect_filter_groups)
@@ -551,7 +553,7 @@ Classification PageClassifier::Impl::DecideHtml() {
   } else if (exp.kind == PageKind::kContributions) {
     if (list == ListMarker::kNone && !bf.paragraph_after_form)
       return verdict(Verdict::kBroken, "no contributions list and no empty-result notice" + warn_note,
-                     "no-contributions-list", bf.first_heading);
+                     "no-contributions-list", heading);
   }
 
   // 10. A good page with PHP warnings printed into it.
