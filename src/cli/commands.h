@@ -12,6 +12,8 @@ void AddLoginCommand(CLI::App& app, int& exit_code);
 void AddClassifyCommand(CLI::App& app, int& exit_code);  // src/cli/classify_command.cc
 void AddWatchCommand(CLI::App& app, int& exit_code);     // src/cli/watch_command.cc
 void AddParityCommand(CLI::App& app, int& exit_code);    // src/cli/parity_command.cc
+void AddHistoryCommands(CLI::App& app, int& exit_code);  // src/cli/history_command.cc: history, diff, prune
+void AddRecheckCommand(CLI::App& app, int& exit_code);   // src/cli/recheck_command.cc
 
 // All of the above, in --help order.
 inline void RegisterCommands(CLI::App& app, int& exit_code) {
@@ -20,6 +22,8 @@ inline void RegisterCommands(CLI::App& app, int& exit_code) {
   AddLoginCommand(app, exit_code);
   AddWatchCommand(app, exit_code);
   AddClassifyCommand(app, exit_code);
+  AddRecheckCommand(app, exit_code);
+  AddHistoryCommands(app, exit_code);
   AddParityCommand(app, exit_code);
 }
 

@@ -4,18 +4,15 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
 
 #include "engine/engine.h"
 #include "mediawiki/ores.h"
-#include "report/jsonl_writer.h"
-#include "report/junit_xml.h"
-#include "report/metrics_prom.h"
-#include "report/rendered_writer.h"
+#include "report/history.h"
 #include "report/run_dir.h"
-#include "report/summary_md.h"
 
 namespace bc {
 namespace {
@@ -92,7 +89,10 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   CrawlReport report;
   RunInfo& info = report.info;
   info.run_id = MakeRunId();
-  info.targets_path = targets.path;
+  // Absolute, so `--baseline last` finds earlier runs of the same file from any directory.
+  std::error_code ec;
+  const auto absolute = std::filesystem::absolute(targets.path, ec);
+  info.targets_path = ec ? targets.path : absolute.lexically_normal().string();
   info.started_unix_ms = NowUnixMs();
   info.planned = probes.size() + options.preflight.size();
   info.warnings_fail = targets.crawl.warnings_fail;
@@ -104,23 +104,17 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   auto passwords = ReadPasswords(targets, wikis);
   if (!passwords) return std::unexpected(passwords.error());
 
-  auto run_dir = CreateRunDir(options.results_dir, info.run_id);
-  if (!run_dir) return std::unexpected(run_dir.error());
-  report.run_dir = *run_dir;
-  std::vector<std::unique_ptr<ReportWriter>> writers;
-  writers.push_back(std::make_unique<JsonlWriter>(*run_dir + "/pages.jsonl"));
-  for (auto& w : writers)
-    if (auto ok = w->Begin(info); !ok) return std::unexpected(ok.error());
+  auto files = RunReport::Start(options.results_dir, info);
+  if (!files) return std::unexpected(files.error());
+  report.files.emplace(std::move(*files));
+  RunReport& out = *report.files;
 
-  // Every outcome goes through here exactly once: written at once, so a crash
-  // later loses nothing already fetched.
+  // Every outcome goes through here exactly once: appended to pages.jsonl at
+  // once, so a crash later loses nothing already fetched.
   std::optional<Error> write_error;
   auto emit = [&](const Probe& probe, Outcome outcome) {
-    Count(report.summary, outcome, info.warnings_fail);
-    for (auto& w : writers)
-      if (auto ok = w->Add(probe, outcome); !ok && !write_error) write_error = ok.error();
     if (options.on_outcome) options.on_outcome(probe, outcome);
-    report.results.push_back(ProbeResult{probe, std::move(outcome)});
+    if (auto ok = out.Add(probe, outcome); !ok && !write_error) write_error = ok.error();
   };
 
   EngineOptions eo;
@@ -197,22 +191,30 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   for (const Wiki& w : targets.wikis)
     if (!w.account.empty()) info.cookie_names[w.dbname] = engine.CookieNames(w.dbname);
   info.finished_unix_ms = NowUnixMs();
-  info.partial = interrupted || report.results.size() < probes.size() + options.preflight.size();
-  info.exit_code = CrawlExitCode(report.summary, !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
-  for (auto& w : writers)
-    if (auto ok = w->Finish(info, report.summary); !ok && !write_error) write_error = ok.error();
-  // Formats rendered whole at the end share the one copy of the results kept here.
-  const std::pair<const char*, Renderer> rendered[] = {
-      {"summary.md", RenderSummaryMarkdown}, {"junit.xml", RenderJunitXml}, {"metrics.prom", RenderMetrics}};
-  for (const auto& [name, render] : rendered) {
-    auto text = render(info, report.summary, report.results);
-    auto ok = text ? WriteFileAtomically(*run_dir + "/" + name, *text) : Result<void>(std::unexpected(text.error()));
-    if (!ok && !write_error) write_error = ok.error();
+  info.partial = interrupted || out.results().size() < info.planned;
+  info.exit_code = CrawlExitCode(out.summary(), !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
+
+  // Compared with a baseline, probe by probe: with --fail-on new only new
+  // failures make exit code 1 (tool trouble and interruption still win).
+  if (!options.baseline.empty()) {
+    auto history = History::Open(out.history_path());
+    if (!history) return std::unexpected(history.error());
+    auto base = history->FindBaseline(options.baseline, info.run_id, info.targets_path);
+    if (!base) return std::unexpected(base.error());
+    std::vector<OutcomeRow> base_rows;
+    if (*base) {
+      auto rows = history->LoadOutcomes(**base);
+      if (!rows) return std::unexpected(rows.error());
+      base_rows = std::move(*rows);
+      report.baseline_id = **base;
+    }
+    report.diff = DiffRuns(base_rows, out.CurrentRows());
+    if (options.fail_on_new_only && info.exit_code == 1 && report.diff->new_failures.empty()) info.exit_code = 0;
   }
+
+  if (auto ok = out.Finish(info); !ok && !write_error) write_error = ok.error();
   if (write_error) return std::unexpected(*write_error);
-  if (!info.partial)
-    if (auto ok = UpdateLatestSymlink(options.results_dir, info.run_id); !ok) return std::unexpected(ok.error());
-  report.groups = GroupFailures(report.results, info.warnings_fail);
+  report.groups = GroupFailures(out.results(), info.warnings_fail);
   return report;
 }
 

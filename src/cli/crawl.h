@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@
 #include "mediawiki/session.h"
 #include "plan/probe.h"
 #include "report/grouping.h"
+#include "report/history.h"
+#include "report/run_report.h"
 #include "report/writer.h"
 
 namespace bc {
@@ -28,6 +31,11 @@ struct RunOptions {
   // Outcomes decided before the crawl (the ORES API pre-flight, mediawiki/ores.h):
   // written first, counted like any probe (pages.jsonl, summary, junit, exit code).
   std::vector<std::pair<Probe, Outcome>> preflight;
+  // "" = no comparison; "last" = the newest complete earlier run of the same
+  // targets; else a run id. The diff lands in CrawlReport::diff.
+  std::string baseline;
+  // --fail-on new: exit code 1 only for failures the baseline did not have.
+  bool fail_on_new_only = false;
 };
 
 // A plan whose targets went through [discovery] first (SiteMatrix, per-wiki
@@ -43,12 +51,16 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts);
 
 struct CrawlReport {
   RunInfo info;                        // run id, times, exit code, partial
-  RunSummary summary;                  // counts per verdict
-  std::string run_dir;                 // results/<run-id>
+  std::optional<RunReport> files;      // results/<run-id>/ and every result (always set on success)
   std::vector<LoginResult> logins;     // first logins, one per wiki with an account
   std::vector<LoginResult> relogins;   // wikis whose session was lost mid-crawl
-  std::vector<ProbeResult> results;    // every probe's final outcome, in finish order
   std::vector<FailureGroup> groups;    // non-ok outcomes grouped by cause
+  std::optional<RunDiff> diff;         // with a baseline: the probe-by-probe comparison
+  std::string baseline_id;             // the run compared with; empty when none was found
+
+  const RunSummary& summary() const { return files->summary(); }                // counts per verdict
+  const std::vector<ProbeResult>& results() const { return files->results(); }  // in finish order
+  const std::string& run_dir() const { return files->run_dir(); }
 };
 
 // Exit code rule (DESIGN.md): 130 when interrupted; 2 when the crawl could not

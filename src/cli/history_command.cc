@@ -15,12 +15,8 @@
 
 namespace bc {
 
-namespace {
 namespace fs = std::filesystem;
 
-std::string HistoryPath(const std::string& results) { return (fs::path(results) / "history.sqlite").string(); }
-
-// "latest" -> the run id the symlink points at; anything else is taken as is.
 Result<std::string> ResolveRun(const std::string& results, const std::string& name) {
   if (name != "latest") return name;
   std::error_code ec;
@@ -28,6 +24,10 @@ Result<std::string> ResolveRun(const std::string& results, const std::string& na
   if (ec) return Fail(Error::Code::kUsage, "no latest run (" + ec.message() + ")", results);
   return target.filename().string();
 }
+
+namespace {
+
+std::string HistoryPath(const std::string& results) { return (fs::path(results) / "history.sqlite").string(); }
 
 std::string Totals(const RunSummary& t) {
   std::string s = fmt::format("{} probes", t.total);

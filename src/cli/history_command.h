@@ -2,6 +2,10 @@
 // results/ (run directories and results/history.sqlite).
 #pragma once
 
+#include <string>
+
+#include "core/error.h"
+
 #include <CLI/CLI.hpp>
 
 namespace bc {
@@ -13,5 +17,8 @@ namespace bc {
 //   prune --keep N [--results DIR] [--dry-run]                 0, or 2 on error
 // RUN_A / RUN_B are run ids, or "latest" (what results/latest points at).
 void AddHistoryCommands(CLI::App& app, int& exit_code);
+
+// "latest" -> the run id results/latest points at; anything else as is.
+Result<std::string> ResolveRun(const std::string& results, const std::string& name);
 
 }  // namespace bc

@@ -83,18 +83,21 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
       for (PageKind k : g.kinds) kinds.emplace_back(PageKindName(k));
       fmt::print("  [{}] {}\n      {} probes on {} ({}); failing parameters: {}\n", VerdictName(g.verdict), what,
                  g.members.size(), fmt::join(g.wikis, ", "), fmt::join(kinds, ", "), g.minimal.Describe());
-      fmt::print("      e.g. {}\n", r.results[g.first].probe.url);
+      fmt::print("      e.g. {}\n", r.results()[g.first].probe.url);
     }
   }
+  if (r.diff) {
+    fmt::print("\n{}", FormatRunDiff(*r.diff, r.baseline_id.empty() ? "(no earlier run)" : r.baseline_id, r.info.run_id));
+  }
   std::string totals;
-  for (size_t v = 0; v < r.summary.by_verdict.size(); ++v)
-    if (r.summary.by_verdict[v]) totals += fmt::format(" {} {}", VerdictName(static_cast<Verdict>(v)), r.summary.by_verdict[v]);
-  fmt::print("\nrun {}: {} of {} probes in {:.1f} s ({:.1f} pages/s):{}\n", r.info.run_id, r.summary.total,
-             r.info.planned, seconds, seconds > 0 ? static_cast<double>(r.summary.total) / seconds : 0.0, totals);
-  fmt::print("results: {}/\n", r.run_dir);
+  for (size_t v = 0; v < r.summary().by_verdict.size(); ++v)
+    if (r.summary().by_verdict[v]) totals += fmt::format(" {} {}", VerdictName(static_cast<Verdict>(v)), r.summary().by_verdict[v]);
+  fmt::print("\nrun {}: {} of {} probes in {:.1f} s ({:.1f} pages/s):{}\n", r.info.run_id, r.summary().total,
+             r.info.planned, seconds, seconds > 0 ? static_cast<double>(r.summary().total) / seconds : 0.0, totals);
+  fmt::print("results: {}/\n", r.run_dir());
   switch (r.info.exit_code) {
     case 0: fmt::print("PASS: no product failure\n"); break;
-    case 1: fmt::print("FAIL: {} product failures\n", r.summary.product_failures); break;
+    case 1: fmt::print("FAIL: {} product failures\n", r.summary().product_failures); break;
     case 2: fmt::print("ERROR: the crawl could not be done properly (logins or transport/auth verdicts)\n"); break;
     default: fmt::print("INTERRUPTED: partial results written\n"); break;
   }
@@ -118,8 +121,15 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--results", run->results_dir, "Results root (default: results)");
   cmd->add_flag("--fail-fast", run->fail_fast, "Stop scheduling after the first product failure");
+  auto fail_on = std::make_shared<std::string>("any");
+  cmd->add_option("--baseline", run->baseline, "Compare with a run: 'last' (same targets) or a run id");
+  cmd->add_option("--fail-on", *fail_on, "What makes exit code 1: 'any' product failure (default) or only 'new' ones "
+                                         "(implies --baseline last)")
+      ->check(CLI::IsMember({"any", "new"}));
   cmd->add_flag("-q,--quiet", *quiet, "Print only the final totals");
-  cmd->callback([plan, run, quiet, urls, &exit_code] {
+  cmd->callback([plan, run, quiet, urls, fail_on, &exit_code] {
+    run->fail_on_new_only = *fail_on == "new";
+    if (run->fail_on_new_only && run->baseline.empty()) run->baseline = "last";
     if (urls->file.empty() && plan->targets.empty()) {
       exit_code = ReportError(Error{Error::Code::kUsage, "give a targets file (e.g. targets/local.toml) or --urls FILE", ""});
       return;
