@@ -154,6 +154,23 @@ def verdict_text(key, s, work, urls_n):
     return "n/a (no parsing)"
 
 
+def profile_section(work, urls_n):
+    """The perf top lists of `bench/run --profile`, when it ran."""
+    self_path, incl_path = (os.path.join(work, n) for n in ("profile-self.txt", "profile-children.txt"))
+    if not os.path.exists(self_path):
+        return []
+    with open(self_path) as f:
+        flat = f.read().rstrip()
+    with open(incl_path) as f:
+        incl = f.read().rstrip()
+    return [f"## Where the crawler's CPU goes (`bench/run --profile`: perf, one more {urls_n:,}-URL run)", "",
+            "Self time by library and symbol (share of all the crawler's samples, above 1%):", "",
+            "```", flat, "```", "",
+            "Inclusive time of the crawler's own functions and a few library entry points "
+            "(children included; columns: inclusive, self):", "",
+            "```", incl, "```", ""]
+
+
 def ratio(x, base):
     return f"{x / base:.2f}x" if base else "-"
 
@@ -276,6 +293,7 @@ def main():
         "|---|---|---|",
         *[f"| {name} | {'PASS' if ok else '**MISS**'} | {fig} |" for name, ok, fig in targets],
         "",
+        *profile_section(args.work, args.urls),
         "Raw rows: `bench/work/run/measurements.tsv` (git-ignored) after a run.",
         "",
     ]
