@@ -45,27 +45,10 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts) {
   PreparedPlan out;
   auto prep = PrepareTargets(*targets);
   if (!prep) return std::unexpected(prep.error());
-  // The filter as LoadPlan builds it, but --wiki is checked against the
-  // discovered wikis (LoadPlan only knows the file's).
-  PlanFilter filter;
-  for (const auto& w : opts.wikis) {
-    if (std::none_of(targets->wikis.begin(), targets->wikis.end(), [&](const Wiki& x) { return x.dbname == w; }))
-      return Fail(Error::Code::kUsage, fmt::format("--wiki {}: no such wiki in {} (after discovery)", w, opts.targets));
-    filter.wikis.push_back(w);
-  }
-  for (const auto& k : opts.kinds) filter.kinds.push_back(*ParsePageKind(k));
-  for (const auto& kv : opts.params) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) return Fail(Error::Code::kUsage, fmt::format("--param {}: write it as KEY=VALUE", kv));
-    filter.required.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
-  }
-  if (!opts.shard.empty()) {
-    size_t i = 0, n = 0;
-    if (std::sscanf(opts.shard.c_str(), "%zu/%zu", &i, &n) != 2 || n == 0 || i >= n)
-      return Fail(Error::Code::kUsage, fmt::format("--shard {}: write it as I/N with 0 <= I < N", opts.shard));
-    filter.shard_index = i;
-    filter.shard_count = n;
-  }
+  // --wiki is checked against the discovered wikis, not only the file's.
+  auto made = MakePlanFilter(opts, *targets);
+  if (!made) return std::unexpected(made.error());
+  const PlanFilter& filter = *made;
   auto probes = BuildPlan(*targets, filter);
   if (!probes) return std::unexpected(probes.error());
   if (targets->discovery.facts && targets->discovery.preflight)

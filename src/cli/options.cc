@@ -15,13 +15,11 @@ void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required) {
   cmd.add_option("--shard", opts.shard, "I/N: the I-th of N disjoint slices of the plan (0-based)");
 }
 
-Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts) {
-  auto targets = LoadTargets(opts.targets);
-  if (!targets) return std::unexpected(targets.error());
+Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& targets) {
   PlanFilter filter;
   for (const auto& w : opts.wikis) {
     bool known = false;
-    for (const Wiki& wiki : targets->wikis) known = known || wiki.dbname == w;
+    for (const Wiki& wiki : targets.wikis) known = known || wiki.dbname == w;
     if (!known) return Fail(Error::Code::kUsage, fmt::format("--wiki {}: no such wiki in {}", w, opts.targets));
     filter.wikis.push_back(w);
   }
@@ -39,7 +37,15 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts)
     filter.shard_index = i;
     filter.shard_count = n;
   }
-  auto probes = BuildPlan(*targets, filter);
+  return filter;
+}
+
+Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts) {
+  auto targets = LoadTargets(opts.targets);
+  if (!targets) return std::unexpected(targets.error());
+  auto filter = MakePlanFilter(opts, *targets);
+  if (!filter) return std::unexpected(filter.error());
+  auto probes = BuildPlan(*targets, *filter);
   if (!probes) return std::unexpected(probes.error());
   return std::pair{std::move(*targets), std::move(*probes)};
 }

@@ -25,6 +25,10 @@ struct PlanOptions {
 // `targets_required` = false lets a command offer another source (run --urls).
 void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required = true);
 
+// The filter the options ask for; --wiki must name a wiki of `targets`
+// (after discovery, when the targets discover their wikis).
+Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& targets);
+
 // Loads the targets and builds the filtered plan.
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts);
 
