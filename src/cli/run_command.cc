@@ -127,7 +127,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                                          "(implies --baseline last)")
       ->check(CLI::IsMember({"any", "new"}));
   cmd->add_flag("-q,--quiet", *quiet, "Print only the final totals");
-  cmd->callback([plan, run, quiet, urls, fail_on, &exit_code] {
+  auto insecure = std::make_shared<bool>(false);
+  cmd->add_flag("--insecure", *insecure, "Do not verify TLS certificates (prints a warning; never for real wikis)");
+  cmd->callback([plan, run, quiet, urls, fail_on, insecure, &exit_code] {
     run->fail_on_new_only = *fail_on == "new";
     if (run->fail_on_new_only && run->baseline.empty()) run->baseline = "last";
     if (urls->file.empty() && plan->targets.empty()) {
@@ -139,7 +141,12 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(loaded.error());
       return;
     }
-    const auto& [targets, probes] = *loaded;
+    auto& [targets, probes] = *loaded;
+    if (*insecure) {
+      targets.crawl.verify_tls = false;
+      std::fprintf(stderr, "crawler: WARNING: --insecure: TLS certificates are not verified; a man in the middle can "
+                           "read the session cookies\n");
+    }
     run->stop = InstallStopHandlers();
     if (!*quiet)
       run->on_outcome = [](const Probe& p, const Outcome& o) {
