@@ -71,6 +71,8 @@ int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted
 // The terminal summary of a finished crawl (src/cli/run_command.cc): failed
 // logins, re-logins, failure groups (unless quiet), totals, verdict line.
 void PrintCrawlReport(const CrawlReport& report, bool quiet);
+// The same as one JSON object (`run --format json`): totals, groups, diff.
+std::string CrawlReportJson(const CrawlReport& report);
 
 // Runs the crawl of `probes` (a plan of `targets`). An Error only when nothing
 // could be done (passwords unreadable, results dir not writable); every

@@ -1,5 +1,6 @@
 // crawler run TARGETS: plan -> login -> fetch + classify -> results/<run-id>/.
 // crawler login TARGETS: check every account on every wiki.
+#include <fmt/color.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -7,11 +8,13 @@
 #include <csignal>
 #include <fstream>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "cli/commands.h"
 #include "cli/crawl.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/signals.h"
 #include "engine/engine.h"
 #include "mediawiki/session.h"
@@ -95,12 +98,53 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
   fmt::print("\nrun {}: {} of {} probes in {:.1f} s ({:.1f} pages/s):{}\n", r.info.run_id, r.summary().total,
              r.info.planned, seconds, seconds > 0 ? static_cast<double>(r.summary().total) / seconds : 0.0, totals);
   fmt::print("results: {}/\n", r.run_dir());
+  // The verdict line in colour on a terminal: what a release engineer reads first.
+  const bool color = isatty(STDOUT_FILENO);
+  auto line = [color](fmt::terminal_color c, const std::string& text) {
+    if (color) fmt::print(fmt::fg(c) | fmt::emphasis::bold, "{}\n", text);
+    else fmt::print("{}\n", text);
+  };
   switch (r.info.exit_code) {
-    case 0: fmt::print("PASS: no product failure\n"); break;
-    case 1: fmt::print("FAIL: {} product failures\n", r.summary().product_failures); break;
-    case 2: fmt::print("ERROR: the crawl could not be done properly (logins or transport/auth verdicts)\n"); break;
-    default: fmt::print("INTERRUPTED: partial results written\n"); break;
+    case 0: line(fmt::terminal_color::green, "PASS: no product failure"); break;
+    case 1: line(fmt::terminal_color::red, fmt::format("FAIL: {} product failures", r.summary().product_failures)); break;
+    case 2: line(fmt::terminal_color::yellow, "ERROR: the crawl could not be done properly (logins or transport/auth verdicts)"); break;
+    default: line(fmt::terminal_color::yellow, "INTERRUPTED: partial results written"); break;
   }
+}
+
+std::string CrawlReportJson(const CrawlReport& r) {
+  nlohmann::json j;
+  j["run_id"] = r.info.run_id;
+  j["exit_code"] = r.info.exit_code;
+  j["partial"] = r.info.partial;
+  j["planned"] = r.info.planned;
+  j["done"] = r.summary().total;
+  j["seconds"] = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
+  j["results"] = r.run_dir();
+  j["product_failures"] = r.summary().product_failures;
+  j["tool_failures"] = r.summary().tool_failures;
+  j["totals"] = nlohmann::json::object();
+  for (size_t v = 0; v < r.summary().by_verdict.size(); ++v)
+    if (r.summary().by_verdict[v]) j["totals"][std::string(VerdictName(static_cast<Verdict>(v)))] = r.summary().by_verdict[v];
+  j["groups"] = nlohmann::json::array();
+  for (const FailureGroup& g : r.groups) {
+    nlohmann::json kinds = nlohmann::json::array();
+    for (PageKind k : g.kinds) kinds.push_back(PageKindName(k));
+    j["groups"].push_back({{"verdict", VerdictName(g.verdict)}, {"key", g.key}, {"class", g.exception_class},
+                           {"message", g.message}, {"probes", g.members.size()}, {"wikis", g.wikis},
+                           {"kinds", kinds}, {"failing_parameters", g.minimal.Describe()},
+                           {"example_url", r.results()[g.first].probe.url}});
+  }
+  for (const LoginResult& l : r.logins)
+    if (!l.ok) j["login_failures"][l.wiki] = l.message;
+  if (r.diff) {
+    j["baseline"] = r.baseline_id;
+    j["new_failures"] = r.diff->new_failures.size();
+    j["fixed"] = r.diff->fixed.size();
+    j["still_failing"] = r.diff->still_failing.size();
+  }
+  // Page-derived text may be invalid UTF-8: replace rather than throw.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 void AddRunCommand(CLI::App& app, int& exit_code) {
@@ -129,7 +173,10 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_flag("-q,--quiet", *quiet, "Print only the final totals");
   auto insecure = std::make_shared<bool>(false);
   cmd->add_flag("--insecure", *insecure, "Do not verify TLS certificates (prints a warning; never for real wikis)");
-  cmd->callback([plan, run, quiet, urls, fail_on, insecure, &exit_code] {
+  auto format = std::make_shared<std::string>("text");
+  cmd->add_option("--format", *format, "Final summary as text (default) or json (one object on stdout)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, &exit_code] {
     run->fail_on_new_only = *fail_on == "new";
     if (run->fail_on_new_only && run->baseline.empty()) run->baseline = "last";
     if (urls->file.empty() && plan->targets.empty()) {
@@ -148,18 +195,18 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                            "read the session cookies\n");
     }
     run->stop = InstallStopHandlers();
-    if (!*quiet)
-      run->on_outcome = [](const Probe& p, const Outcome& o) {
-        if (o.result.verdict == Verdict::kOk) return;
-        fmt::print("{:<10} {:<10} {:<14} {}\n", VerdictName(o.result.verdict), p.wiki, PageKindName(p.kind), p.query);
-        std::fflush(stdout);
-      };
+    const bool json = *format == "json";
+    auto progress = std::make_shared<ProgressDisplay>(probes.size() + run->preflight.size(),
+                                                      !*quiet && isatty(STDERR_FILENO), !*quiet && !json);
+    run->on_outcome = [progress](const Probe& p, const Outcome& o) { progress->Add(p, o); };
     auto report = RunCrawl(targets, probes, *run);
+    progress->Finish();
     if (!report) {
       exit_code = ReportError(report.error());
       return;
     }
-    PrintCrawlReport(*report, *quiet);
+    if (json) fmt::print("{}\n", CrawlReportJson(*report));
+    else PrintCrawlReport(*report, *quiet);
     exit_code = report->info.exit_code;
     if (exit_code == 130) exit_code = InterruptedExitCode();
   });

@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 "$FARM/fault" enwiki silent
 "$FARM/fault" frwiki warning
 "$FARM/fault" ruwiki db
-crawl "$ROOT/targets/local.toml"
+crawl "$ROOT/targets/local.toml" --format json
 [ "$RC" -eq 1 ] || fail "exit code $RC, want 1"$'\n'"$OUT"
 check '
 def want(r):
@@ -16,3 +16,12 @@ wrong = [r for r in rows if r["verdict"] != want(r)]
 if wrong: bad("verdicts differ from the injected faults", wrong)
 print("ok:", len(rows), "probes as injected")
 '
+# --format json: the final summary is one JSON object a script can read.
+python3 -c '
+import json, sys
+j = json.loads(sys.argv[1])
+t = j["totals"]
+assert j["exit_code"] == 1 and t.get("broken", 0) > 0 and t.get("warning", 0) > 0 and t.get("db-error", 0) > 0, t
+assert {g["verdict"] for g in j["groups"]} >= {"broken", "db-error", "warning"}, j["groups"]
+print("ok: --format json summary", t)
+' "$OUT" || fail "--format json output is not the expected summary"$'\n'"$OUT"
