@@ -81,11 +81,13 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
   if (!quiet && !r.groups.empty()) {
     fmt::print("\nfailure groups:\n");
     for (const FailureGroup& g : r.groups) {
-      std::string what = g.exception_class.empty() ? g.key : g.exception_class + ": " + g.message;
+      std::string what = g.exception_class.empty() ? g.key
+                         : g.message.empty()       ? g.exception_class + " (message hidden by the wiki; see the request ids)"
+                                                   : g.exception_class + ": " + g.message;
       std::vector<std::string> kinds;
       for (PageKind k : g.kinds) kinds.emplace_back(PageKindName(k));
       fmt::print("  [{}] {}\n      {} probes on {} ({}); failing parameters: {}\n", VerdictName(g.verdict), what,
-                 g.members.size(), fmt::join(g.wikis, ", "), fmt::join(kinds, ", "), g.minimal.Describe());
+                 g.members.size(), fmt::join(g.wikis, ", "), fmt::join(kinds, ", "), DescribeFailingParameters(g));
       fmt::print("      e.g. {}\n", r.results()[g.first].probe.url);
     }
   }
@@ -132,7 +134,7 @@ std::string CrawlReportJson(const CrawlReport& r) {
     for (PageKind k : g.kinds) kinds.push_back(PageKindName(k));
     j["groups"].push_back({{"verdict", VerdictName(g.verdict)}, {"key", g.key}, {"class", g.exception_class},
                            {"message", g.message}, {"probes", g.members.size()}, {"wikis", g.wikis},
-                           {"kinds", kinds}, {"failing_parameters", g.minimal.Describe()},
+                           {"kinds", kinds}, {"failing_parameters", DescribeFailingParameters(g)},
                            {"example_url", r.results()[g.first].probe.url}});
   }
   for (const LoginResult& l : r.logins)

@@ -158,12 +158,37 @@ std::vector<FailureGroup> GroupFailures(const std::vector<ProbeResult>& results,
     g.wikis.assign(wikis.begin(), wikis.end());
     g.kinds.assign(kinds.begin(), kinds.end());
     g.minimal = FindMinimalParams(results, g.members);
+    for (PageKind kind : g.kinds) {
+      std::vector<size_t> of_kind;
+      for (const size_t i : g.members)
+        if (results[i].probe.kind == kind) of_kind.push_back(i);
+      g.minimal_by_kind.emplace_back(kind, FindMinimalParams(results, of_kind));
+    }
   }
   std::stable_sort(groups.begin(), groups.end(), [](const FailureGroup& a, const FailureGroup& b) {
     return std::make_tuple(Tier(a), -static_cast<int64_t>(a.members.size()), a.key) <
            std::make_tuple(Tier(b), -static_cast<int64_t>(b.members.size()), b.key);
   });
   return groups;
+}
+
+std::string DescribeFailingParameters(const FailureGroup& group) {
+  if (group.minimal_by_kind.size() <= 1) return group.minimal.Describe();
+  // Kinds with the same description share one clause.
+  std::vector<std::pair<std::string, std::vector<std::string>>> clauses;
+  for (const auto& [kind, minimal] : group.minimal_by_kind) {
+    // No probe of that kind passed on these wikis: naming parameters would
+    // only list what every probe of the kind carries.
+    const std::string what = minimal.scope_all_failing ? "every probe" : minimal.Describe();
+    auto it = std::find_if(clauses.begin(), clauses.end(), [&](const auto& c) { return c.first == what; });
+    if (it == clauses.end()) clauses.push_back({what, {std::string(PageKindName(kind))}});
+    else it->second.emplace_back(PageKindName(kind));
+  }
+  if (clauses.size() == 1) return group.minimal.Describe();  // every kind says the same
+  std::string out;
+  for (const auto& [what, kinds] : clauses)
+    out += fmt::format("{}{}: {}", out.empty() ? "" : "; ", fmt::join(kinds, ", "), what);
+  return out;
 }
 
 std::string CurlCommand(const Probe& probe, const RunInfo& info) {

@@ -62,8 +62,15 @@ struct FailureGroup {
   std::vector<PageKind> kinds;     // sorted, unique
   std::vector<std::string> request_ids;  // non-empty ones, unique, in input order
   MinimalParams minimal;
+  // The same rule per page kind of the group (kinds in order): one kind can
+  // fail everywhere while another fails only with one parameter.
+  std::vector<std::pair<PageKind, MinimalParams>> minimal_by_kind;
   size_t first = 0;              // index of the first failing probe (its URL reproduces the group)
 };
+
+// "damaging=*" for a one-kind group; for several kinds, one clause per kind:
+// "recentchanges, watchlist: every probe; contributions: hidenondamaging=1".
+std::string DescribeFailingParameters(const FailureGroup& group);
 
 // Groups every non-ok outcome by key. Order: product failures first, then
 // tool failures, then the rest (non-failing warnings); within each, bigger

@@ -127,7 +127,7 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
                        g.exception_class.empty() || g.message.empty() ? "" : ": ", E(g.message));
   out += fmt::format("<dt>Wikis</dt><dd>{}</dd>\n", E(fmt::format("{}", fmt::join(g.wikis, ", "))));
   out += fmt::format("<dt>Pages</dt><dd>{}</dd>\n", E(KindList(g.kinds)));
-  out += fmt::format("<dt>Minimal failing parameters</dt><dd><code>{}</code></dd>\n", E(g.minimal.Describe()));
+  out += fmt::format("<dt>Minimal failing parameters</dt><dd><code>{}</code></dd>\n", E(DescribeFailingParameters(g)));
   if (!g.request_ids.empty())
     out += fmt::format("<dt>Request ids</dt><dd><code>{}</code></dd>\n",
                        E(fmt::format("{}", fmt::join(g.request_ids, " "))));

@@ -52,7 +52,10 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
   out += fmt::format("- **Wikis:** {}\n", fmt::join(g.wikis, ", "));
   out += fmt::format("- **Pages:** {}\n", KindList(g.kinds));
   std::string minimal;
-  if (!g.minimal.all_of.empty() || !g.minimal.any_of.empty()) {
+  if (g.minimal_by_kind.size() > 1) {
+    // Per page kind (one may fail everywhere, another only with one parameter).
+    minimal = MarkdownCode(DescribeFailingParameters(g)) + " on " + fmt::format("{}", fmt::join(g.wikis, ", "));
+  } else if (!g.minimal.all_of.empty() || !g.minimal.any_of.empty()) {
     const auto& items = g.minimal.all_of.empty() ? g.minimal.any_of : g.minimal.all_of;
     std::vector<std::string> codes;
     for (const auto& item : items) codes.push_back(MarkdownCode(item));

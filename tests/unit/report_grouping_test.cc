@@ -174,3 +174,29 @@ TEST_CASE("the curl reproduction names cookies but never carries a value", "[rep
 
 }  // namespace
 }  // namespace bc
+
+namespace bc {
+TEST_CASE("failing parameters are described per page kind when a group spans kinds", "[report]") {
+  auto probe = [](std::string wiki, PageKind kind, Params params) {
+    ProbeResult r;
+    r.probe.wiki = std::move(wiki);
+    r.probe.kind = kind;
+    r.probe.params = std::move(params);
+    return r;
+  };
+  std::vector<ProbeResult> rs = {
+      probe("ruwiki", PageKind::kRecentChanges, {{"days", "7"}, {"title", "Special:RecentChanges"}}),
+      probe("ruwiki", PageKind::kRecentChanges, {{"days", "30"}, {"title", "Special:RecentChanges"}}),
+      probe("ruwiki", PageKind::kContributions, {{"hidenondamaging", "1"}, {"target", "Editor1"}}),
+      probe("ruwiki", PageKind::kContributions, {{"target", "Editor1"}}),
+  };
+  for (size_t i = 0; i < 3; ++i) {
+    rs[i].outcome.result.verdict = Verdict::kException;
+    rs[i].outcome.result.evidence.signature = "RuntimeException: Unable to parse threshold";
+  }
+  auto groups = GroupFailures(rs, false);
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0].minimal_by_kind.size() == 2);
+  CHECK(DescribeFailingParameters(groups[0]) == "recentchanges: every probe; contributions: hidenondamaging=1");
+}
+}  // namespace bc
