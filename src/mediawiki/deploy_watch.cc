@@ -1,5 +1,7 @@
 #include "mediawiki/deploy_watch.h"
 
+#include "core/hash.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -13,11 +15,9 @@ std::string DeployFingerprint(const WikiFacts& facts) {
   std::sort(ext.begin(), ext.end());
   // A short, stable digest of the extension list keeps the line readable while
   // still changing when an extension is added, removed or renamed.
-  uint64_t h = 1469598103934665603ull;
-  for (const std::string& e : ext) {
-    for (unsigned char c : e) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;
-  }
+  std::string joined;
+  for (const std::string& e : ext) joined += e + '\n';
+  const uint64_t h = StableHash({joined});
   return fmt::format("{}{}{} +{} extensions ({:08x})", facts.site.generator, facts.site.git_hash.empty() ? "" : " @",
                      facts.site.git_hash.substr(0, 12), ext.size(), static_cast<uint32_t>(h));
 }

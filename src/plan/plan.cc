@@ -8,6 +8,7 @@
 #include <memory>
 #include <set>
 
+#include "core/hash.h"
 #include "plan/combinations.h"
 
 namespace bc {
@@ -113,14 +114,7 @@ std::vector<Params> AxisValuesOn(const Axis& axis, const Wiki& wiki) {
 }
 
 std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query) {
-  uint64_t h = 1469598103934665603ull;  // FNV-1a 64: tiny, stable across platforms and releases
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-    h = (h ^ 0xff) * 1099511628211ull;  // field separator
-  };
-  mix(wiki);
-  mix(PageKindName(kind));
-  mix(query);
+  const uint64_t h = StableHash({wiki, PageKindName(kind), query});
   return fmt::format("{:016x}", h);
 }
 
