@@ -94,7 +94,11 @@ void PhpMarkerScanner::Check(size_t pos) {
   size_t end = digits;
   if (html && w.substr(end, 4) == "</b>") end += 4;
 
-  const size_t floor = last_hit_end_;
+  // How far back a label may be is fixed (not "whatever the window still
+  // holds", which depends on chunking): the window always keeps at least
+  // kWindowBytes before a pending anchor, minus the bytes after it.
+  constexpr size_t kLookback = kWindowBytes - 64;
+  const size_t floor = std::max(last_hit_end_, pos > kLookback ? pos - kLookback : size_t{0});
   // Nearest label before the anchor: "<b>LABEL</b>:" or line-start "LABEL: ".
   size_t best = std::string::npos;
   size_t msg_start = 0;

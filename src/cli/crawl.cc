@@ -143,6 +143,9 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   auto stats = engine.Run(std::move(requests), on_done, options.stop);
   if (!stats) return std::unexpected(stats.error());
   bool interrupted = stats->interrupted;
+  // Past the run deadline the engine ends unfinished probes as transport: the
+  // run did not do all its work, so it is partial (no `latest`), not complete.
+  bool deadline = stats->deadline_exceeded;
 
   // The session was lost on some wikis: log in again once and re-fetch those probes.
   if (!held.empty()) {
@@ -168,13 +171,14 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
       }, options.stop);
       if (!again_stats) return std::unexpected(again_stats.error());
       interrupted = interrupted || again_stats->interrupted;
+      deadline = deadline || again_stats->deadline_exceeded;
     }
   }
 
   for (const Wiki& w : targets.wikis)
     if (!w.account.empty()) info.cookie_names[w.dbname] = engine.CookieNames(w.dbname);
   info.finished_unix_ms = NowUnixMs();
-  info.partial = interrupted || out.results().size() < info.planned;
+  info.partial = interrupted || deadline || out.results().size() < info.planned;
   info.exit_code = CrawlExitCode(out.summary(), !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
 
   // Compared with a baseline, probe by probe: with --fail-on new only new
