@@ -6,16 +6,15 @@
 
 #include <atomic>
 #include <csignal>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "cli/commands.h"
 #include "cli/crawl.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
+#include "core/file.h"
 #include "engine/engine.h"
 #include "mediawiki/session.h"
 #include "plan/url_list.h"
@@ -46,11 +45,9 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
     return Fail(Error::Code::kUsage, "--wiki, --page, --param and --shard filter a targets plan; not with --urls");
   if (urls.crawl.per_host_concurrency > urls.crawl.concurrency)
     return Fail(Error::Code::kUsage, "--per-host cannot be larger than --concurrency");
-  std::ifstream in(urls.file, std::ios::binary);
-  if (!in) return Fail(Error::Code::kConfig, "cannot read the URL list", urls.file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  auto probes = ProbesFromUrlList(ss.str(), urls.file, *ParsePageKind(urls.kind), urls.expect_user);
+  auto text = ReadFileToString(urls.file);
+  if (!text) return Fail(Error::Code::kConfig, "cannot read the URL list: " + text.error().message, urls.file);
+  auto probes = ProbesFromUrlList(*text, urls.file, *ParsePageKind(urls.kind), urls.expect_user);
   if (!probes) return std::unexpected(probes.error());
   Targets t;
   t.path = urls.file;

@@ -1,5 +1,7 @@
 #include "config/targets.h"
 
+#include "core/file.h"
+
 #include <curl/curl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -12,7 +14,6 @@
 #include <fstream>
 #include <memory>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
 namespace bc {
@@ -449,11 +450,9 @@ Result<Targets> ParseTargets(std::string_view text, const std::string& path) {
 }
 
 Result<Targets> LoadTargets(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Fail(Error::Code::kConfig, fmt::format("cannot read targets file: {}", std::strerror(errno)), path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseTargets(ss.str(), path);
+  auto text = ReadFileToString(path);
+  if (!text) return Fail(Error::Code::kConfig, fmt::format("cannot read targets file: {}", text.error().message), path);
+  return ParseTargets(*text, path);
 }
 
 Result<std::string> ReadPassword(const Account& account) {

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+#include <nlohmann/json.hpp>
 
+#include "core/file.h"
 #include "engine/engine.h"
 #include "mediawiki/ores.h"
 #include "plan/plan.h"
@@ -188,13 +188,11 @@ Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep) {
       dblist = ParseDblist(*text);
       if (dblist.empty()) return Fail(Error::Code::kConfig, fmt::format("dblist {} lists no wiki", d.dblist), d.where);
     } else if (!d.dblist.empty()) {
-      std::ifstream in(d.dblist, std::ios::binary);
-      if (!in)
-        return Fail(Error::Code::kConfig, fmt::format("cannot read dblist {}: {}", d.dblist, std::strerror(errno)),
+      auto file = ReadFileToString(d.dblist);
+      if (!file)
+        return Fail(Error::Code::kConfig, fmt::format("cannot read dblist {}: {}", d.dblist, file.error().message),
                     d.where);
-      std::stringstream ss;
-      ss << in.rdbuf();
-      dblist = ParseDblist(ss.str());
+      dblist = ParseDblist(*file);
     }
     auto api = ApiWiki(d.sitematrix, d.where);
     if (!api) return std::unexpected(api.error());

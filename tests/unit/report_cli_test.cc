@@ -19,14 +19,7 @@ namespace fs = std::filesystem;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 
-struct TempResults {
-  std::string dir;
-  TempResults() {
-    dir = (fs::temp_directory_path() / ("bc-cli-" + MakeRunId())).string();
-    fs::remove_all(dir);
-  }
-  ~TempResults() { fs::remove_all(dir); }
-};
+using testing::TempResults;
 
 // Runs `crawler ARGS...` through the real CLI11 registration; returns the exit code.
 int Crawler(std::vector<std::string> args) {

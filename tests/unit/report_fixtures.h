@@ -1,12 +1,14 @@
 // Hand-made probes and outcomes shared by the report tests.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/outcome.h"
 #include "plan/probe.h"
+#include "report/run_dir.h"
 
 namespace bc::testing {
 
@@ -36,5 +38,15 @@ inline Outcome MakeOutcome(Verdict verdict, long status = 200, std::string signa
   o.finished_unix_ms = 1795749525123;  // 2026-11-27T03:18:45.123Z
   return o;
 }
+
+// A fresh results directory under the system temp dir, removed at scope end.
+struct TempResults {
+  std::string dir;
+  TempResults() {
+    dir = (std::filesystem::temp_directory_path() / ("bc-results-" + MakeRunId())).string();
+    std::filesystem::remove_all(dir);
+  }
+  ~TempResults() { std::filesystem::remove_all(dir); }
+};
 
 }  // namespace bc::testing

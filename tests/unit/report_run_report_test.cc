@@ -16,14 +16,7 @@ namespace fs = std::filesystem;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 
-struct TempResults {
-  std::string dir;
-  TempResults() {
-    dir = (fs::temp_directory_path() / ("bc-results-" + MakeRunId())).string();
-    fs::remove_all(dir);
-  }
-  ~TempResults() { fs::remove_all(dir); }
-};
+using testing::TempResults;
 
 size_t LineCount(const std::string& path) {
   std::ifstream in(path);

@@ -1,0 +1,14 @@
+// Whole small text files (targets, URL lists, dblists) read into memory.
+#pragma once
+
+#include <string>
+
+#include "core/error.h"
+
+namespace bc {
+
+// The file's bytes. On failure a kIo Error whose message is strerror(errno)
+// and whose `where` is the path; callers say what the file was for.
+Result<std::string> ReadFileToString(const std::string& path);
+
+}  // namespace bc
