@@ -112,7 +112,7 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   for (const LoginResult& l : report.logins)
     if (!l.ok) login_failed[l.wiki] = l.message;
 
-  std::vector<Request> requests;
+  std::vector<size_t> to_fetch;  // plan indices, in plan order
   for (size_t i = 0; i < probes.size(); ++i) {
     const Probe& p = probes[i];
     if (auto it = login_failed.find(p.wiki); it != login_failed.end() && !p.account.empty()) {
@@ -125,8 +125,13 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
       emit(p, std::move(o));
       continue;
     }
-    requests.push_back(ToRequest(p, i));
+    to_fetch.push_back(i);
   }
+  // Requests are made when they start: the engine never holds the whole plan twice.
+  RequestBatch batch;
+  batch.size = to_fetch.size();
+  batch.slot = [&](size_t k) { return RequestBatch::Slot{probes[to_fetch[k]].host, probes[to_fetch[k]].tier}; };
+  batch.make = [&](size_t k) { return ToRequest(probes[to_fetch[k]], to_fetch[k]); };
 
   std::map<std::string, std::vector<size_t>> held;  // wiki -> probes to re-fetch after a re-login
   std::map<size_t, Outcome> held_outcomes;
@@ -140,7 +145,7 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
     }
     emit(p, std::move(r.outcome));
   };
-  auto stats = engine.Run(std::move(requests), on_done, options.stop);
+  auto stats = engine.Run(batch, on_done, options.stop);
   if (!stats) return std::unexpected(stats.error());
   bool interrupted = stats->interrupted;
   // Past the run deadline the engine ends unfinished probes as transport: the

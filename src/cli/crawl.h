@@ -59,7 +59,8 @@ struct CrawlReport {
   std::string baseline_id;             // the run compared with; empty when none was found
 
   const RunSummary& summary() const { return files->summary(); }                // counts per verdict
-  const std::vector<ProbeResult>& results() const { return files->results(); }  // in finish order
+  // In finish order; refers to the plan's probes (keep the plan alive).
+  const ResultList& results() const { return files->results(); }
   const std::string& run_dir() const { return files->run_dir(); }
 };
 

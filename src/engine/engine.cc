@@ -9,6 +9,7 @@
 #include <map>
 #include <random>
 #include <thread>
+#include <unordered_map>
 #include <utility>
 
 #include "engine/http_util.h"
@@ -132,13 +133,35 @@ struct Engine::Impl {
     std::string body;         // kQueue or unclassified requests
   };
 
+  // A request from its first start (or its unstarted end) to its Response.
   struct Job {
     Request req;           // req.url is the current URL: replaced by each followed redirect
     int redirects = 0;
-    bool done = false;
     bool classifying = false;  // kQueue: body handed to a worker
     std::unique_ptr<Outcome> pending;  // kQueue: outcome waiting for its verdict
+    std::unique_ptr<Transfer> transfer;  // the attempt in curl; null between attempts
   };
+
+  // Job `id`, made from the batch the first time it is needed.
+  Job& JobAt(size_t id) {
+    auto [it, made] = jobs.try_emplace(id);
+    if (made) {
+      it->second.req = batch->make(id);
+      AddMaxlag(it->second.req);
+    }
+    return it->second;
+  }
+
+  void AddMaxlag(Request& req) const {
+    if (!req.api || options.maxlag_seconds <= 0) return;
+    const std::string param = "maxlag=" + std::to_string(options.maxlag_seconds);
+    if (req.post_fields.empty()) {
+      req.url += req.url.find('?') == std::string::npos ? "?" : "&";
+      req.url += param;
+    } else {
+      req.post_fields += "&" + param;
+    }
+  }
 
   explicit Impl(const EngineOptions& o) : options(o) {
     init_ok = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
@@ -150,7 +173,7 @@ struct Engine::Impl {
     }
   }
   ~Impl() {
-    transfers.clear();
+    jobs.clear();
     shares.clear();
     multi.reset();
     if (init_ok) curl_global_cleanup();
@@ -198,7 +221,7 @@ struct Engine::Impl {
   }
 
   size_t OnBody(Transfer& t, std::string_view chunk) {
-    Job& job = jobs[t.job];
+    Job& job = JobAt(t.job);
     if (!t.body_started) {
       t.body_started = true;
       // A 3xx body is never judged: either we follow the Location, or the
@@ -239,7 +262,7 @@ struct Engine::Impl {
   // Hands job `id` to curl. Only for jobs the scheduler just started (or a
   // redirect of a job that still holds its slot).
   void StartTransfer(size_t id) {
-    Job& job = jobs[id];
+    Job& job = JobAt(id);
     auto t = std::make_unique<Transfer>();
     t->impl = this;
     t->job = id;
@@ -297,7 +320,7 @@ struct Engine::Impl {
       Complete(id, Failed(job, "curl_multi_add_handle failed", "curl_multi_add_handle failed"));
       return;
     }
-    transfers[id] = std::move(t);
+    job.transfer = std::move(t);
     ++active;
   }
 
@@ -313,10 +336,10 @@ struct Engine::Impl {
 
   // Delivers job `id`'s one Response. Every path that ends a job goes here.
   void Complete(size_t id, Outcome outcome, std::string body = {}, Headers headers = {}) {
-    Job& job = jobs[id];
-    if (job.done) return;  // cannot happen; the guard keeps "exactly once" even if it did
-    job.done = true;
+    if (done[id]) return;  // cannot happen; the guard keeps "exactly once" even if it did
+    done[id] = true;
     --remaining;
+    Job& job = JobAt(id);
     outcome.probe_index = job.req.index;
     outcome.retries = std::max(0, scheduler->Attempts(id) - 1);
     outcome.timings.queue = std::chrono::duration<double>(scheduler->Waited(id)).count();
@@ -335,11 +358,12 @@ struct Engine::Impl {
     r.outcome = std::move(outcome);
     r.body = std::move(body);
     r.headers = std::move(headers);
+    jobs.erase(id);  // `job` is gone from here on
     (*on_done)(std::move(r));
     if (product_failure && options.fail_fast && !stats.fail_fast_triggered) {
       stats.fail_fast_triggered = true;
       for (size_t waiting : scheduler->Drain())
-        Complete(waiting, Failed(jobs[waiting], "not started", "not started: --fail-fast"));
+        Complete(waiting, Failed(JobAt(waiting), "not started", "not started: --fail-fast"));
     }
   }
 
@@ -353,7 +377,7 @@ struct Engine::Impl {
       const CURLcode code = msg->data.result;
       curl_multi_remove_handle(multi.get(), msg->easy_handle);
       --active;
-      std::unique_ptr<Transfer> t = std::move(transfers[raw->job]);
+      std::unique_ptr<Transfer> t = std::move(JobAt(raw->job).transfer);
       OnTransferDone(std::move(t), code);
     }
   }
@@ -376,7 +400,7 @@ struct Engine::Impl {
 
   void OnTransferDone(std::unique_ptr<Transfer> t, CURLcode code) {
     const size_t id = t->job;
-    Job& job = jobs[id];
+    Job& job = JobAt(id);
     const bool is_post = !job.req.post_fields.empty();
     const auto now = Clock::now();
     stats.bytes += t->bytes;
@@ -476,43 +500,50 @@ struct Engine::Impl {
   }
 
   void CollectClassified() {
-    ClassifyDone done[64];
+    ClassifyDone finished[64];
     size_t n = 0;
-    while ((n = classified.try_dequeue_bulk(done, 64)) > 0) {
+    while ((n = classified.try_dequeue_bulk(finished, 64)) > 0) {
       for (size_t i = 0; i < n; ++i) {
-        Job& job = jobs[done[i].job];
         --classifying;
-        if (job.done || !job.classifying) continue;  // already ended (interrupt)
+        auto it = jobs.find(finished[i].job);
+        if (it == jobs.end() || !it->second.classifying) continue;  // already ended (interrupt)
+        Job& job = it->second;
         job.classifying = false;
         Outcome o = std::move(*job.pending);
         job.pending.reset();
-        o.result = std::move(done[i].result);
-        Complete(done[i].job, std::move(o));
+        o.result = std::move(finished[i].result);
+        Complete(finished[i].job, std::move(o));
       }
     }
   }
 
   // Ends every unfinished job with a transport verdict (stop, deadline).
   void AbortAll(const std::string& reason) {
-    for (auto& slot : transfers) {
-      if (!slot) continue;
-      std::unique_ptr<Transfer> t = std::move(slot);
+    std::vector<size_t> started;  // Complete erases jobs: collect first
+    for (const auto& [id, job] : jobs) started.push_back(id);
+    for (size_t id : started) {
+      Job& job = jobs.at(id);
+      if (!job.transfer) continue;
+      std::unique_ptr<Transfer> t = std::move(job.transfer);
       curl_multi_remove_handle(multi.get(), t->easy.get());
       --active;
       stats.bytes += t->bytes;
-      scheduler->Finished(t->job);
-      Outcome o = Failed(jobs[t->job], reason, reason);
+      scheduler->Finished(id);
+      Outcome o = Failed(job, reason, reason);
       o.http_status = t->status;
       o.bytes = t->bytes;
       FillTimings(t->easy.get(), o);
-      Complete(t->job, std::move(o));
+      Complete(id, std::move(o));
     }
-    for (size_t id : scheduler->Drain()) Complete(id, Failed(jobs[id], reason, reason));
-    for (size_t id = 0; id < jobs.size(); ++id) {
-      if (jobs[id].done) continue;
-      jobs[id].classifying = false;  // a late verdict is ignored
-      Outcome o = jobs[id].pending ? std::move(*jobs[id].pending) : Failed(jobs[id], reason, reason);
-      jobs[id].pending.reset();
+    for (size_t id : scheduler->Drain()) Complete(id, Failed(JobAt(id), reason, reason));
+    // Left: bodies with the classifier workers (kQueue), and, as a guard for
+    // "exactly once", anything else not yet done.
+    for (size_t id = 0; id < done.size(); ++id) {
+      if (done[id]) continue;
+      Job& job = JobAt(id);
+      job.classifying = false;  // a late verdict is ignored
+      Outcome o = job.pending ? std::move(*job.pending) : Failed(job, reason, reason);
+      job.pending.reset();
       o.result = TransportResult(reason, reason);
       o.transport_error = reason;
       Complete(id, std::move(o));
@@ -536,7 +567,7 @@ struct Engine::Impl {
     }
   }
 
-  Result<RunStats> Run(std::vector<Request> requests, const std::function<void(Response&&)>& done_cb,
+  Result<RunStats> Run(const RequestBatch& requests, const std::function<void(Response&&)>& done_cb,
                        const std::atomic<bool>* stop);
 
   EngineOptions options;
@@ -544,8 +575,9 @@ struct Engine::Impl {
   MultiPtr multi;                            // destroyed after shares and transfers
   std::map<std::string, SharePtr> shares;    // cookie scope -> store
   // Per Run:
-  std::vector<Job> jobs;                     // by job id (position in the request vector)
-  std::vector<std::unique_ptr<Transfer>> transfers;  // by job id; null when not in curl
+  const RequestBatch* batch = nullptr;
+  std::unordered_map<size_t, Job> jobs;      // by job id (batch index): started, not yet done
+  std::vector<bool> done;                    // by job id: its Response was delivered
   std::unique_ptr<Scheduler> scheduler;
   const std::function<void(Response&&)>* on_done = nullptr;
   RunStats stats;
@@ -557,7 +589,7 @@ struct Engine::Impl {
   moodycamel::BlockingConcurrentQueue<ClassifyDone> classified;
 };
 
-Result<RunStats> Engine::Impl::Run(std::vector<Request> requests,
+Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
                                    const std::function<void(Response&&)>& done_cb,
                                    const std::atomic<bool>* stop) {
   if (!multi) return Fail(Error::Code::kNetwork, "libcurl could not be initialised");
@@ -568,11 +600,10 @@ Result<RunStats> Engine::Impl::Run(std::vector<Request> requests,
 
   stats = RunStats{};
   on_done = &done_cb;
+  batch = &requests;
   jobs.clear();
-  jobs.resize(requests.size());
-  transfers.clear();
-  transfers.resize(requests.size());
-  remaining = requests.size();
+  done.assign(requests.size, false);
+  remaining = requests.size;
   active = 0;
   classifying = 0;
 
@@ -586,21 +617,10 @@ Result<RunStats> Engine::Impl::Run(std::vector<Request> requests,
   std::mt19937_64 rng(options.seed != 0 ? options.seed : std::random_device{}());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   scheduler = std::make_unique<Scheduler>(so, [&] { return uniform(rng); });
-  for (size_t id = 0; id < requests.size(); ++id) {
-    jobs[id].req = std::move(requests[id]);
-    if (jobs[id].req.api && options.maxlag_seconds > 0) {
-      const std::string param = "maxlag=" + std::to_string(options.maxlag_seconds);
-      std::string& target = jobs[id].req.post_fields.empty() ? jobs[id].req.url : jobs[id].req.post_fields;
-      if (&target == &jobs[id].req.url) {
-        target += target.find('?') == std::string::npos ? "?" : "&";
-      } else {
-        target += "&";
-      }
-      target += param;
-    }
-    scheduler->Add(id, jobs[id].req.host, jobs[id].req.tier, start);
+  for (size_t id = 0; id < requests.size; ++id) {
+    const RequestBatch::Slot slot = requests.slot(id);
+    scheduler->Add(id, std::string(slot.host), slot.tier, start);
   }
-  requests = {};  // the moved-from shells: memory flat in the number of requests
 
   std::vector<std::thread> workers;
   if (options.classify_mode == EngineOptions::ClassifyMode::kQueue) {
@@ -659,7 +679,8 @@ Result<RunStats> Engine::Impl::Run(std::vector<Request> requests,
   stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   RunStats out = stats;
   jobs.clear();
-  transfers.clear();
+  done = {};
+  batch = nullptr;
   scheduler.reset();
   on_done = nullptr;
   running = false;
@@ -669,9 +690,18 @@ Result<RunStats> Engine::Impl::Run(std::vector<Request> requests,
 Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>(options)) {}
 Engine::~Engine() = default;
 
+Result<RunStats> Engine::Run(const RequestBatch& batch, const std::function<void(Response&&)>& on_done,
+                             const std::atomic<bool>* stop) {
+  return impl_->Run(batch, on_done, stop);
+}
+
 Result<RunStats> Engine::Run(std::vector<Request> requests, const std::function<void(Response&&)>& on_done,
                              const std::atomic<bool>* stop) {
-  return impl_->Run(std::move(requests), on_done, stop);
+  RequestBatch batch;
+  batch.size = requests.size();
+  batch.slot = [&](size_t i) { return RequestBatch::Slot{requests[i].host, requests[i].tier}; };
+  batch.make = [&](size_t i) { return std::move(requests[i]); };
+  return impl_->Run(batch, on_done, stop);
 }
 
 void Engine::ClearSession(const std::string& scope) { impl_->shares.erase(scope); }

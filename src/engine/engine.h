@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "classify/classifier.h"
@@ -85,6 +86,21 @@ struct Request {
                              // its Retry-After like a 503, also for a POST (it was not executed)
 };
 
+// A batch of requests made on demand. A Run asks for request i (0..size-1)
+// only when it is about to start it (or must end it unstarted), and forgets
+// it when it is done, so the engine holds the requests in flight, not the
+// batch: memory stays flat in the number of probes (issue 3's target).
+struct RequestBatch {
+  struct Slot {
+    std::string_view host;  // Request.host of request i
+    int tier = 1;           // Request.tier of request i
+  };
+  size_t size = 0;
+  std::function<Slot(size_t i)> slot;     // called once per i when the Run begins
+  std::function<Request(size_t i)> make;  // called at most once per i, when it starts
+                                          // (the result must match slot(i))
+};
+
 struct Response {
   size_t index = 0;  // Request.index
   Outcome outcome;   // outcome.probe_index == index
@@ -123,6 +139,9 @@ class Engine {
   // fail_fast, see EngineOptions. on_done must not call Run and must not throw. An Error only
   // when nothing could be attempted (curl unusable, Run re-entered from
   // on_done); then on_done was not called at all.
+  Result<RunStats> Run(const RequestBatch& batch, const std::function<void(Response&&)>& on_done,
+                       const std::atomic<bool>* stop = nullptr);
+  // The same for requests already in memory (logins, API rounds, tests).
   Result<RunStats> Run(std::vector<Request> requests, const std::function<void(Response&&)>& on_done,
                        const std::atomic<bool>* stop = nullptr);
 

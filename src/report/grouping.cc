@@ -38,7 +38,7 @@ std::string MinimalParams::Describe() const {
   return "none found";
 }
 
-MinimalParams FindMinimalParams(const std::vector<ProbeResult>& results, const std::vector<size_t>& failing) {
+MinimalParams FindMinimalParams(const ResultList& results, const std::vector<size_t>& failing) {
   MinimalParams out;
   if (failing.empty()) return out;
 
@@ -119,11 +119,12 @@ MinimalParams FindMinimalParams(const std::vector<ProbeResult>& results, const s
   return out;
 }
 
-std::vector<FailureGroup> GroupFailures(const std::vector<ProbeResult>& results, bool warnings_fail) {
+std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings_fail) {
   std::vector<FailureGroup> groups;
   std::map<std::string, size_t> by_key;
   for (size_t i = 0; i < results.size(); ++i) {
-    const Outcome& o = results[i].outcome;
+    const auto& r = results[i];
+    const Outcome& o = r.outcome;
     const Verdict v = o.result.verdict;
     if (v == Verdict::kOk) continue;
     const Evidence& ev = o.result.evidence;

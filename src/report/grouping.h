@@ -8,15 +8,11 @@
 #include "classify/verdict.h"
 #include "engine/outcome.h"
 #include "plan/probe.h"
+#include "report/results.h"
 #include "report/writer.h"
 
 namespace bc {
 
-// One finished probe: what was planned and what happened.
-struct ProbeResult {
-  Probe probe;
-  Outcome outcome;
-};
 
 // What the parameters of a group's failing probes have in common that the
 // passing probes (verdict ok) of the same wikis and page kinds do not.
@@ -46,7 +42,7 @@ struct MinimalParams {
   std::string Describe() const;
 };
 
-MinimalParams FindMinimalParams(const std::vector<ProbeResult>& results, const std::vector<size_t>& failing);
+MinimalParams FindMinimalParams(const ResultList& results, const std::vector<size_t>& failing);
 
 // Failures that share a cause.
 struct FailureGroup {
@@ -75,7 +71,7 @@ std::string DescribeFailingParameters(const FailureGroup& group);
 // Groups every non-ok outcome by key. Order: product failures first, then
 // tool failures, then the rest (non-failing warnings); within each, bigger
 // groups first, then by key. Pure.
-std::vector<FailureGroup> GroupFailures(const std::vector<ProbeResult>& results, bool warnings_fail);
+std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings_fail);
 
 // A curl command that reloads `probe` without any secret: the URL, the user
 // agent, and for a wiki with session cookies `-b 'NAME=...'` placeholders

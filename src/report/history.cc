@@ -204,7 +204,7 @@ Result<void> History::Migrate() {
 }
 
 Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
-                                const std::vector<ProbeResult>& results) {
+                                const ResultList& results) {
   sqlite3* db = db_.get();
   Transaction tx(db);
   if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db, "cannot lock the history database", path_));
@@ -244,7 +244,9 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
                          -1, &raw, nullptr) != SQLITE_OK)
     return std::unexpected(DbError(db, "cannot prepare", path_));
   Stmt ins(raw);
-  for (const OutcomeRow& o : ToOutcomeRows(info.run_id, results, info.warnings_fail)) {
+  // Row by row: the run's rows are never all in memory at once.
+  for (const auto& r : results) {
+    const OutcomeRow o = ToOutcomeRow(info.run_id, r, info.warnings_fail);
     sqlite3_reset(ins.get());
     Bind(ins.get(), 1, o.run_id);
     Bind(ins.get(), 2, o.probe_id);
@@ -377,28 +379,29 @@ Result<void> History::DeleteRun(const std::string& run_id) {
   return {};
 }
 
-std::vector<OutcomeRow> ToOutcomeRows(const std::string& run_id, const std::vector<ProbeResult>& results,
-                                      bool warnings_fail) {
+OutcomeRow ToOutcomeRow(const std::string& run_id, const ResultRef& r, bool warnings_fail) {
+  const Verdict v = r.outcome.result.verdict;
+  OutcomeRow o;
+  o.run_id = run_id;
+  o.probe_id = r.probe.id;
+  o.wiki = r.probe.wiki;
+  o.kind = std::string(PageKindName(r.probe.kind));
+  o.query = r.probe.query;
+  o.url = r.probe.url;
+  o.verdict = std::string(VerdictName(v));
+  o.signature = r.outcome.result.evidence.signature;
+  o.request_id = r.outcome.result.evidence.request_id;
+  o.message = r.outcome.result.evidence.message;
+  o.status = r.outcome.http_status;
+  o.product_failure = IsProductFailure(v, warnings_fail);
+  o.tool_failure = IsToolFailure(v);
+  return o;
+}
+
+std::vector<OutcomeRow> ToOutcomeRows(const std::string& run_id, const ResultList& results, bool warnings_fail) {
   std::vector<OutcomeRow> rows;
   rows.reserve(results.size());
-  for (const auto& r : results) {
-    const Verdict v = r.outcome.result.verdict;
-    OutcomeRow o;
-    o.run_id = run_id;
-    o.probe_id = r.probe.id;
-    o.wiki = r.probe.wiki;
-    o.kind = std::string(PageKindName(r.probe.kind));
-    o.query = r.probe.query;
-    o.url = r.probe.url;
-    o.verdict = std::string(VerdictName(v));
-    o.signature = r.outcome.result.evidence.signature;
-    o.request_id = r.outcome.result.evidence.request_id;
-    o.message = r.outcome.result.evidence.message;
-    o.status = r.outcome.http_status;
-    o.product_failure = IsProductFailure(v, warnings_fail);
-    o.tool_failure = IsToolFailure(v);
-    rows.push_back(std::move(o));
-  }
+  for (const auto& r : results) rows.push_back(ToOutcomeRow(run_id, r, warnings_fail));
   return rows;
 }
 

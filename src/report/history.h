@@ -51,8 +51,10 @@ struct OutcomeRow {
   bool tool_failure = false;    // IsToolFailure(verdict)
 };
 
-// The history rows of `results` (exactly what History::RecordRun stores).
-std::vector<OutcomeRow> ToOutcomeRows(const std::string& run_id, const std::vector<ProbeResult>& results,
+// The history row of one result, and of every result (exactly what
+// History::RecordRun stores).
+OutcomeRow ToOutcomeRow(const std::string& run_id, const ResultRef& result, bool warnings_fail);
+std::vector<OutcomeRow> ToOutcomeRows(const std::string& run_id, const ResultList& results,
                                       bool warnings_fail);
 
 class History {
@@ -70,7 +72,7 @@ class History {
 
   // Records a run and all its outcomes in one transaction. Re-recording the
   // same run id replaces it.
-  Result<void> RecordRun(const RunInfo& info, const RunSummary& summary, const std::vector<ProbeResult>& results);
+  Result<void> RecordRun(const RunInfo& info, const RunSummary& summary, const ResultList& results);
 
   // All runs, newest first.
   Result<std::vector<RunRow>> ListRuns();

@@ -115,9 +115,9 @@ std::string KindList(const std::vector<PageKind>& kinds) {
   return fmt::format("{}", fmt::join(names, ", "));
 }
 
-void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
-                 const std::vector<ProbeResult>& results) {
-  const ProbeResult& first = results[g.first];
+void AppendGroup(TextOut& out, size_t number, const FailureGroup& g, const RunInfo& info,
+                 const ResultList& results) {
+  const auto& first = results[g.first];
   const char* cls = g.product_failure ? "" : IsToolFailure(g.verdict) ? " tool" : " other";
   out += fmt::format("<article class=\"group{}\">\n<h3>{}. <span class=\"v v-{}\">{}</span> <code>{}</code> ({} probe{})</h3>\n<dl>\n",
                      cls, number, VerdictName(g.verdict), VerdictName(g.verdict), E(g.key), g.members.size(),
@@ -147,10 +147,7 @@ std::string EvidenceText(const Outcome& o) {
 
 }  // namespace
 
-Result<std::string> RenderHtmlReport(const RunInfo& info, const RunSummary& summary,
-                                     const std::vector<ProbeResult>& results) {
-  std::string out;
-  out.reserve(4096 + results.size() * 600);
+Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, const ResultList& results, TextOut& out) {
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // No network at all: the report must open offline and cannot leak anything.
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
@@ -208,7 +205,13 @@ Result<std::string> RenderHtmlReport(const RunInfo& info, const RunSummary& summ
   out += "</tbody>\n</table>\n</section>\n<script>";
   out += kScript;
   out += "</script>\n</body>\n</html>\n";
-  return out;
+  return {};
+}
+
+Result<std::string> RenderHtmlReport(const RunInfo& info, const RunSummary& summary, const ResultList& results) {
+  TextOut out;
+  if (auto written = WriteHtmlReport(info, summary, results, out); !written) return std::unexpected(written.error());
+  return out.text();
 }
 
 }  // namespace bc

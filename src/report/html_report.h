@@ -14,12 +14,14 @@
 #include <vector>
 
 #include "report/grouping.h"
+#include "report/text_out.h"
 #include "report/writer.h"
 
 namespace bc {
 
-// Pure. Renderer-compatible (rendered_writer.h).
-Result<std::string> RenderHtmlReport(const RunInfo& info, const RunSummary& summary,
-                                     const std::vector<ProbeResult>& results);
+// Pure apart from `out`. Renderer-compatible (rendered_writer.h).
+Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, const ResultList& results, TextOut& out);
+// The same, in memory.
+Result<std::string> RenderHtmlReport(const RunInfo& info, const RunSummary& summary, const ResultList& results);
 
 }  // namespace bc

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 #include <memory>
 
 #include <fmt/format.h>
@@ -15,9 +16,6 @@ namespace bc {
 
 namespace {
 
-struct BufferFree {
-  void operator()(xmlBuffer* b) const { xmlBufferFree(b); }
-};
 struct WriterFree {
   void operator()(xmlTextWriter* w) const { xmlFreeTextWriter(w); }
 };
@@ -54,7 +52,7 @@ std::string Seconds(double s) { return fmt::format("{:.3f}", std::max(0.0, s)); 
 
 // The text body of a <failure>/<error>: everything a CI reader needs to act
 // without opening another file.
-std::string Body(const ProbeResult& r, const RunInfo& info) {
+std::string Body(const ResultRef& r, const RunInfo& info) {
   const Outcome& o = r.outcome;
   const Evidence& ev = o.result.evidence;
   std::string b = fmt::format("verdict: {}\nurl: {}\n", VerdictName(o.result.verdict), r.probe.url);
@@ -71,7 +69,7 @@ std::string Body(const ProbeResult& r, const RunInfo& info) {
   return b;
 }
 
-std::string Message(const ProbeResult& r) {
+std::string Message(const ResultRef& r) {
   const Evidence& ev = r.outcome.result.evidence;
   std::string m(VerdictName(r.outcome.result.verdict));
   if (!ev.exception_class.empty()) m += ": " + ev.exception_class;
@@ -88,21 +86,39 @@ std::string Message(const ProbeResult& r) {
   return m;
 }
 
+// libxml2's output callback: the document goes to the TextOut as it is written.
+int AppendToTextOut(void* context, const char* data, int len) {
+  *static_cast<TextOut*>(context) += std::string_view(data, static_cast<size_t>(len));
+  return len;
+}
+
 }  // namespace
 
-Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary&, const std::vector<ProbeResult>& results) {
+Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultList& results, TextOut& out) {
   // Per wiki, the probes sorted by name: stable order for diffs between runs.
-  std::map<std::string, std::vector<const ProbeResult*>> by_wiki;
-  for (const auto& r : results) by_wiki[r.probe.wiki].push_back(&r);
+  // Probes are referred to (they outlive the list), results by position.
+  struct Item {
+    const Probe* probe;
+    size_t index;
+  };
+  std::map<std::string, std::vector<Item>> by_wiki;
+  for (size_t i = 0; i < results.size(); ++i) {
+    const Probe& probe = results[i].probe;
+    by_wiki[probe.wiki].push_back(Item{&probe, i});
+  }
   for (auto& [wiki, rs] : by_wiki)
-    std::sort(rs.begin(), rs.end(), [](const ProbeResult* a, const ProbeResult* b) {
-      return std::make_pair(a->probe.kind, a->probe.query) < std::make_pair(b->probe.kind, b->probe.query);
+    std::sort(rs.begin(), rs.end(), [](const Item& a, const Item& b) {
+      return std::tie(a.probe->kind, a.probe->query) < std::tie(b.probe->kind, b.probe->query);
     });
 
-  std::unique_ptr<xmlBuffer, BufferFree> buffer(xmlBufferCreate());
-  if (!buffer) return Fail(Error::Code::kInternal, "libxml2: cannot allocate a buffer", "junit.xml");
-  std::unique_ptr<xmlTextWriter, WriterFree> writer(xmlNewTextWriterMemory(buffer.get(), 0));
-  if (!writer) return Fail(Error::Code::kInternal, "libxml2: cannot create a writer", "junit.xml");
+  xmlOutputBuffer* sink = xmlOutputBufferCreateIO(&AppendToTextOut, nullptr, &out, nullptr);
+  if (!sink) return Fail(Error::Code::kInternal, "libxml2: cannot allocate a buffer", "junit.xml");
+  // The writer owns `sink` from here, and flushes and frees it when freed.
+  std::unique_ptr<xmlTextWriter, WriterFree> writer(xmlNewTextWriter(sink));
+  if (!writer) {
+    xmlOutputBufferClose(sink);
+    return Fail(Error::Code::kInternal, "libxml2: cannot create a writer", "junit.xml");
+  }
   xmlTextWriterSetIndent(writer.get(), 1);
   xmlTextWriterSetIndentString(writer.get(), X("  "));
   Xml x(writer.get());
@@ -126,10 +142,11 @@ Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary&, const
   for (const auto& [wiki, rs] : by_wiki) {
     int64_t s_failures = 0, s_errors = 0;
     double s_time = 0;
-    for (const ProbeResult* r : rs) {
-      s_time += r->outcome.timings.total;
-      if (IsProductFailure(r->outcome.result.verdict, info.warnings_fail)) ++s_failures;
-      if (IsToolFailure(r->outcome.result.verdict)) ++s_errors;
+    for (const Item& item : rs) {
+      const auto& r = results[item.index];
+      s_time += r.outcome.timings.total;
+      if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail)) ++s_failures;
+      if (IsToolFailure(r.outcome.result.verdict)) ++s_errors;
     }
     x.Start("testsuite");
     x.Attr("name", wiki);
@@ -151,21 +168,22 @@ Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary&, const
       x.End();
     }
     x.End();  // properties
-    for (const ProbeResult* r : rs) {
-      const Verdict v = r->outcome.result.verdict;
+    for (const Item& item : rs) {
+      const auto& r = results[item.index];
+      const Verdict v = r.outcome.result.verdict;
       x.Start("testcase");
-      x.Attr("name", fmt::format("{} {}", PageKindName(r->probe.kind), r->probe.query));
-      x.Attr("classname", fmt::format("beta-crawler.{}.{}", wiki, PageKindName(r->probe.kind)));
-      x.Attr("time", Seconds(r->outcome.timings.total));
+      x.Attr("name", fmt::format("{} {}", PageKindName(r.probe.kind), r.probe.query));
+      x.Attr("classname", fmt::format("beta-crawler.{}.{}", wiki, PageKindName(r.probe.kind)));
+      x.Attr("time", Seconds(r.outcome.timings.total));
       if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) {
         x.Start(IsToolFailure(v) ? "error" : "failure");
         x.Attr("type", std::string(VerdictName(v)));
-        x.Attr("message", Message(*r));
-        x.Text(Body(*r, info));
+        x.Attr("message", Message(r));
+        x.Text(Body(r, info));
         x.End();
       } else if (v != Verdict::kOk) {
         x.Start("system-out");
-        x.Text(Body(*r, info));
+        x.Text(Body(r, info));
         x.End();
       }
       x.End();  // testcase
@@ -174,10 +192,15 @@ Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary&, const
   }
   x.End();  // testsuites
   x.Raw(xmlTextWriterEndDocument(writer.get()));
-  writer.reset();  // flushes into the buffer
+  writer.reset();  // flushes into `out`
   if (!x.ok()) return Fail(Error::Code::kInternal, "libxml2 could not write the JUnit document", "junit.xml");
-  return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer.get())),
-                     static_cast<size_t>(xmlBufferLength(buffer.get())));
+  return {};
+}
+
+Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary& summary, const ResultList& results) {
+  TextOut out;
+  if (auto written = WriteJunitXml(info, summary, results, out); !written) return std::unexpected(written.error());
+  return out.text();
 }
 
 }  // namespace bc

@@ -11,13 +11,15 @@
 #include <vector>
 
 #include "report/grouping.h"
+#include "report/text_out.h"
 #include "report/writer.h"
 
 namespace bc {
 
-// Pure. Renderer-compatible (rendered_writer.h). Errors only when libxml2
-// fails (out of memory): kInternal.
-Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary& summary,
-                                   const std::vector<ProbeResult>& results);
+// Pure apart from `out`. Renderer-compatible (rendered_writer.h). Errors only
+// when libxml2 fails (out of memory): kInternal.
+Result<void> WriteJunitXml(const RunInfo& info, const RunSummary& summary, const ResultList& results, TextOut& out);
+// The same, in memory.
+Result<std::string> RenderJunitXml(const RunInfo& info, const RunSummary& summary, const ResultList& results);
 
 }  // namespace bc

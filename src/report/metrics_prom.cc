@@ -21,7 +21,7 @@ std::string Seconds(int64_t unix_ms) { return fmt::format("{:.3f}", static_cast<
 }  // namespace
 
 Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary,
-                                  const std::vector<ProbeResult>& results) {
+                                  const ResultList& results) {
   std::map<std::pair<std::string, PageKind>, std::array<int64_t, 9>> counts;
   for (const auto& r : results)
     ++counts[{r.probe.wiki, r.probe.kind}][static_cast<size_t>(r.outcome.result.verdict)];
@@ -57,6 +57,13 @@ Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary
     out += fmt::format("beta_crawler_last_clean_run_timestamp_seconds {}\n", Seconds(clean));
   }
   return out;
+}
+
+Result<void> WriteMetrics(const RunInfo& info, const RunSummary& summary, const ResultList& results, TextOut& out) {
+  auto text = RenderMetrics(info, summary, results);
+  if (!text) return std::unexpected(text.error());
+  out += *text;
+  return {};
 }
 
 }  // namespace bc

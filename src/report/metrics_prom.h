@@ -17,12 +17,14 @@
 #include <vector>
 
 #include "report/grouping.h"
+#include "report/text_out.h"
 #include "report/writer.h"
 
 namespace bc {
 
 // Pure. Renderer-compatible (rendered_writer.h).
 Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary,
-                                  const std::vector<ProbeResult>& results);
+                                  const ResultList& results);
+Result<void> WriteMetrics(const RunInfo& info, const RunSummary& summary, const ResultList& results, TextOut& out);
 
 }  // namespace bc

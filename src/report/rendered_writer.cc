@@ -1,10 +1,8 @@
 #include "report/rendered_writer.h"
 
-#include "report/run_dir.h"
-
 namespace bc {
 
-RenderedFileWriter::RenderedFileWriter(std::string path, Renderer render, const std::vector<ProbeResult>* shared)
+RenderedFileWriter::RenderedFileWriter(std::string path, Renderer render, const ResultList* shared)
     : path_(std::move(path)), render_(render), shared_(shared) {}
 
 Result<void> RenderedFileWriter::Begin(const RunInfo&) { return {}; }
@@ -15,9 +13,11 @@ Result<void> RenderedFileWriter::Add(const Probe& probe, const Outcome& outcome)
 }
 
 Result<void> RenderedFileWriter::Finish(const RunInfo& info, const RunSummary& summary) {
-  auto text = render_(info, summary, shared_ ? *shared_ : own_);
-  if (!text) return std::unexpected(text.error());
-  return WriteFileAtomically(path_, *text);
+  auto out = TextOut::ToFile(path_);
+  if (!out) return std::unexpected(out.error());
+  if (auto rendered = render_(info, summary, shared_ ? *shared_ : ResultList(own_), *out); !rendered)
+    return rendered;
+  return out->Commit();
 }
 
 }  // namespace bc

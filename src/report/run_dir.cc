@@ -15,6 +15,8 @@
 
 #include <fmt/format.h>
 
+#include "report/text_out.h"
+
 namespace bc {
 namespace fs = std::filesystem;
 
@@ -93,38 +95,10 @@ Result<std::string> CreateRunDir(const std::string& results_dir, const std::stri
 }
 
 Result<void> WriteFileAtomically(const std::string& path, std::string_view content) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return std::unexpected(IoError("cannot create a temporary file", tmp, errno));
-  // mkstemp creates 0600; results are meant to be read by others (CI, a web server).
-  ::fchmod(fd, 0644);
-  const char* p = content.data();
-  size_t left = content.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return std::unexpected(IoError("cannot write", tmp, err));
-    }
-    p += n;
-    left -= static_cast<size_t>(n);
-  }
-  // fsync before rename: otherwise a crash can leave the new name pointing at
-  // an empty file on some file systems.
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return std::unexpected(IoError("cannot flush", tmp, err));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return std::unexpected(IoError("cannot rename into place", path, err));
-  }
-  return {};
+  auto out = TextOut::ToFile(path);
+  if (!out) return std::unexpected(out.error());
+  *out += content;
+  return out->Commit();
 }
 
 Result<void> UpdateLatestSymlink(const std::string& results_dir, const std::string& run_id) {

@@ -24,14 +24,14 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   r.run_dir_ = *dir;
   r.history_path_ = (std::filesystem::path(results_dir) / "history.sqlite").string();
   r.warnings_fail_ = info.warnings_fail;
-  r.results_ = std::make_unique<std::vector<ProbeResult>>();
+  r.results_ = std::make_unique<ResultList>();
   const auto in_dir = [&](const char* name) { return (std::filesystem::path(*dir) / name).string(); };
-  const std::vector<ProbeResult>* shared = r.results_.get();
+  const ResultList* shared = r.results_.get();
   r.writers_.push_back(std::make_unique<JsonlWriter>(in_dir("pages.jsonl")));
-  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.md"), &RenderSummaryMarkdown, shared));
-  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &RenderJunitXml, shared));
-  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("report.html"), &RenderHtmlReport, shared));
-  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &RenderMetrics, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.md"), &WriteSummaryMarkdown, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &WriteJunitXml, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("report.html"), &WriteHtmlReport, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &WriteMetrics, shared));
   for (auto& w : r.writers_)
     if (auto begun = w->Begin(info); !begun) return std::unexpected(begun.error());
   return r;
@@ -39,7 +39,7 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
 
 Result<void> RunReport::Add(const Probe& probe, const Outcome& outcome) {
   Count(summary_, outcome, warnings_fail_);
-  results_->push_back(ProbeResult{probe, outcome});
+  results_->Add(probe, outcome);
   for (auto& w : writers_)
     if (auto added = w->Add(probe, outcome); !added) return added;
   return {};

@@ -8,7 +8,7 @@
 //   ... decide exit code (report->summary(), DiffRuns(baseline, report->CurrentRows()))
 //   report->Finish(info_with_finished_exit_code_partial);
 //
-// Not thread-safe. Holds a copy of every (probe, outcome) until destroyed.
+// Not thread-safe. Refers to every probe given to Add until destroyed.
 #pragma once
 
 #include <memory>
@@ -34,15 +34,18 @@ class RunReport {
   const std::string& history_path() const { return history_path_; }
   // Counts so far (progress line, exit code).
   const RunSummary& summary() const { return summary_; }
-  // Every result so far, in finish order.
-  const std::vector<ProbeResult>& results() const { return *results_; }
+  // Every result so far, in finish order. Refers to the probes given to Add.
+  const ResultList& results() const { return *results_; }
   // The results so far as history rows (for DiffRuns against a baseline
   // before Finish, e.g. for --fail-on new).
   std::vector<OutcomeRow> CurrentRows() const;
 
   // Appends to pages.jsonl at once (flushed) and keeps the result for the
-  // end-of-run formats. Counts it with info.warnings_fail from Start.
+  // end-of-run formats (compactly, see results.h). Counts it with
+  // info.warnings_fail from Start. `probe` must outlive this RunReport: it
+  // is referred to, not copied (the plan and the pre-flight probes do).
   Result<void> Add(const Probe& probe, const Outcome& outcome);
+  Result<void> Add(const Probe&& probe, const Outcome& outcome) = delete;  // would dangle
 
   // `info`: the final RunInfo (finished_unix_ms, exit_code, partial set).
   // When info.last_clean_unix_ms is 0 it is looked up in the history first.
@@ -60,7 +63,7 @@ class RunReport {
   bool warnings_fail_ = false;
   RunSummary summary_;
   // Heap-allocated so the writers' pointer to it survives moves of RunReport.
-  std::unique_ptr<std::vector<ProbeResult>> results_;
+  std::unique_ptr<ResultList> results_;
   std::vector<std::unique_ptr<ReportWriter>> writers_;  // pages.jsonl first
 };
 

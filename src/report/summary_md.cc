@@ -30,8 +30,8 @@ std::string CodeBlock(std::string_view lang, std::string_view text) {
 }
 
 void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
-                 const std::vector<ProbeResult>& results) {
-  const ProbeResult& first = results[g.first];
+                 const ResultList& results) {
+  const auto& first = results[g.first];
   out += fmt::format("### {}. {} — {} ({} probe{})\n\n", number, VerdictName(g.verdict), MarkdownCode(g.key),
                      g.members.size(), g.members.size() == 1 ? "" : "s");
   if (!g.exception_class.empty() || !g.message.empty()) {
@@ -81,7 +81,7 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
 }  // namespace
 
 Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary& summary,
-                                          const std::vector<ProbeResult>& results) {
+                                          const ResultList& results) {
   std::string out;
   out += fmt::format("# beta-crawler run {}\n\n", info.run_id);
   const double seconds = info.finished_unix_ms > info.started_unix_ms
@@ -129,6 +129,13 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
       if (!g.product_failure && !IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
   }
   return out;
+}
+
+Result<void> WriteSummaryMarkdown(const RunInfo& info, const RunSummary& summary, const ResultList& results, TextOut& out) {
+  auto text = RenderSummaryMarkdown(info, summary, results);
+  if (!text) return std::unexpected(text.error());
+  out += *text;
+  return {};
 }
 
 }  // namespace bc

@@ -9,12 +9,15 @@
 #include <vector>
 
 #include "report/grouping.h"
+#include "report/text_out.h"
 #include "report/writer.h"
 
 namespace bc {
 
 // Pure. Renderer-compatible (rendered_writer.h).
 Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary& summary,
-                                          const std::vector<ProbeResult>& results);
+                                          const ResultList& results);
+Result<void> WriteSummaryMarkdown(const RunInfo& info, const RunSummary& summary, const ResultList& results,
+                                  TextOut& out);
 
 }  // namespace bc

@@ -43,10 +43,11 @@ void RecordRun(const std::string& results, const std::string& run_id, Verdict p1
   info.started_unix_ms = 1795749525000;
   auto report = RunReport::Start(results, info);
   REQUIRE(report.has_value());
-  REQUIRE(report->Add(MakeProbe("p1", "ruwiki", PageKind::kRecentChanges, {{"damaging", "likelybad"}}),
-                      MakeOutcome(p1, p1 == Verdict::kOk ? 200 : 500, p1 == Verdict::kOk ? "" : "MWException: null"))
+  const Probe probe1 = MakeProbe("p1", "ruwiki", PageKind::kRecentChanges, {{"damaging", "likelybad"}});
+  const Probe probe2 = MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {});
+  REQUIRE(report->Add(probe1, MakeOutcome(p1, p1 == Verdict::kOk ? 200 : 500, p1 == Verdict::kOk ? "" : "MWException: null"))
               .has_value());
-  REQUIRE(report->Add(MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)).has_value());
+  REQUIRE(report->Add(probe2, MakeOutcome(Verdict::kOk)).has_value());
   info.finished_unix_ms = 1795749526000;
   info.exit_code = p1 == Verdict::kOk ? 0 : 1;
   REQUIRE(report->Finish(info).has_value());

@@ -40,12 +40,12 @@ TEST_CASE("a run report streams pages.jsonl, then writes every file, history and
   auto report = RunReport::Start(results.dir, info);
   REQUIRE(report.has_value());
   const std::string dir = report->run_dir();
-  REQUIRE(report->Add(MakeProbe("p1", "ruwiki", PageKind::kRecentChanges, {{"damaging", "likelybad"}}),
-                      MakeOutcome(Verdict::kException, 500, "MWException: null"))
-              .has_value());
+  const Probe p1 = MakeProbe("p1", "ruwiki", PageKind::kRecentChanges, {{"damaging", "likelybad"}});
+  const Probe p2 = MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {});
+  REQUIRE(report->Add(p1, MakeOutcome(Verdict::kException, 500, "MWException: null")).has_value());
   CHECK(LineCount(dir + "/pages.jsonl") == 1);  // visible before the run ends
   CHECK_FALSE(fs::exists(dir + "/summary.md"));
-  REQUIRE(report->Add(MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)).has_value());
+  REQUIRE(report->Add(p2, MakeOutcome(Verdict::kOk)).has_value());
   CHECK(report->summary().product_failures == 1);
   CHECK(FailingProbeIds(report->CurrentRows()) == std::vector<std::string>{"p1"});
 
@@ -70,7 +70,8 @@ TEST_CASE("a partial run is recorded but does not move latest", "[report][runrep
   {
     auto first = RunReport::Start(results.dir, Info("20261127T031845Z-0001"));
     REQUIRE(first.has_value());
-    REQUIRE(first->Add(MakeProbe("p1", "enwiki", PageKind::kApi, {}), MakeOutcome(Verdict::kOk)).has_value());
+    const Probe p1 = MakeProbe("p1", "enwiki", PageKind::kApi, {});
+    REQUIRE(first->Add(p1, MakeOutcome(Verdict::kOk)).has_value());
     RunInfo done = Info("20261127T031845Z-0001");
     done.finished_unix_ms = 1795749526000;
     REQUIRE(first->Finish(done).has_value());

@@ -1,0 +1,76 @@
+#include "report/text_out.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace bc {
+namespace {
+
+Error IoFailure(const std::string& what, const std::string& path, int err) {
+  return Error{Error::Code::kIo, what + ": " + std::strerror(err), path};
+}
+
+}  // namespace
+
+Result<TextOut> TextOut::ToFile(const std::string& path) {
+  TextOut out;
+  out.path_ = path;
+  out.tmp_ = path + ".tmp.XXXXXX";
+  out.fd_ = ::mkstemp(out.tmp_.data());
+  if (out.fd_ < 0) return std::unexpected(IoFailure("cannot create a temporary file", out.tmp_, errno));
+  // mkstemp creates 0600; results are meant to be read by others (CI, a web server).
+  ::fchmod(out.fd_, 0644);
+  return out;
+}
+
+TextOut::TextOut(TextOut&& other) noexcept
+    : buffer_(std::move(other.buffer_)),
+      fd_(std::exchange(other.fd_, -1)),
+      path_(std::move(other.path_)),
+      tmp_(std::move(other.tmp_)),
+      error_(std::move(other.error_)) {}
+
+TextOut::~TextOut() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    ::unlink(tmp_.c_str());
+  }
+}
+
+void TextOut::Flush() {
+  const char* p = buffer_.data();
+  size_t left = buffer_.size();
+  while (left > 0 && !error_) {
+    const ssize_t n = ::write(fd_, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      error_ = IoFailure("cannot write", tmp_, errno);
+      break;
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  buffer_.clear();
+}
+
+Result<void> TextOut::Commit() {
+  if (fd_ < 0) return {};
+  Flush();
+  const int fd = std::exchange(fd_, -1);
+  // fsync before rename: otherwise a crash can leave the new name pointing at
+  // an empty file on some file systems.
+  if (!error_ && ::fsync(fd) != 0) error_ = IoFailure("cannot flush", tmp_, errno);
+  if (::close(fd) != 0 && !error_) error_ = IoFailure("cannot flush", tmp_, errno);
+  if (!error_ && ::rename(tmp_.c_str(), path_.c_str()) != 0) error_ = IoFailure("cannot rename into place", path_, errno);
+  if (error_) {
+    ::unlink(tmp_.c_str());
+    return std::unexpected(*error_);
+  }
+  return {};
+}
+
+}  // namespace bc
