@@ -24,16 +24,46 @@ library only (asyncio), keep-alive, one small route per fault:
   /echo                       200 text/plain: method, cookie, user-agent, body
   /hits?key=K                 200 text/plain: how many requests /limited or /count saw for K
   /count?key=K&code=N         counts the hit under K, answers status N (200)
+
+The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
+
+  /f/NAME/index.php?...       behaviour NAME of tests/faults/catalogue.py (a [[wiki]]
+                              with script_path "/f/NAME"); every request is counted
+                              under "PORT|PATH|QUERY" (QUERY without maxlag)
+  /f/NAME/api.php, /mix/api.php
+                              a fake MediaWiki login API (meta=tokens&type=login,
+                              action=clientlogin, meta=userinfo): user CrawlerQA,
+                              password PASSWORD below, session cookie fwiki_session.
+                              Pages that need a login serve the anonymous view
+                              without that session.
+  /mix/index.php?k=K&n=N      behaviour catalogue.mix_table()[N * MIX_BASE + K]
+  /mixtable                   JSON: that table with each behaviour's expected verdict and
+                              retries ("now": today's verdict where a known bug differs)
+  /hitsjson                   JSON: every counter
+  /otherlog                   JSON: every request the "other host" received
+                              (method, path, cookie, authorization)
+
+With --extra it also opens, and reports on a second stdout line
+  EXTRA {"main2": P, "other": P, "silent": P, "refused": P}
+a second main port (same routes), the "other host" (any path: 200, and the
+request is logged), a socket that listens but never accepts, and a bound port
+that never listens (connection refused).
 """
 import asyncio
 import email.utils
+import json
 import os
+import random
 import signal
 import socket
 import struct
 import sys
 import time
 import urllib.parse
+import zlib
+
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import catalogue  # noqa: E402
 
 HITS = {}
 CORPUS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus")
@@ -57,6 +87,303 @@ def page(size):
     return base + (b"<p>lorem ipsum</p>" * (fill // 18 + 1))[:fill] + tail
 
 
+# --- fault-injection suite (tests/faults) -------------------------------------
+PASSWORD = "fault-suite-password"  # the fake wiki's password for CrawlerQA (a test secret)
+USER = "CrawlerQA"                 # the user the recorded logged-in pages show
+SESSION_COOKIE = "fwiki_session"
+SESSIONS = {}                      # session id -> "token:<t>" (before login) or "user"
+OTHER_LOG = []                     # requests the "other host" received
+EXTRA_PORTS = {}                   # "other" -> port, ... (with --extra)
+MIX_TABLE = catalogue.mix_table()
+LIST_START = b'<div class="mw-changeslist" aria-live="polite">'
+
+
+def corpus(name):
+    with open(os.path.join(CORPUS, name + ".body"), "rb") as f:
+        return f.read()
+
+
+def derive_pages():
+    """Pages served by the behaviours, for the logged-in view (True) and the
+    anonymous one (False)."""
+    pages = {}
+    bad = (b'<li class="mw-changeslist-line">bad bytes: \xff\xfe \xc3\x28 \xed\xa0\x80 '
+           b'\xf8\x88\x80\x80\x80 \xe2\x82 end</li>\n')
+    for logged_in, name in ((True, "en-rc-enhanced1"), (False, "en-rc-anon")):
+        ok = corpus(name)
+        cut = ok.index(LIST_START) + len(LIST_START)
+        pages[logged_in] = {
+            "ok": ok,
+            "list_at": cut,
+            "bad-utf8": ok[:cut] + bad * 3 + ok[cut:-4000] + bad + ok[-4000:],
+        }
+    exc = corpus("en-rc-exception-details")
+    marker = b"ORES threshold lookup returned null"
+    assert marker in exc
+    pages["exception"] = corpus("en-rc-exception")
+    pages["bad-utf8-exception"] = exc.replace(marker, b"ORES threshold \xff\xfe lookup \xc3\x28 r\xc3\xa9sultat \xe2\x80\x94 null", 1)
+    pages["edge"] = corpus("handmade-edge-503")
+    pages["garbage"] = random.Random(7).randbytes(65536)
+    return pages
+
+
+PAGES = None  # derive_pages(), on first use (the engine tests never need it)
+# FAULT_SERVER_LOG=FILE: one line per /f/ and /mix/ request (time, client port, key, hit count).
+LOG = open(os.environ["FAULT_SERVER_LOG"], "a") if os.environ.get("FAULT_SERVER_LOG") else None
+
+
+def session_of(headers):
+    for part in headers.get("cookie", "").split(";"):
+        k, _, v = part.strip().partition("=")
+        if k == SESSION_COOKIE:
+            return v
+    return ""
+
+
+def logged_in(headers):
+    return SESSIONS.get(session_of(headers)) == "user"
+
+
+def gzip_bomb_parts(decoded_mib):
+    """A gzip stream of `decoded_mib` MiB of zeros, ~1 KB per MiB on the wire,
+    as (first part, a part repeated decoded_mib - 1 times, trailer builder).
+    After a full flush deflate restarts from an empty window, so compressing
+    the same MiB again gives the same bytes: the stream is built, not compressed."""
+    zeros = bytes(1 << 20)
+    c = zlib.compressobj(9, zlib.DEFLATED, 31)
+    first = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(zeros) + c.flush(zlib.Z_FULL_FLUSH)
+    return first, again, zeros
+
+
+BOMB = None
+BOMB_CRC = None
+
+
+async def send_slowly(reader, writer, data, interval):
+    """Writes `data` one byte per `interval` seconds until the client closes."""
+    for i in range(len(data)):
+        try:
+            got = await asyncio.wait_for(reader.read(1), interval)
+            if not got:
+                return
+        except asyncio.TimeoutError:
+            pass
+        writer.write(data[i:i + 1])
+        await writer.drain()
+
+
+def reset(writer):
+    sock = writer.get_extra_info("socket")
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()
+
+
+async def serve_fault(reader, writer, method, path, query, q, headers, body):
+    """Serves /f/NAME/(index|api).php and /mix/(index|api).php. Returns False
+    when the connection is finished (closed, reset, or stalled until the
+    client gave up), True to keep it alive."""
+    global PAGES, BOMB, BOMB_CRC
+    if PAGES is None:
+        PAGES = derive_pages()
+    port = writer.get_extra_info("sockname")[1]
+    clean_query = "&".join(p for p in query.split("&") if not p.startswith("maxlag="))
+    key = f"{port}|{path}|{clean_query}"
+    HITS[key] = HITS.get(key, 0) + 1
+    if LOG:
+        LOG.write(f"{time.time():.3f} {writer.get_extra_info('peername')[1]} {method} {key} hit {HITS[key]}\n")
+        LOG.flush()
+    if path.endswith("/api.php"):
+        return fake_api(writer, method, q, headers, body)
+    parts = path.split("/")
+    if parts[1] == "mix":
+        slot = int(q.get("n", "0")) * catalogue.MIX_BASE + int(q.get("k", "0"))
+        name = MIX_TABLE[slot % len(MIX_TABLE)]
+    else:
+        name = parts[2]
+    view = PAGES[logged_in(headers)]
+    ok = view["ok"]
+    html = {"Content-Type": "text/html; charset=UTF-8"}
+    page_query = "?" + query if query else ""
+
+    if name == "ok":
+        respond(writer, 200, ok, html)
+    elif name == "redirect-same":
+        respond(writer, 302, b"", {"Location": "/f/ok/index.php" + page_query})
+    elif name == "redirect-loop":
+        respond(writer, 302, b"", {"Location": path + page_query})
+    elif name == "redirect-offhost":
+        respond(writer, 302, b"", {"Location": f"http://127.0.0.1:{EXTRA_PORTS.get('other', 9)}/f/ok/index.php"
+                                              + page_query})
+    elif name == "reset-headers":
+        reset(writer)
+        return False
+    elif name == "close-headers":
+        writer.close()
+        return False
+    elif name == "reset-body":
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(ok)}\r\n\r\n".encode()
+                     + ok[: len(ok) // 2])
+        await writer.drain()
+        await asyncio.sleep(0.1)  # let the client read the headers, then reset
+        reset(writer)
+        return False
+    elif name == "stall-headers":
+        await reader.read()  # until the client gives up
+        return False
+    elif name == "stall-body":
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(ok)}\r\n\r\n".encode()
+                     + ok[:4096])
+        await writer.drain()
+        await reader.read()
+        return False
+    elif name == "slowloris":
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(ok)}\r\n\r\n".encode())
+        await writer.drain()
+        await send_slowly(reader, writer, ok, 0.25)
+        return False
+    elif name == "truncated-chunked":
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for at in (0, 8192):
+            writer.write(b"2000\r\n" + ok[at:at + 8192] + b"\r\n")
+        await writer.drain()
+        writer.close()
+        return False
+    elif name == "short-body":
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {len(ok) + 5000}\r\n\r\n".encode()
+                     + ok)
+        await writer.drain()
+        writer.close()
+        return False
+    elif name in ("429-seconds", "429-date", "503-seconds", "503-date", "429-huge", "429-once", "503-date-once"):
+        code = int(name[:3])
+        if name.endswith("-once") and HITS[key] > 1:
+            respond(writer, 200, ok, html)
+        else:
+            after = ("86400" if name == "429-huge"
+                     else email.utils.formatdate(time.time() + 2, usegmt=True) if "date" in name else "1")
+            text = (b"<html><head><title>429 Too Many Requests</title></head><body><h1>Too Many Requests</h1>"
+                    b"</body></html>" if code == 429 else
+                    b"<html><head><title>503 Service Unavailable</title></head><body><h1>Service Unavailable"
+                    b"</h1><p>Try again later.</p></body></html>")
+            respond(writer, code, text, {"Retry-After": after})
+    elif name == "exception-500":
+        respond(writer, 500, PAGES["exception"], {**html, "X-Request-Id": "e0f5e007efa0aa70a9e3dea5"})
+    elif name == "bad-utf8-exception":
+        respond(writer, 500, PAGES["bad-utf8-exception"], html)
+    elif name == "edge-502":
+        respond(writer, 502, PAGES["edge"], html)
+    elif name == "edge-504":
+        respond(writer, 504, b"<html>\r\n<head><title>504 Gateway Time-out</title></head>\r\n<body>\r\n"
+                             b"<center><h1>504 Gateway Time-out</h1></center>\r\n<hr><center>nginx/1.22.1</center>"
+                             b"\r\n</body>\r\n</html>\r\n", html)
+    elif name == "gzip-bomb":
+        if BOMB is None:
+            BOMB = gzip_bomb_parts(1024)
+        first, again, zeros = BOMB
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n")
+        writer.write(f"{len(first):x}\r\n".encode() + first + b"\r\n")
+        for _ in range(1023):
+            writer.write(f"{len(again):x}\r\n".encode() + again + b"\r\n")
+            await writer.drain()
+        if BOMB_CRC is None:  # only a client that decodes the whole GiB gets here
+            BOMB_CRC = 0
+            for _ in range(1024):
+                BOMB_CRC = zlib.crc32(zeros, BOMB_CRC)
+        tail = b"\x03\x00" + struct.pack("<II", BOMB_CRC, (1024 << 20) & 0xFFFFFFFF)
+        writer.write(f"{len(tail):x}\r\n".encode() + tail + b"\r\n0\r\n\r\n")
+    elif name in ("huge-100mb", "huge-100mb-read"):
+        total = 100 << 20
+        head, rest = ok[: view["list_at"]], ok[view["list_at"]:]
+        filler = (b'<li class="mw-changeslist-line">filler line of a very long changes list</li>\n' * 900)[:65536]
+        writer.write(f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: {total}"
+                     "\r\n\r\n".encode() + head)
+        left = total - len(head) - len(rest)
+        while left > 0:
+            part = filler[: min(left, len(filler))]
+            writer.write(part)
+            left -= len(part)
+            await writer.drain()
+        writer.write(rest)
+    elif name == "bad-utf8":
+        respond(writer, 200, view["bad-utf8"], html)
+    elif name == "garbage":
+        respond(writer, 200, PAGES["garbage"], html)
+    elif name in ("http10", "http10-cut"):
+        data = ok if name == "http10" else ok[: len(ok) // 2]
+        writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/html; charset=UTF-8\r\nConnection: close\r\n\r\n"
+                     + data)
+        await writer.drain()
+        writer.close()
+        return False
+    else:
+        respond(writer, 404, b"<html><body>no such behaviour</body></html>")
+    await writer.drain()
+    return True
+
+
+def fake_api(writer, method, q, headers, body):
+    """Just enough of MediaWiki's api.php for the crawler's clientlogin."""
+    if method == "POST":
+        q = {**q, **dict(urllib.parse.parse_qsl(body.decode("latin-1"), keep_blank_values=True))}
+    sid = session_of(headers)
+    out_headers = {"Content-Type": "application/json; charset=utf-8"}
+    if q.get("meta") == "tokens":
+        sid = f"s{random.getrandbits(64):016x}"
+        token = f"{random.getrandbits(64):016x}+\\"
+        SESSIONS[sid] = "token:" + token
+        out_headers["Set-Cookie"] = f"{SESSION_COOKIE}={sid}; path=/; HttpOnly"
+        answer = {"batchcomplete": "", "query": {"tokens": {"logintoken": token}}}
+    elif q.get("action") == "clientlogin":
+        good = (SESSIONS.get(sid) == "token:" + q.get("logintoken", "") and q.get("username") == USER
+                and q.get("password") == PASSWORD)
+        if good:
+            SESSIONS[sid] = "user"
+            answer = {"clientlogin": {"status": "PASS", "username": USER}}
+        else:
+            answer = {"clientlogin": {"status": "FAIL", "message": "Incorrect username or password entered.",
+                                      "messagecode": "wrongpassword"}}
+    elif q.get("meta") == "userinfo":
+        answer = ({"query": {"userinfo": {"id": 3, "name": USER}}} if SESSIONS.get(sid) == "user"
+                  else {"query": {"userinfo": {"id": 0, "name": "127.0.0.1", "anon": ""}}})
+    else:
+        answer = {"error": {"code": "badvalue", "info": "not faked here"}}
+    respond(writer, 200, json.dumps(answer).encode(), out_headers)
+    return True
+
+
+async def handle_other(reader, writer):
+    """The "other host": logs every request (with its Cookie and Authorization
+    headers), answers 200."""
+    try:
+        while True:
+            line = await reader.readline()
+            if not line:
+                return
+            method, target, _ = line.decode("latin-1").split(" ", 2)
+            headers = {}
+            while True:
+                h = await reader.readline()
+                if h in (b"\r\n", b"\n", b""):
+                    break
+                k, _, v = h.decode("latin-1").partition(":")
+                headers[k.strip().lower()] = v.strip()
+            if "content-length" in headers:
+                await reader.readexactly(int(headers["content-length"]))
+            OTHER_LOG.append({"method": method, "path": target, "cookie": headers.get("cookie", ""),
+                              "authorization": headers.get("authorization", "")})
+            respond(writer, 200, b"<html><body>other host</body></html>")
+            await writer.drain()
+    except (ConnectionError, asyncio.IncompleteReadError, ValueError):
+        return
+    finally:
+        try:
+            writer.close()
+        except Exception:
+            pass
+
+
 async def handle(reader, writer):
     try:
         while True:
@@ -77,7 +404,20 @@ async def handle(reader, writer):
             url = urllib.parse.urlsplit(target)
             q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
             path = url.path
-            if path == "/ok":
+            if path.startswith("/f/") or path.startswith("/mix/"):
+                if not await serve_fault(reader, writer, method, path, url.query, q, headers, body):
+                    return
+            elif path == "/mixtable":
+                # "now": what the crawler gives today (differs from "verdict" for known bugs).
+                table = [{"name": n, "verdict": catalogue.BEHAVIOURS[n]["verdict"],
+                          "now": catalogue.BEHAVIOURS[n]["now"].get("verdict", catalogue.BEHAVIOURS[n]["verdict"]),
+                          "retries": catalogue.BEHAVIOURS[n]["retries"]} for n in MIX_TABLE]
+                respond(writer, 200, json.dumps(table).encode(), {"Content-Type": "application/json"})
+            elif path == "/hitsjson":
+                respond(writer, 200, json.dumps(HITS).encode(), {"Content-Type": "application/json"})
+            elif path == "/otherlog":
+                respond(writer, 200, json.dumps(OTHER_LOG).encode(), {"Content-Type": "application/json"})
+            elif path == "/ok":
                 respond(writer, 200, page(int(q["size"]) if "size" in q else None))
             elif path == "/corpus":
                 name = os.path.basename(q.get("name", ""))
@@ -166,6 +506,19 @@ async def main():
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
     sys.stdout.write(f"PORT {port}\n")
+    held = []  # sockets that must stay open (never accepted / never listening)
+    if "--extra" in sys.argv[1:]:
+        main2 = await asyncio.start_server(handle, "127.0.0.1", 0)
+        other = await asyncio.start_server(handle_other, "127.0.0.1", 0)
+        silent = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(512)  # the kernel completes handshakes into the backlog; accept() is never called
+        refused = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        refused.bind(("127.0.0.1", 0))  # bound (nobody else can take it), never listening: RST to a SYN
+        held += [main2, other, silent, refused]
+        EXTRA_PORTS.update(main2=main2.sockets[0].getsockname()[1], other=other.sockets[0].getsockname()[1],
+                           silent=silent.getsockname()[1], refused=refused.getsockname()[1])
+        sys.stdout.write("EXTRA " + json.dumps(EXTRA_PORTS) + "\n")
     sys.stdout.flush()
     loop = asyncio.get_running_loop()
     done = loop.create_future()
