@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 
+#include "core/memory.h"
 #include "engine/engine.h"
 #include "mediawiki/ores.h"
 #include "report/history.h"
@@ -70,6 +71,7 @@ int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted
 
 Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options) {
   CrawlReport report;
+  report.resident_at_start_kb = ResidentKb();
   RunInfo& info = report.info;
   info.run_id = MakeRunId();
   // Absolute, so `--baseline last` finds earlier runs of the same file from any directory.
@@ -127,11 +129,15 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
     }
     to_fetch.push_back(i);
   }
-  // Requests are made when they start: the engine never holds the whole plan twice.
+  // Requests are made when they start: the engine never holds the whole plan
+  // twice. Every probe is fetched unless a login failed (then to_fetch maps).
+  const bool fetch_all = to_fetch.size() == probes.size();
+  if (fetch_all) to_fetch = {};
+  const auto plan_index = [&](size_t k) { return fetch_all ? k : to_fetch[k]; };
   RequestBatch batch;
-  batch.size = to_fetch.size();
-  batch.slot = [&](size_t k) { return RequestBatch::Slot{probes[to_fetch[k]].host, probes[to_fetch[k]].tier}; };
-  batch.make = [&](size_t k) { return ToRequest(probes[to_fetch[k]], to_fetch[k]); };
+  batch.size = fetch_all ? probes.size() : to_fetch.size();
+  batch.slot = [&](size_t k) { return RequestBatch::Slot{probes[plan_index(k)].host, probes[plan_index(k)].tier}; };
+  batch.make = [&](size_t k) { return ToRequest(probes[plan_index(k)], plan_index(k)); };
 
   std::map<std::string, std::vector<size_t>> held;  // wiki -> probes to re-fetch after a re-login
   std::map<size_t, Outcome> held_outcomes;

@@ -57,6 +57,9 @@ struct CrawlReport {
   std::vector<FailureGroup> groups;    // non-ok outcomes grouped by cause
   std::optional<RunDiff> diff;         // with a baseline: the probe-by-probe comparison
   std::string baseline_id;             // the run compared with; empty when none was found
+  // Resident memory when the crawl began (the plan loaded, nothing fetched), KiB:
+  // what the crawl adds is the peak (PeakResidentKb) minus this (bench/run).
+  int64_t resident_at_start_kb = 0;
 
   const RunSummary& summary() const { return files->summary(); }                // counts per verdict
   // In finish order; refers to the plan's probes (keep the plan alive).

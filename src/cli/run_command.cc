@@ -11,6 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/crawl.h"
+#include "core/memory.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
@@ -136,6 +137,8 @@ std::string CrawlReportJson(const CrawlReport& r) {
   }
   for (const LoginResult& l : r.logins)
     if (!l.ok) j["login_failures"][l.wiki] = l.message;
+  // The crawl's own memory, beyond the plan (issue 3's target; bench/run reads it).
+  j["memory"] = {{"resident_at_start_kb", r.resident_at_start_kb}, {"peak_resident_kb", PeakResidentKb()}};
   if (r.diff) {
     j["baseline"] = r.baseline_id;
     j["new_failures"] = r.diff->new_failures.size();

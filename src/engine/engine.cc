@@ -617,6 +617,7 @@ Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
   std::mt19937_64 rng(options.seed != 0 ? options.seed : std::random_device{}());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   scheduler = std::make_unique<Scheduler>(so, [&] { return uniform(rng); });
+  scheduler->Reserve(requests.size);
   for (size_t id = 0; id < requests.size; ++id) {
     const RequestBatch::Slot slot = requests.slot(id);
     scheduler->Add(id, std::string(slot.host), slot.tier, start);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 #include <utility>
 
@@ -48,13 +49,8 @@ MinimalParams FindMinimalParams(const ResultList& results, const std::vector<siz
     scope.emplace(results[i].probe.wiki, results[i].probe.kind);
     fail_params.push_back(ParamMap(results[i].probe.params));
   }
-  std::vector<std::map<std::string, std::string>> pass_params;
-  for (const auto& r : results)
-    if (r.outcome.result.verdict == Verdict::kOk && scope.contains({r.probe.wiki, r.probe.kind}))
-      pass_params.push_back(ParamMap(r.probe.params));
-  out.scope_all_failing = pass_params.empty();
-
-  // Rule 1: keys common to every failing probe.
+  // Rule 1's keys: those of every failing probe, with their failing values.
+  std::map<std::string, std::set<std::string>> common;
   for (const auto& [key, first_value] : fail_params.front()) {
     std::set<std::string> values;
     bool everywhere = true;
@@ -66,18 +62,36 @@ MinimalParams FindMinimalParams(const ResultList& results, const std::vector<siz
       }
       values.insert(it->second);
     }
-    if (!everywhere) continue;
-    bool passer_has_key = false, passer_has_value = false;
-    for (const auto& pp : pass_params) {
-      auto it = pp.find(key);
-      if (it == pp.end()) continue;
-      passer_has_key = true;
-      if (values.contains(it->second)) passer_has_value = true;
+    if (everywhere) common.emplace(key, std::move(values));
+  }
+  std::set<std::string> fail_keys;  // every key of any failing probe
+  for (const auto& fp : fail_params)
+    for (const auto& [key, value] : fp) fail_keys.insert(key);
+
+  // The passing probes of the scope, in one pass and never stored (a big run
+  // has hundreds of thousands): which failing keys they use, and which of
+  // rule 1's keys they share a failing value of.
+  std::set<std::string> pass_keys, pass_shares_value;
+  bool any_pass = false;
+  for (const auto& r : results) {
+    if (r.outcome.result.verdict != Verdict::kOk || !scope.contains({r.probe.wiki, r.probe.kind})) continue;
+    any_pass = true;
+    std::vector<std::string_view> seen;  // first value wins on a repeated key (ParamMap)
+    for (const auto& [key, value] : r.probe.params) {
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+      seen.push_back(key);
+      if (fail_keys.contains(key)) pass_keys.insert(key);
+      if (auto it = common.find(key); it != common.end() && it->second.contains(value)) pass_shares_value.insert(key);
     }
-    if (passer_has_value) continue;
+  }
+  out.scope_all_failing = !any_pass;
+
+  // Rule 1: keys common to every failing probe that no passing probe shares.
+  for (const auto& [key, values] : common) {
+    if (pass_shares_value.contains(key)) continue;
     if (values.size() == 1)
       out.all_of.push_back(key + "=" + *values.begin());
-    else if (!passer_has_key)
+    else if (!pass_keys.contains(key))
       out.all_of.push_back(key + "=*");
     else
       out.all_of.push_back(fmt::format("{}={}", key, fmt::join(values, "|")));
@@ -86,10 +100,8 @@ MinimalParams FindMinimalParams(const ResultList& results, const std::vector<siz
 
   // Rule 2: alternatives, from keys no passing probe has.
   std::set<std::string> candidates;
-  for (const auto& fp : fail_params)
-    for (const auto& [key, value] : fp) candidates.insert(key);
-  for (const auto& pp : pass_params)
-    for (const auto& [key, value] : pp) candidates.erase(key);
+  for (const auto& key : fail_keys)
+    if (!pass_keys.contains(key)) candidates.insert(key);
   std::vector<bool> covered(fail_params.size(), false);
   size_t left = fail_params.size();
   std::vector<std::string> picked;

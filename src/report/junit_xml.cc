@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <map>
+#include <span>
+#include <string_view>
 #include <tuple>
 #include <memory>
 
@@ -96,20 +98,22 @@ int AppendToTextOut(void* context, const char* data, int len) {
 
 Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultList& results, TextOut& out) {
   // Per wiki, the probes sorted by name: stable order for diffs between runs.
-  // Probes are referred to (they outlive the list), results by position.
-  struct Item {
-    const Probe* probe;
-    size_t index;
-  };
-  std::map<std::string, std::vector<Item>> by_wiki;
-  for (size_t i = 0; i < results.size(); ++i) {
-    const Probe& probe = results[i].probe;
-    by_wiki[probe.wiki].push_back(Item{&probe, i});
+  // One sorted vector of positions (4 bytes a probe), cut into suites by wiki.
+  std::vector<uint32_t> order(results.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const Probe& pa = results.ProbeAt(a);
+    const Probe& pb = results.ProbeAt(b);
+    return std::tie(pa.wiki, pa.kind, pa.query) < std::tie(pb.wiki, pb.kind, pb.query);
+  });
+  std::vector<std::pair<std::string_view, std::span<const uint32_t>>> by_wiki;  // wiki -> its positions
+  for (size_t begin = 0; begin < order.size();) {
+    const std::string& wiki = results.ProbeAt(order[begin]).wiki;
+    size_t end = begin;
+    while (end < order.size() && results.ProbeAt(order[end]).wiki == wiki) ++end;
+    by_wiki.emplace_back(wiki, std::span<const uint32_t>(order.data() + begin, end - begin));
+    begin = end;
   }
-  for (auto& [wiki, rs] : by_wiki)
-    std::sort(rs.begin(), rs.end(), [](const Item& a, const Item& b) {
-      return std::tie(a.probe->kind, a.probe->query) < std::tie(b.probe->kind, b.probe->query);
-    });
 
   xmlOutputBuffer* sink = xmlOutputBufferCreateIO(&AppendToTextOut, nullptr, &out, nullptr);
   if (!sink) return Fail(Error::Code::kInternal, "libxml2: cannot allocate a buffer", "junit.xml");
@@ -142,14 +146,14 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
   for (const auto& [wiki, rs] : by_wiki) {
     int64_t s_failures = 0, s_errors = 0;
     double s_time = 0;
-    for (const Item& item : rs) {
-      const auto& r = results[item.index];
+    for (const uint32_t i : rs) {
+      const auto& r = results[i];
       s_time += r.outcome.timings.total;
       if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail)) ++s_failures;
       if (IsToolFailure(r.outcome.result.verdict)) ++s_errors;
     }
     x.Start("testsuite");
-    x.Attr("name", wiki);
+    x.Attr("name", std::string(wiki));
     x.Attr("tests", std::to_string(rs.size()));
     x.Attr("failures", std::to_string(s_failures));
     x.Attr("errors", std::to_string(s_errors));
@@ -168,8 +172,8 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
       x.End();
     }
     x.End();  // properties
-    for (const Item& item : rs) {
-      const auto& r = results[item.index];
+    for (const uint32_t i : rs) {
+      const auto& r = results[i];
       const Verdict v = r.outcome.result.verdict;
       x.Start("testcase");
       x.Attr("name", fmt::format("{} {}", PageKindName(r.probe.kind), r.probe.query));

@@ -58,9 +58,14 @@ class ResultList {
   void Add(const Probe& probe, const Outcome& outcome);
   void Add(const Probe&& probe, const Outcome& outcome) = delete;  // would dangle
 
+  // Room for `count` results at once (no growth slack).
+  void Reserve(size_t count) { entries_.reserve(count); }
+
   size_t size() const { return pairs_ ? pairs_->size() : entries_.size(); }
   bool empty() const { return size() == 0; }
   ResultRef operator[](size_t i) const;
+  // The probe of result i, without making its outcome (sorting, grouping).
+  const Probe& ProbeAt(size_t i) const { return pairs_ ? (*pairs_)[i].probe : *entries_[i].probe; }
 
   class Iterator {
    public:

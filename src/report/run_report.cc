@@ -25,6 +25,7 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   r.history_path_ = (std::filesystem::path(results_dir) / "history.sqlite").string();
   r.warnings_fail_ = info.warnings_fail;
   r.results_ = std::make_unique<ResultList>();
+  r.results_->Reserve(info.planned);
   const auto in_dir = [&](const char* name) { return (std::filesystem::path(*dir) / name).string(); };
   const ResultList* shared = r.results_.get();
   r.writers_.push_back(std::make_unique<JsonlWriter>(in_dir("pages.jsonl")));
