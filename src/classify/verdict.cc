@@ -4,8 +4,8 @@
 
 namespace bc {
 namespace {
-constexpr std::array<std::string_view, 9> kNames = {
-    "ok", "exception", "fatal", "db-error", "edge-error", "broken", "warning", "auth", "transport"};
+constexpr std::array<std::string_view, kVerdictCount> kNames = {
+    "ok", "exception", "fatal", "db-error", "edge-error", "broken", "warning", "auth", "transport", "not-run"};
 }
 
 std::string_view VerdictName(Verdict v) { return kNames[static_cast<size_t>(v)]; }
@@ -29,6 +29,7 @@ bool IsProductFailure(Verdict v, bool warnings_fail) {
     case Verdict::kOk:
     case Verdict::kAuth:
     case Verdict::kTransport:
+    case Verdict::kNotRun:
       return false;
   }
   return false;

@@ -17,9 +17,14 @@ enum class Verdict {
   kWarning,    // PHP warnings/notices/deprecations printed into the page
   kAuth,       // expected a logged-in view, got the anonymous or login-required one
   kTransport,  // timeout, reset, DNS, TLS, oversize body: after retries
+  kNotRun,     // never fetched: the run was interrupted, hit its deadline or stopped at
+               // --fail-fast before this probe started. Neither a product nor a tool
+               // failure; a complete run has none (a deadline with some is exit code 2).
 };
+inline constexpr size_t kVerdictCount = 10;
 
-// "ok", "exception", "fatal", "db-error", "edge-error", "broken", "warning", "auth", "transport".
+// "ok", "exception", "fatal", "db-error", "edge-error", "broken", "warning", "auth",
+// "transport", "not-run".
 std::string_view VerdictName(Verdict v);
 std::optional<Verdict> ParseVerdict(std::string_view name);
 

@@ -66,7 +66,9 @@ int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted
   if (interrupted) return 130;
   const double tool_share = summary.total ? static_cast<double>(summary.tool_failures) / static_cast<double>(summary.total) : 0;
   if (login_failed || tool_share > max_tool_failure_share) return 2;
-  return summary.product_failures > 0 ? 1 : 0;
+  if (summary.product_failures > 0) return 1;
+  // Probes never fetched (the run deadline) leave the answer open: not a pass.
+  return summary.Of(Verdict::kNotRun) > 0 ? 2 : 0;
 }
 
 Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options) {

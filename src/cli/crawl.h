@@ -69,7 +69,8 @@ struct CrawlReport {
 
 // Exit code rule (DESIGN.md): 130 when interrupted; 2 when the crawl could not
 // be done properly (a login failed, or transport+auth verdicts above
-// max_tool_failure_share); 1 when any product failure; else 0.
+// max_tool_failure_share); 1 when any product failure; 2 when probes were not
+// run (the run deadline); else 0.
 int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share);
 
 // The terminal summary of a finished crawl (src/cli/run_command.cc): failed

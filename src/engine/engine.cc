@@ -76,6 +76,15 @@ Classification TransportResult(const std::string& signature, const std::string& 
   return c;
 }
 
+// A request that never started (stop, deadline, --fail-fast): not judged.
+Classification NotRunResult(const std::string& reason) {
+  Classification c;
+  c.verdict = Verdict::kNotRun;
+  c.evidence.signature = "not run: " + reason;
+  c.evidence.detail = "not run: " + reason;
+  return c;
+}
+
 // Failures worth another attempt for a GET: the server or the path hiccuped.
 bool RetryableGet(CURLcode code) {
   switch (code) {
@@ -334,6 +343,18 @@ struct Engine::Impl {
     return o;
   }
 
+  // The outcome of a job the scheduler handed back unstarted (Drain): never
+  // attempted => not run; waiting for a retry => its attempts failed, so a
+  // transport verdict that says why it stopped.
+  Outcome Unstarted(size_t id, const std::string& reason) {
+    Job& job = JobAt(id);
+    if (scheduler->Attempts(id) > 0) return Failed(job, reason, reason);
+    Outcome o;
+    o.result = NotRunResult(reason);
+    o.final_url = job.req.url;
+    return o;
+  }
+
   // Delivers job `id`'s one Response. Every path that ends a job goes here.
   void Complete(size_t id, Outcome outcome, std::string body = {}, Headers headers = {}) {
     if (done[id]) return;  // cannot happen; the guard keeps "exactly once" even if it did
@@ -351,6 +372,7 @@ struct Engine::Impl {
     const Verdict v = outcome.result.verdict;
     if (v == Verdict::kOk) ++stats.ok;
     if (v == Verdict::kTransport) ++stats.transport;
+    if (v == Verdict::kNotRun) ++stats.not_run;
     const bool product_failure = IsProductFailure(v, options.crawl.warnings_fail);
     if (product_failure) ++stats.product_failures;
     Response r;
@@ -362,8 +384,7 @@ struct Engine::Impl {
     (*on_done)(std::move(r));
     if (product_failure && options.fail_fast && !stats.fail_fast_triggered) {
       stats.fail_fast_triggered = true;
-      for (size_t waiting : scheduler->Drain())
-        Complete(waiting, Failed(JobAt(waiting), "not started", "not started: --fail-fast"));
+      for (size_t waiting : scheduler->Drain()) Complete(waiting, Unstarted(waiting, "--fail-fast"));
     }
   }
 
@@ -535,7 +556,7 @@ struct Engine::Impl {
       FillTimings(t->easy.get(), o);
       Complete(id, std::move(o));
     }
-    for (size_t id : scheduler->Drain()) Complete(id, Failed(JobAt(id), reason, reason));
+    for (size_t id : scheduler->Drain()) Complete(id, Unstarted(id, reason));
     // Left: bodies with the classifier workers (kQueue), and, as a guard for
     // "exactly once", anything else not yet done.
     for (size_t id = 0; id < done.size(); ++id) {

@@ -48,7 +48,7 @@ struct EngineOptions {
   int classifier_threads = 2;  // kQueue only; >= 1
 
   // After the first product failure (IsProductFailure with warnings_fail),
-  // start nothing new; unstarted requests get kTransport "not started: --fail-fast".
+  // start nothing new; unstarted requests get kNotRun "not run: --fail-fast".
   bool fail_fast = false;
 
   // Offer HTTP/2 over TLS (ALPN) and multiplex a host's transfers on one
@@ -113,7 +113,8 @@ struct RunStats {
   size_t requests = 0;     // Responses delivered (== requests given)
   size_t ok = 0;           // verdict ok
   size_t product_failures = 0;
-  size_t transport = 0;    // verdict transport (incl. interrupted / not started)
+  size_t transport = 0;    // verdict transport (incl. cut off in flight by a stop or the deadline)
+  size_t not_run = 0;      // verdict not-run: never started (stop, deadline, --fail-fast)
   size_t retries = 0;      // attempts beyond the first, summed
   size_t redirects = 0;    // redirects followed, summed
   int64_t bytes = 0;       // body bytes received, all attempts
@@ -134,8 +135,9 @@ class Engine {
   // Runs every request to completion on the calling thread, calling on_done
   // exactly once per request, on the calling thread, as each finishes (in
   // completion order). Returns when all are done; when *stop becomes true
-  // (checked at least every 100 ms), every unfinished request gets kTransport
-  // "interrupted"; at the run deadline, kTransport "deadline exceeded"; with
+  // (checked at least every 100 ms), every request in flight gets kTransport
+  // "interrupted" and every one never started kNotRun "not run: interrupted";
+  // at the run deadline the same with "deadline exceeded"; with
   // fail_fast, see EngineOptions. on_done must not call Run and must not throw. An Error only
   // when nothing could be attempted (curl unusable, Run re-entered from
   // on_done); then on_done was not called at all.

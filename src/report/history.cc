@@ -425,7 +425,9 @@ RunDiff DiffRuns(const std::vector<OutcomeRow>& baseline, const std::vector<Outc
     } else if (b->product_failure) {
       (a->product_failure ? d.still_failing : d.new_failures).push_back(entry(a, b));
     } else if (a->product_failure) {
-      (b->tool_failure ? d.unjudged : d.fixed).push_back(entry(a, b));
+      // Fixed only when judged again: a tool failure or a probe the run never
+      // got to (not-run) says nothing about it.
+      (b->tool_failure || b->verdict == VerdictName(Verdict::kNotRun) ? d.unjudged : d.fixed).push_back(entry(a, b));
     }
   }
   for (const auto& [id, a] : before)

@@ -144,20 +144,21 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
   x.Attr("errors", std::to_string(errors));
   x.Attr("time", Seconds(static_cast<double>(info.finished_unix_ms - info.started_unix_ms) / 1000.0));
   for (const auto& [wiki, rs] : by_wiki) {
-    int64_t s_failures = 0, s_errors = 0;
+    int64_t s_failures = 0, s_errors = 0, s_skipped = 0;
     double s_time = 0;
     for (const uint32_t i : rs) {
       const auto& r = results[i];
       s_time += r.outcome.timings.total;
       if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail)) ++s_failures;
       if (IsToolFailure(r.outcome.result.verdict)) ++s_errors;
+      if (r.outcome.result.verdict == Verdict::kNotRun) ++s_skipped;
     }
     x.Start("testsuite");
     x.Attr("name", std::string(wiki));
     x.Attr("tests", std::to_string(rs.size()));
     x.Attr("failures", std::to_string(s_failures));
     x.Attr("errors", std::to_string(s_errors));
-    x.Attr("skipped", "0");
+    x.Attr("skipped", std::to_string(s_skipped));
     x.Attr("time", Seconds(s_time));
     // Ant's format (local-time-free ISO 8601 without zone, seconds): what
     // Jenkins parses; the value is UTC.
@@ -184,6 +185,10 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
         x.Attr("type", std::string(VerdictName(v)));
         x.Attr("message", Message(r));
         x.Text(Body(r, info));
+        x.End();
+      } else if (v == Verdict::kNotRun) {  // never fetched: skipped, not passed
+        x.Start("skipped");
+        x.Attr("message", r.outcome.result.evidence.detail);
         x.End();
       } else if (v != Verdict::kOk) {
         x.Start("system-out");

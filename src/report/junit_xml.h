@@ -3,7 +3,8 @@
 // "<page kind> <canonical query>" (classname "beta-crawler.<wiki>.<kind>").
 // Product failures are <failure type="<verdict>">, tool failures (auth,
 // transport) are <error type="<verdict>">; warnings that do not fail are
-// reported in <system-out>. Written with libxml2's xmlTextWriter; page text
+// reported in <system-out>; probes never fetched (not-run) are <skipped>.
+// Written with libxml2's xmlTextWriter; page text
 // passes XmlSafeText first. Valid against tests/report/junit.xsd.
 #pragma once
 

@@ -22,7 +22,7 @@ std::string Seconds(int64_t unix_ms) { return fmt::format("{:.3f}", static_cast<
 
 Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary,
                                   const ResultList& results) {
-  std::map<std::pair<std::string, PageKind>, std::array<int64_t, 9>> counts;
+  std::map<std::pair<std::string, PageKind>, std::array<int64_t, kVerdictCount>> counts;
   for (const auto& r : results)
     ++counts[{r.probe.wiki, r.probe.kind}][static_cast<size_t>(r.outcome.result.verdict)];
 

@@ -42,7 +42,7 @@ struct RunInfo {
 
 // Counts over the outcomes of a run. Built with Count() as outcomes arrive.
 struct RunSummary {
-  std::array<int64_t, 9> by_verdict{};  // indexed by static_cast<size_t>(Verdict)
+  std::array<int64_t, kVerdictCount> by_verdict{};  // indexed by static_cast<size_t>(Verdict)
   int64_t total = 0;                    // outcomes counted
   int64_t product_failures = 0;         // IsProductFailure(verdict, warnings_fail)
   int64_t tool_failures = 0;            // IsToolFailure(verdict)

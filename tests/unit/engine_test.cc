@@ -287,12 +287,21 @@ TEST_CASE("stop interrupts every unfinished request exactly once", "[net][engine
   REQUIRE(stats.has_value());
   CHECK(stats->interrupted);
   CHECK(outcomes[0].result.verdict == Verdict::kOk);
+  size_t cut_off = 0, not_run = 0;
   for (size_t i = 1; i < reqs.size(); ++i) {
     INFO("request " << i);
     CHECK(seen[i] == 1);
-    CHECK(outcomes[i].result.verdict == Verdict::kTransport);
-    CHECK(outcomes[i].transport_error == "interrupted");
+    if (outcomes[i].result.verdict == Verdict::kTransport) {  // was in flight
+      CHECK(outcomes[i].transport_error == "interrupted");
+      ++cut_off;
+    } else {  // never started
+      CHECK(outcomes[i].result.verdict == Verdict::kNotRun);
+      CHECK(outcomes[i].result.evidence.detail == "not run: interrupted");
+      ++not_run;
+    }
   }
+  CHECK(stats->not_run == not_run);
+  CHECK(not_run > 0);
 }
 
 TEST_CASE("the run deadline ends stalled transfers with a transport verdict", "[net][engine]") {
@@ -305,10 +314,17 @@ TEST_CASE("the run deadline ends stalled transfers with a transport verdict", "[
   std::vector<Request> reqs;
   for (int i = 0; i < 6; ++i) reqs.push_back(Get(s, "/stall"));
   auto r = RunAll(engine, reqs);
+  size_t cut_off = 0;
   for (const auto& resp : r) {
-    CHECK(resp.outcome.result.verdict == Verdict::kTransport);
-    CHECK(resp.outcome.transport_error == "deadline exceeded");
+    if (resp.outcome.result.verdict == Verdict::kTransport) {
+      CHECK(resp.outcome.transport_error == "deadline exceeded");
+      ++cut_off;
+    } else {
+      CHECK(resp.outcome.result.verdict == Verdict::kNotRun);
+      CHECK(resp.outcome.result.evidence.detail == "not run: deadline exceeded");
+    }
   }
+  CHECK(cut_off == 2);  // the two in flight; the other four never started
 }
 
 TEST_CASE("fail-fast stops scheduling after the first product failure", "[net][engine]") {
@@ -337,8 +353,8 @@ TEST_CASE("fail-fast stops scheduling after the first product failure", "[net][e
   }
   CHECK(IsProductFailure(r[0].outcome.result.verdict));
   for (size_t i = 1; i < r.size(); ++i) {
-    CHECK(r[i].outcome.result.verdict == Verdict::kTransport);
-    CHECK(r[i].outcome.transport_error == "not started: --fail-fast");
+    CHECK(r[i].outcome.result.verdict == Verdict::kNotRun);
+    CHECK(r[i].outcome.result.evidence.detail == "not run: --fail-fast");
   }
 }
 

@@ -126,6 +126,26 @@ TEST_CASE("junit.xml has a suite per wiki, failures for product bugs and errors 
              Contains("verdict: warning"));
 }
 
+TEST_CASE("junit.xml marks probes an interrupted run never fetched as skipped, not passed", "[report][junit]") {
+  std::vector<ProbeResult> rs = {{MakeProbe("a", "enwiki", PageKind::kRecentChanges, {{"limit", "50"}}),
+                                  MakeOutcome(Verdict::kOk)}};
+  Outcome not_run = MakeOutcome(Verdict::kNotRun, 0);
+  not_run.result.evidence.detail = "not run: interrupted";
+  rs.push_back({MakeProbe("b", "enwiki", PageKind::kRecentChanges, {{"limit", "500"}}), not_run});
+  auto xml = RenderJunitXml(Info(), RunSummary{}, rs);
+  REQUIRE(xml.has_value());
+  Doc doc = Parse(*xml);
+  REQUIRE(doc != nullptr);
+  std::string errors;
+  CHECK(ValidateAgainstJunitXsd(doc.get(), &errors) == 0);
+  CHECK(XPathString(doc.get(), "/testsuites/testsuite[@name='enwiki']/@skipped") == "1");
+  CHECK(XPathString(doc.get(), "//testcase[@name='recentchanges limit=500']/skipped/@message") ==
+        "not run: interrupted");
+  CHECK(XPathString(doc.get(), "count(//testcase[@name='recentchanges limit=50']/*)") == "0");
+  CHECK(XPathString(doc.get(), "/testsuites/@failures") == "0");
+  CHECK(XPathString(doc.get(), "/testsuites/@errors") == "0");
+}
+
 TEST_CASE("the junit schema check rejects a suite without its counts", "[report][junit]") {
   Doc doc = Parse("<testsuites><testsuite name=\"x\"><testcase name=\"t\"/></testsuite></testsuites>");
   REQUIRE(doc != nullptr);

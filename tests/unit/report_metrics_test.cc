@@ -85,7 +85,7 @@ TEST_CASE("every metrics.prom line is a HELP, a TYPE or a well-formed sample of 
       ++samples;
     }
   }
-  CHECK(samples == 18 + 7);
+  CHECK(samples == 2 * kVerdictCount + 7);  // 2 (wiki, kind) pairs x every verdict, 7 run gauges
 }
 
 TEST_CASE("a clean complete run is its own last clean run; a partial one is not", "[report][metrics]") {

@@ -54,4 +54,10 @@ TEST_CASE("exit codes: interrupted, then tool trouble, then product failures", "
   s.tool_failures = 3;  // 30% > 20%
   CHECK(CrawlExitCode(s, false, false, 0.2) == 2);
   CHECK(CrawlExitCode(s, false, true, 0.2) == 130);
+  RunSummary cut;  // the run deadline left probes unfetched: no pass
+  cut.total = 10;
+  cut.by_verdict[static_cast<size_t>(Verdict::kNotRun)] = 4;
+  CHECK(CrawlExitCode(cut, false, false, 0.2) == 2);
+  cut.product_failures = 1;  // ... but a failure found is still a failure
+  CHECK(CrawlExitCode(cut, false, false, 0.2) == 1);
 }
