@@ -107,14 +107,18 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   EngineOptions eo;
   eo.crawl = targets.crawl;
   eo.fail_fast = options.fail_fast;
+  eo.stop = options.stop;  // a signal during the logins ends them too
   Engine engine(eo);
 
   for (const auto& [probe, outcome] : options.preflight) emit(probe, outcome);
 
   report.logins = LogIn(engine, targets, wikis, *passwords);
+  // A login cut short by Ctrl-C/TERM is no login failure: its probes are
+  // not run (the engine ends them at once), and the exit code is 130/143.
+  const bool stopped_at_login = options.stop != nullptr && options.stop->load();
   std::map<std::string, std::string> login_failed;  // wiki -> reason
   for (const LoginResult& l : report.logins)
-    if (!l.ok) login_failed[l.wiki] = l.message;
+    if (!l.ok && !stopped_at_login) login_failed[l.wiki] = l.message;
 
   std::vector<size_t> to_fetch;  // plan indices, in plan order
   for (size_t i = 0; i < probes.size(); ++i) {

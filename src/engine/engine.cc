@@ -714,7 +714,7 @@ Engine::~Engine() = default;
 
 Result<RunStats> Engine::Run(const RequestBatch& batch, const std::function<void(Response&&)>& on_done,
                              const std::atomic<bool>* stop) {
-  return impl_->Run(batch, on_done, stop);
+  return impl_->Run(batch, on_done, stop != nullptr ? stop : impl_->options.stop);
 }
 
 Result<RunStats> Engine::Run(std::vector<Request> requests, const std::function<void(Response&&)>& on_done,
@@ -723,7 +723,7 @@ Result<RunStats> Engine::Run(std::vector<Request> requests, const std::function<
   batch.size = requests.size();
   batch.slot = [&](size_t i) { return RequestBatch::Slot{requests[i].host, requests[i].tier}; };
   batch.make = [&](size_t i) { return std::move(requests[i]); };
-  return impl_->Run(batch, on_done, stop);
+  return Run(batch, on_done, stop);
 }
 
 void Engine::ClearSession(const std::string& scope) { impl_->shares.erase(scope); }

@@ -63,6 +63,10 @@ struct EngineOptions {
   // maxlag (seconds) added to Request.api calls; 0 = not added.
   int maxlag_seconds = 5;
 
+  // The stop flag (Ctrl-C/TERM) for every Run that is not given its own: the
+  // logins and API rounds of a crawl then end within 100 ms of a signal too.
+  const std::atomic<bool>* stop = nullptr;
+
   // Seed for the backoff jitter; 0 = from std::random_device.
   uint64_t seed = 0;
 };

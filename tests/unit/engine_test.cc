@@ -304,6 +304,20 @@ TEST_CASE("stop interrupts every unfinished request exactly once", "[net][engine
   CHECK(not_run > 0);
 }
 
+TEST_CASE("the engine's own stop flag ends runs not given one (logins after Ctrl-C)", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  std::atomic<bool> stop{true};  // the signal came before the login
+  EngineOptions o = FastOptions();
+  o.stop = &stop;
+  Engine engine(o);
+  std::vector<Request> reqs = {Get(s, "/stall"), Get(s, "/ok")};
+  const auto started = std::chrono::steady_clock::now();
+  auto r = RunAll(engine, reqs);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(2));
+  for (const auto& resp : r) CHECK(resp.outcome.result.verdict == Verdict::kNotRun);
+}
+
 TEST_CASE("the run deadline ends stalled transfers with a transport verdict", "[net][engine]") {
   FaultServer s;
   REQUIRE(s.ok());
