@@ -264,6 +264,18 @@ def check_probe(c, line, b, hits, server_port, who):
                 f"{who}: the server saw {got} requests, want {b['hits']}" + (f" to {most}" if most > b["hits"] else ""))
 
 
+def check_no_secrets(c, run, results_dir):
+    """Neither the password nor a session cookie's value is printed or written
+    to any result file (cookie names may be: curl reproductions name them)."""
+    import re
+    secret = re.compile(rb"fault-suite-password|fwiki_session=s[0-9a-f]{16}")
+    c.check(not secret.search((run.stdout + run.stderr).encode()), "a secret was printed")
+    for root, _, files in os.walk(results_dir):
+        for f in files:
+            with open(os.path.join(root, f), "rb") as fh:
+                c.check(not secret.search(fh.read()), f"a secret in {os.path.relpath(os.path.join(root, f), results_dir)}")
+
+
 def check_other_host(c, server, who="run"):
     log = server.get_json("/otherlog")
     c.equal(log, [], f"{who}: requests that reached the other host (cookies/Authorization must never follow)")
@@ -294,7 +306,7 @@ def behaviour_run(crawler, name, keep):
             for line in lines:
                 check_probe(c, line, b, hits, port if b["port"] == "main" else None, f"k={line['params'].get('k')}")
             check_other_host(c, server)
-            c.check(run.stderr.find(PASSWORD) < 0 and run.stdout.find(PASSWORD) < 0, "the password was printed")
+            check_no_secrets(c, run, results)
             verdicts = collections.Counter(line["verdict"] for line in lines)
             print(f"faults: {name}: {dict(verdicts)} retries={[line['retries'] for line in lines]} "
                   f"exit={run.returncode} wall={run.seconds:.2f}s peak_rss={run.peak_rss_mb:.1f}MB "
@@ -410,6 +422,7 @@ def mixed_run(crawler, keep, rss_bound_mb, deadline_s):
                     want = b["mix"] * (catalogue.MIX_MAIN_WIKIS if b["port"] == "main" else 1)
                     c.equal(len(by_name[name]), want, f"probes of {name} in the mix")
             check_other_host(c, server)
+            check_no_secrets(c, run, results)
             verdicts = collections.Counter(line["verdict"] for line in lines)
             print(f"faults: mixed: {len(lines)} probes, {dict(verdicts)} exit={run.returncode} "
                   f"wall={run.seconds:.2f}s peak_rss={run.peak_rss_mb:.1f}MB (bound {rss_bound_mb} MB)")
@@ -510,6 +523,15 @@ def selftest():
         leak = Checks("leak")
         check_other_host(leak, server)
         c.check(leak.failures != [], "check_other_host does not see a request to the other host")
+        # The secrets check sees a session cookie value in a result file.
+        class FakeRun:
+            stdout, stderr = "", ""
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "summary.md"), "w") as f:
+                f.write("curl -H 'Cookie: fwiki_session=s0123456789abcdef' ...\n")
+            leak = Checks("secret")
+            check_no_secrets(leak, FakeRun(), d)
+            c.check(leak.failures != [], "check_no_secrets does not see a cookie value in a result file")
         # The per-probe checks reject a wrong verdict, retry count, error and hit count.
         b = {**BEHAVIOURS["reset-body"], "name": "reset-body"}
         line = {"verdict": "transport", "retries": 2, "status": 200, "redirects": 0,
