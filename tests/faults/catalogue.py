@@ -16,7 +16,7 @@ Fields:
   retries    expected `retries` (attempts beyond the first) of every probe
   hits       requests the server must see per probe (None: not counted)
   hits_max   at most this many (0: exactly `hits`)
-  status     expected `status` (0: no response)
+  status     expected `status` (0: no response), or a tuple of the allowed ones
   error      substring of the transport `error` (transport verdicts), or of
              the evidence detail/signature (other verdicts); "" = not checked
   redirects  expected `redirects`
@@ -76,7 +76,8 @@ BUG_PIPEWAIT = ("the engine sets CURLOPT_PIPEWAIT (EngineOptions::http2, on by d
                 "that queue and the errors are wrong ('Operation timed out after 77 milliseconds', \"Failed to "
                 "resolve host '127.0.0.1' with timeout after 0 ms\": a DNS problem that is not there)")
 NOW_PIPEWAIT = {"error": "too slow|timed out|Failed to resolve", "max_wall": 0}
-# An attempt held in curl's queue until its timeout never reaches the server.
+# An attempt held in curl's queue until its timeout never reaches the server
+# (and, when it is the last one, the probe has no status).
 NOW_PIPEWAIT_STALL = {"hits": 1, "hits_max": 3}  # and error: the behaviour's own | "Failed to resolve" | "timed out"
 BUG_MOJIBAKE = ("one invalid UTF-8 byte before MediaWiki's error box turns the whole evidence into mojibake "
                 "(libxml2 falls back to Latin-1: 'r\u00e9sultat \u2014' becomes 'r\u00c3\u00a9sultat "
@@ -113,13 +114,13 @@ BEHAVIOURS = {
     # above 1 byte/s for longer than timeout_ms: the total timeout ends it.
     "stall-body": B(what="headers and 4 KB of the page, then nothing (kept open)",
                     verdict="transport", retries=2, hits=3, status=200, error="timed out", exit=2, mix=4,
-                    bug=BUG_PIPEWAIT, now={**NOW_PIPEWAIT_STALL, "error": "timed out|Failed to resolve"}),
+                    bug=BUG_PIPEWAIT, now={**NOW_PIPEWAIT_STALL, "status": (200, 0), "error": "timed out|Failed to resolve"}),
     # The total timeout ends it, or the low-speed limit: curl's 1-second speed
     # window is coarse and now and then judges a 4 byte/s trickle slower than
     # 1 byte/s. Either limit bounds it.
     "slowloris": B(what="headers, then one byte every 0.25 s: never too slow, never done",
                    verdict="transport", retries=2, hits=3, status=200, error="timed out|too slow", exit=2, mix=4,
-                   bug=BUG_PIPEWAIT, now={**NOW_PIPEWAIT_STALL, "error": "timed out|too slow|Failed to resolve"}),
+                   bug=BUG_PIPEWAIT, now={**NOW_PIPEWAIT_STALL, "status": (200, 0), "error": "timed out|too slow|Failed to resolve"}),
     "truncated-chunked": B(what="chunked page, closed before the last chunk",
                            verdict="transport", retries=2, hits=3, status=200, error="closed", exit=2, mix=20),
     "short-body": B(what="Content-Length 5000 bytes larger than the body, then close",

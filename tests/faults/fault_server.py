@@ -40,6 +40,8 @@ The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
   /mixtable                   JSON: that table with each behaviour's expected verdict and
                               retries ("now": today's verdict where a known bug differs)
   /hitsjson                   JSON: every counter
+  /stats                      JSON: {"max_inflight": {PORT: n, "total": n}}: the most page
+                              requests (/f/, /mix/ index.php) answered at once
   /otherlog                   JSON: every request the "other host" received
                               (method, path, cookie, authorization)
 
@@ -94,6 +96,8 @@ SESSION_COOKIE = "fwiki_session"
 SESSIONS = {}                      # session id -> "token:<t>" (before login) or "user"
 OTHER_LOG = []                     # requests the "other host" received
 EXTRA_PORTS = {}                   # "other" -> port, ... (with --extra)
+INFLIGHT = {}                      # port -> /f/ and /mix/ page requests being answered now
+MAX_INFLIGHT = {}                  # str(port) and "total" -> the most at once
 MIX_TABLE = catalogue.mix_table()
 LIST_START = b'<div class="mw-changeslist" aria-live="polite">'
 
@@ -183,7 +187,7 @@ async def serve_fault(reader, writer, method, path, query, q, headers, body):
     """Serves /f/NAME/(index|api).php and /mix/(index|api).php. Returns False
     when the connection is finished (closed, reset, or stalled until the
     client gave up), True to keep it alive."""
-    global PAGES, BOMB, BOMB_CRC
+    global PAGES
     if PAGES is None:
         PAGES = derive_pages()
     port = writer.get_extra_info("sockname")[1]
@@ -201,6 +205,20 @@ async def serve_fault(reader, writer, method, path, query, q, headers, body):
         name = MIX_TABLE[slot % len(MIX_TABLE)]
     else:
         name = parts[2]
+    # Requests being answered right now, per port and in all: the crawler's
+    # concurrency limits seen from the server (/stats).
+    INFLIGHT[port] = INFLIGHT.get(port, 0) + 1
+    MAX_INFLIGHT[str(port)] = max(MAX_INFLIGHT.get(str(port), 0), INFLIGHT[port])
+    MAX_INFLIGHT["total"] = max(MAX_INFLIGHT.get("total", 0), sum(INFLIGHT.values()))
+    try:
+        return await serve_behaviour(reader, writer, name, path, query, headers, key)
+    finally:
+        INFLIGHT[port] -= 1
+
+
+async def serve_behaviour(reader, writer, name, path, query, headers, key):
+    """Behaviour `name`; the return value as serve_fault's."""
+    global BOMB, BOMB_CRC
     view = PAGES[logged_in(headers)]
     ok = view["ok"]
     html = {"Content-Type": "text/html; charset=UTF-8"}
@@ -413,6 +431,9 @@ async def handle(reader, writer):
                           "now": catalogue.BEHAVIOURS[n]["now"].get("verdict", catalogue.BEHAVIOURS[n]["verdict"]),
                           "retries": catalogue.BEHAVIOURS[n]["retries"]} for n in MIX_TABLE]
                 respond(writer, 200, json.dumps(table).encode(), {"Content-Type": "application/json"})
+            elif path == "/stats":
+                respond(writer, 200, json.dumps({"max_inflight": MAX_INFLIGHT}).encode(),
+                        {"Content-Type": "application/json"})
             elif path == "/hitsjson":
                 respond(writer, 200, json.dumps(HITS).encode(), {"Content-Type": "application/json"})
             elif path == "/otherlog":

@@ -151,9 +151,7 @@ class CrawlerRun:
     def __init__(self, crawler, args, kill_after):
         self.argv = [crawler, "run", *args, "--format", "json", "--quiet"]
         start = time.monotonic()
-        out_path = tempfile.mktemp(prefix="bc-faults-out-")
-        err_path = tempfile.mktemp(prefix="bc-faults-err-")
-        with open(out_path, "w+") as out, open(err_path, "w+") as err:
+        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
             proc = subprocess.Popen(self.argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
             self.killed = False
             while True:
@@ -174,8 +172,6 @@ class CrawlerRun:
             err.seek(0)
             self.stdout = out.read()
             self.stderr = err.read()
-        os.unlink(out_path)
-        os.unlink(err_path)
         try:
             self.summary = json.loads(self.stdout.strip().splitlines()[-1])
         except (ValueError, IndexError):
@@ -223,6 +219,14 @@ def check_run(c, run, results_dir, planned, exit_code, deadline_s):
 
 
 STRICT = False  # --strict: the right expectations of known bugs, not today's behaviour
+SANITIZED = False  # --sanitized: a sanitizer build; peak RSS is reported, not bounded
+
+
+def rss_bound(c, run, bound_mb, what):
+    if SANITIZED:
+        print(f"faults: {what}: peak RSS {run.peak_rss_mb:.1f} MB not bounded (sanitizer build)")
+    else:
+        c.check(run.peak_rss_mb < bound_mb, f"peak RSS {run.peak_rss_mb:.1f} MB {what} (bound {bound_mb} MB)")
 
 
 def expectations(name):
@@ -238,7 +242,8 @@ def check_probe(c, line, b, hits, server_port, who):
     """Per-probe expectations of behaviour b."""
     c.equal(line["verdict"], b["verdict"], f"{who}: verdict")
     c.equal(line["retries"], b["retries"], f"{who}: retries")
-    c.equal(line["status"], b["status"], f"{who}: status")
+    allowed = b["status"] if isinstance(b["status"], tuple) else (b["status"],)
+    c.check(line["status"] in allowed, f"{who}: status: got {line['status']!r}, want {b['status']!r}")
     c.equal(line["redirects"], b["redirects"], f"{who}: redirects")
     if b["verdict"] == "transport":
         error = line.get("error", "").lower()
@@ -314,10 +319,10 @@ def behaviour_run(crawler, name, keep):
             if name == "huge-100mb-read":
                 # 100 MiB streamed through the classifier: a body held in
                 # memory would show here (baseline ~15 MB; limit far below 100).
-                c.check(run.peak_rss_mb < 60, f"peak RSS {run.peak_rss_mb:.1f} MB reading a 100 MiB page (bound 60)")
+                rss_bound(c, run, 60, "reading a 100 MiB page")
                 c.check(all(line["bytes"] == 100 << 20 for line in lines), "the whole 100 MiB page was read")
             if name == "gzip-bomb":
-                c.check(run.peak_rss_mb < 60, f"peak RSS {run.peak_rss_mb:.1f} MB on a gzip bomb (bound 60)")
+                rss_bound(c, run, 60, "on a gzip bomb")
             c.done()
     finally:
         if keep:
@@ -423,10 +428,17 @@ def mixed_run(crawler, keep, rss_bound_mb, deadline_s):
                     c.equal(len(by_name[name]), want, f"probes of {name} in the mix")
             check_other_host(c, server)
             check_no_secrets(c, run, results)
+            # 32 in flight, 16 per host, as seen by the server: never more, and
+            # really that many (not one at a time).
+            most = server.get_json("/stats")["max_inflight"]
+            c.check(16 <= most.get("total", 0) <= 32, f"most page requests at once: {most.get('total')}, want 16-32")
+            for port in (p["main"], p["main2"]):
+                c.check(most.get(str(port), 0) <= 16, f"most at once on port {port}: {most.get(str(port))}, want <= 16")
             verdicts = collections.Counter(line["verdict"] for line in lines)
             print(f"faults: mixed: {len(lines)} probes, {dict(verdicts)} exit={run.returncode} "
-                  f"wall={run.seconds:.2f}s peak_rss={run.peak_rss_mb:.1f}MB (bound {rss_bound_mb} MB)")
-            c.check(run.peak_rss_mb < rss_bound_mb, f"peak RSS {run.peak_rss_mb:.1f} MB over the bound {rss_bound_mb} MB")
+                  f"wall={run.seconds:.2f}s peak_rss={run.peak_rss_mb:.1f}MB (bound {rss_bound_mb} MB) "
+                  f"most_in_flight={most.get('total')} per_port={most.get(str(p['main']))},{most.get(str(p['main2']))}")
+            rss_bound(c, run, rss_bound_mb, "of the mixed run")
             c.done()
     finally:
         if keep:
@@ -570,11 +582,12 @@ def main():
     ap.add_argument("--rss-bound-mb", type=float, default=200.0, help="mixed run: peak RSS bound")
     ap.add_argument("--deadline", type=float, default=120.0, help="mixed run: deadline_ms / 1000")
     ap.add_argument("--strict", action="store_true", help="check known bugs against the right expectations")
+    ap.add_argument("--sanitized", action="store_true", help="a sanitizer build: peak RSS reported, not bounded")
     ap.add_argument("what", choices=["behaviour", "urls", "mixed", "selftest", "list"])
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
-    global STRICT
-    STRICT = args.strict
+    global STRICT, SANITIZED
+    STRICT, SANITIZED = args.strict, args.sanitized
     if args.what == "list":
         print(" ".join(BEHAVIOURS))
         return 0
