@@ -159,6 +159,18 @@ TEST_CASE("429 with Retry-After is retried once the delay has passed", "[net][en
   }
 }
 
+TEST_CASE("a 429 that outlasts the retries is a tool failure: the page was never seen", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());
+  auto r = RunAll(engine, {Get(s, "/limited?key=always&fail=1000&after=0")});
+  CHECK(r[0].outcome.result.verdict == Verdict::kTransport);
+  CHECK(r[0].outcome.http_status == 429);
+  CHECK(r[0].outcome.retries == 2);
+  CHECK(r[0].outcome.transport_error == "HTTP 429 Too Many Requests after 3 attempts (throttled)");
+  CHECK(RunAll(engine, {Get(s, "/hits?key=always", false)})[0].body == "3");
+}
+
 TEST_CASE("a 503 storm uses the retry limit and then reports the 503", "[net][engine]") {
   FaultServer s;
   REQUIRE(s.ok());
