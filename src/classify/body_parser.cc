@@ -76,6 +76,11 @@ BodyParser::~BodyParser() = default;
 
 void BodyParser::Feed(std::string_view bytes) {
   if (finished_ || !ctxt_->ptr) return;
+  // Invalid UTF-8 would make libxml2 read the rest as Latin-1 (utf8_repair.h).
+  utf8_.Feed(bytes, [this](std::string_view piece) { ParseChunk(piece); });
+}
+
+void BodyParser::ParseChunk(std::string_view bytes) {
   // htmlParseChunk takes an int size; feed huge inputs in slices.
   while (!bytes.empty()) {
     const size_t n = std::min<size_t>(bytes.size(), 1 << 20);
@@ -87,7 +92,10 @@ void BodyParser::Feed(std::string_view bytes) {
 void BodyParser::Finish() {
   if (finished_) return;
   finished_ = true;
-  if (ctxt_->ptr) htmlParseChunk(ctxt_->ptr, nullptr, 0, 1);
+  if (ctxt_->ptr) {
+    utf8_.Finish([this](std::string_view piece) { ParseChunk(piece); });
+    htmlParseChunk(ctxt_->ptr, nullptr, 0, 1);
+  }
   if (box_depth_ >= 0) box_depth_ = -1;
   facts_.first_heading = SafeExcerpt(facts_.first_heading, 300);
 }

@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "classify/utf8_repair.h"
+
 namespace bc {
 
 struct BodyFacts {
@@ -47,8 +49,11 @@ class BodyParser {
   void OnText(std::string_view text);
 
  private:
+  void ParseChunk(std::string_view bytes);  // straight to libxml2
+
   struct Ctxt;
   std::unique_ptr<Ctxt> ctxt_;
+  Utf8Repair utf8_;
   BodyFacts facts_;
   int depth_ = 0;
   int content_depth_ = -1;  // depth of #mw-content-text while open
