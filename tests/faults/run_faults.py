@@ -199,7 +199,7 @@ def check_run(c, run, results_dir, planned, exit_code, deadline_s):
     c.check(run.returncode >= 0, f"the crawler died of signal {-run.returncode}")
     for mark in SANITIZER_MARKS:
         c.check(mark not in run.stderr, f"sanitizer report in stderr: {mark}")
-    c.equal(run.returncode, exit_code, "exit code")
+    c.check(one_of(run.returncode, exit_code), f"exit code: got {run.returncode}, want {exit_code}")
     c.check(run.seconds < deadline_s, f"wall time {run.seconds:.1f} s not under the deadline {deadline_s} s")
     if not c.check(run.summary is not None, f"no JSON summary on stdout; stderr: {run.stderr[-2000:]}"):
         return []
@@ -214,7 +214,8 @@ def check_run(c, run, results_dir, planned, exit_code, deadline_s):
     c.equal({r[0] for r in rows}, {line["id"] for line in lines}, "history probe ids == pages.jsonl ids")
     c.equal({r[0]: r[1] for r in rows}, {line["id"]: line["verdict"] for line in lines},
             "history verdicts == pages.jsonl verdicts")
-    c.equal(tuple(run_row) if run_row else None, (planned, 0, exit_code), "history run row (planned, partial, exit)")
+    c.check(run_row is not None and tuple(run_row[:2]) == (planned, 0) and run_row[2] == run.returncode,
+            f"history run row (planned, partial, exit): got {run_row}, want ({planned}, 0, {run.returncode})")
     return lines
 
 
@@ -230,22 +231,37 @@ def rss_bound(c, run, bound_mb, what):
 
 
 def expectations(name):
-    """Behaviour `name` with what to check: with a known bug, today's behaviour
-    unless --strict."""
+    """Behaviour `name` with what to check. With a known bug and not --strict,
+    today's behaviour (`now`) is accepted as well as the right one."""
     b = {**BEHAVIOURS[name], "name": name}
-    if b["bug"] and not STRICT:
-        b.update(b["now"])
+    if not b["bug"] or STRICT:
+        return b
+    for field, now in b["now"].items():
+        right = b[field]
+        if field == "error":
+            b[field] = f"{right}|{now}"
+        elif field == "hits":
+            b[field] = min(right, now)
+        elif field == "hits_max":
+            b[field] = max(right or b["hits"], now)
+        elif field in ("message", "max_wall"):
+            b[field] = now if not now else right  # "" / 0: not checked
+        else:  # verdict, retries, status, exit, redirects
+            as_tuple = lambda v: v if isinstance(v, tuple) else (v,)  # noqa: E731
+            b[field] = tuple(dict.fromkeys(as_tuple(right) + as_tuple(now)))
     return b
+
+
+def one_of(value, allowed):
+    return value in (allowed if isinstance(allowed, tuple) else (allowed,))
 
 
 def check_probe(c, line, b, hits, server_port, who):
     """Per-probe expectations of behaviour b."""
-    c.equal(line["verdict"], b["verdict"], f"{who}: verdict")
-    c.equal(line["retries"], b["retries"], f"{who}: retries")
-    allowed = b["status"] if isinstance(b["status"], tuple) else (b["status"],)
-    c.check(line["status"] in allowed, f"{who}: status: got {line['status']!r}, want {b['status']!r}")
-    c.equal(line["redirects"], b["redirects"], f"{who}: redirects")
-    if b["verdict"] == "transport":
+    for field, got in (("verdict", line["verdict"]), ("retries", line["retries"]), ("status", line["status"]),
+                       ("redirects", line["redirects"])):
+        c.check(one_of(got, b[field]), f"{who}: {field}: got {got!r}, want {b[field]!r}")
+    if one_of("transport", b["verdict"]) and line["verdict"] == "transport":
         error = line.get("error", "").lower()
         c.check(any(alt.lower() in error for alt in b["error"].split("|")),
                 f"{who}: transport error {line.get('error')!r} does not say {b['error']!r}")
@@ -253,7 +269,7 @@ def check_probe(c, line, b, hits, server_port, who):
         ev = line.get("evidence", {})
         text = " ".join(str(v) for v in ev.values())
         c.check(b["error"].lower() in text.lower(), f"{who}: evidence {ev!r} does not say {b['error']!r}")
-    if b["verdict"] != "ok":
+    if line["verdict"] != "ok":
         c.check(bool(line.get("evidence", {}).get("detail")), f"{who}: a non-ok verdict without evidence detail")
     if b["message"]:
         message = line.get("evidence", {}).get("message", "")
