@@ -452,7 +452,8 @@ def mixed_run(crawler, keep, rss_bound_mb, deadline_s):
                 c.check(most.get(str(port), 0) <= 16, f"most at once on port {port}: {most.get(str(port))}, want <= 16")
             verdicts = collections.Counter(line["verdict"] for line in lines)
             print(f"faults: mixed: {len(lines)} probes, {dict(verdicts)} exit={run.returncode} "
-                  f"wall={run.seconds:.2f}s peak_rss={run.peak_rss_mb:.1f}MB (bound {rss_bound_mb} MB) "
+                  f"wall={run.seconds:.2f}s peak_rss={run.peak_rss_mb:.1f}MB "
+                  f"({'not bounded: sanitizer build' if SANITIZED else f'bound {rss_bound_mb} MB'}) "
                   f"most_in_flight={most.get('total')} per_port={most.get(str(p['main']))},{most.get(str(p['main2']))}")
             rss_bound(c, run, rss_bound_mb, "of the mixed run")
             c.done()
