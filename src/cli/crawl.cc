@@ -160,8 +160,9 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   auto stats = engine.Run(batch, on_done, options.stop);
   if (!stats) return std::unexpected(stats.error());
   bool interrupted = stats->interrupted;
-  // Past the run deadline the engine ends unfinished probes as transport: the
-  // run did not do all its work, so it is partial (no `latest`), not complete.
+  // Past the run deadline the engine ends unfinished probes (transport in
+  // flight, not-run unstarted): the run did not do all its work, so it is
+  // partial (no `latest`), not complete.
   bool deadline = stats->deadline_exceeded;
 
   // The session was lost on some wikis: log in again once and re-fetch those probes.

@@ -11,11 +11,11 @@
 
 #include "cli/commands.h"
 #include "cli/crawl.h"
-#include "core/memory.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
 #include "core/file.h"
+#include "core/memory.h"
 #include "engine/engine.h"
 #include "mediawiki/session.h"
 #include "plan/url_list.h"

@@ -16,4 +16,8 @@ Result<std::string> ReadFileToString(const std::string& path) {
   return ss.str();
 }
 
+Error IoError(const std::string& what, const std::string& path, int err) {
+  return Error{Error::Code::kIo, what + ": " + std::strerror(err), path};
+}
+
 }  // namespace bc

@@ -11,4 +11,7 @@ namespace bc {
 // and whose `where` is the path; callers say what the file was for.
 Result<std::string> ReadFileToString(const std::string& path);
 
+// A kIo Error "WHAT: strerror(err)" about `path` (after a failed system call).
+Error IoError(const std::string& what, const std::string& path, int err);
+
 }  // namespace bc

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "core/file.h"
 #include "report/text_out.h"
 
 namespace bc {
@@ -31,10 +32,6 @@ std::tm UtcTm(int64_t unix_ms) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   return tm;
-}
-
-Error IoError(std::string what, const std::string& path, int err) {
-  return Error{Error::Code::kIo, fmt::format("{}: {}", what, std::strerror(err)), path};
 }
 
 }  // namespace

@@ -5,23 +5,17 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <utility>
+
+#include "core/file.h"
 
 namespace bc {
-namespace {
-
-Error IoFailure(const std::string& what, const std::string& path, int err) {
-  return Error{Error::Code::kIo, what + ": " + std::strerror(err), path};
-}
-
-}  // namespace
-
 Result<TextOut> TextOut::ToFile(const std::string& path) {
   TextOut out;
   out.path_ = path;
   out.tmp_ = path + ".tmp.XXXXXX";
   out.fd_ = ::mkstemp(out.tmp_.data());
-  if (out.fd_ < 0) return std::unexpected(IoFailure("cannot create a temporary file", out.tmp_, errno));
+  if (out.fd_ < 0) return std::unexpected(IoError("cannot create a temporary file", out.tmp_, errno));
   // mkstemp creates 0600; results are meant to be read by others (CI, a web server).
   ::fchmod(out.fd_, 0644);
   return out;
@@ -48,7 +42,7 @@ void TextOut::Flush() {
     const ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      error_ = IoFailure("cannot write", tmp_, errno);
+      error_ = IoError("cannot write", tmp_, errno);
       break;
     }
     p += n;
@@ -63,9 +57,9 @@ Result<void> TextOut::Commit() {
   const int fd = std::exchange(fd_, -1);
   // fsync before rename: otherwise a crash can leave the new name pointing at
   // an empty file on some file systems.
-  if (!error_ && ::fsync(fd) != 0) error_ = IoFailure("cannot flush", tmp_, errno);
-  if (::close(fd) != 0 && !error_) error_ = IoFailure("cannot flush", tmp_, errno);
-  if (!error_ && ::rename(tmp_.c_str(), path_.c_str()) != 0) error_ = IoFailure("cannot rename into place", path_, errno);
+  if (!error_ && ::fsync(fd) != 0) error_ = IoError("cannot flush", tmp_, errno);
+  if (::close(fd) != 0 && !error_) error_ = IoError("cannot flush", tmp_, errno);
+  if (!error_ && ::rename(tmp_.c_str(), path_.c_str()) != 0) error_ = IoError("cannot rename into place", path_, errno);
   if (error_) {
     ::unlink(tmp_.c_str());
     return std::unexpected(*error_);
