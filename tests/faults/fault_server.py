@@ -371,24 +371,35 @@ def fake_api(writer, method, q, headers, body):
     return True
 
 
+async def read_request(reader):
+    """One HTTP/1.1 request: (method, target, headers with lower-cased names,
+    body), or None when the client closed the connection."""
+    line = await reader.readline()
+    if not line:
+        return None
+    method, target, _ = line.decode("latin-1").split(" ", 2)
+    headers = {}
+    while True:
+        h = await reader.readline()
+        if h in (b"\r\n", b"\n", b""):
+            break
+        k, _, v = h.decode("latin-1").partition(":")
+        headers[k.strip().lower()] = v.strip()
+    body = b""
+    if "content-length" in headers:
+        body = await reader.readexactly(int(headers["content-length"]))
+    return method, target, headers, body
+
+
 async def handle_other(reader, writer):
     """The "other host": logs every request (with its Cookie and Authorization
     headers), answers 200."""
     try:
         while True:
-            line = await reader.readline()
-            if not line:
+            request = await read_request(reader)
+            if request is None:
                 return
-            method, target, _ = line.decode("latin-1").split(" ", 2)
-            headers = {}
-            while True:
-                h = await reader.readline()
-                if h in (b"\r\n", b"\n", b""):
-                    break
-                k, _, v = h.decode("latin-1").partition(":")
-                headers[k.strip().lower()] = v.strip()
-            if "content-length" in headers:
-                await reader.readexactly(int(headers["content-length"]))
+            method, target, headers, _ = request
             OTHER_LOG.append({"method": method, "path": target, "cookie": headers.get("cookie", ""),
                               "authorization": headers.get("authorization", "")})
             respond(writer, 200, b"<html><body>other host</body></html>")
@@ -405,20 +416,10 @@ async def handle_other(reader, writer):
 async def handle(reader, writer):
     try:
         while True:
-            line = await reader.readline()
-            if not line:
+            request = await read_request(reader)
+            if request is None:
                 return
-            method, target, _ = line.decode("latin-1").split(" ", 2)
-            headers = {}
-            while True:
-                h = await reader.readline()
-                if h in (b"\r\n", b"\n", b""):
-                    break
-                k, _, v = h.decode("latin-1").partition(":")
-                headers[k.strip().lower()] = v.strip()
-            body = b""
-            if "content-length" in headers:
-                body = await reader.readexactly(int(headers["content-length"]))
+            method, target, headers, body = request
             url = urllib.parse.urlsplit(target)
             q = dict(urllib.parse.parse_qsl(url.query, keep_blank_values=True))
             path = url.path

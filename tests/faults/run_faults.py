@@ -23,6 +23,7 @@ Standard library only; loopback only.
 """
 import argparse
 import collections
+import contextlib
 import json
 import os
 import shutil
@@ -302,6 +303,19 @@ def check_other_host(c, server, who="run"):
     c.equal(log, [], f"{who}: requests that reached the other host (cookies/Authorization must never follow)")
 
 
+@contextlib.contextmanager
+def scratch_dir(prefix, keep):
+    """A temporary directory for one run, removed afterwards unless --keep."""
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    try:
+        yield tmp
+    finally:
+        if keep:
+            print(f"faults: kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def behaviour_run(crawler, name, keep):
     b = expectations(name)
     crawl = {**catalogue.CRAWL, **b["crawl"]}
@@ -309,8 +323,7 @@ def behaviour_run(crawler, name, keep):
         print(f"faults: {name}: KNOWN BUG{'' if STRICT else ' (today behaviour checked; --strict for the right one)'}: "
               f"{b['bug']}")
     c = Checks(f"behaviour {name}")
-    tmp = tempfile.mkdtemp(prefix=f"bc-faults-{name}-")
-    try:
+    with scratch_dir(f"bc-faults-{name}-", keep) as tmp:
         with FaultServer() as server:
             port = server.ports[{"main": "main", "refused": "refused", "silent": "silent"}[b["port"]]]
             wiki = {"dbname": "f_" + name.replace("-", "_"), "url": f"http://127.0.0.1:{port}",
@@ -340,11 +353,6 @@ def behaviour_run(crawler, name, keep):
             if name == "gzip-bomb":
                 rss_bound(c, run, 60, "on a gzip bomb")
             c.done()
-    finally:
-        if keep:
-            print(f"faults: kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 # The behaviours the URL-list run covers: those that settle in about a second
@@ -359,8 +367,7 @@ def urls_run(crawler, keep):
     """`crawler run --urls FILE --kind recentchanges`: no login (the anonymous
     view is ok without --expect-user), the flags' defaults otherwise."""
     c = Checks("url list")
-    tmp = tempfile.mkdtemp(prefix="bc-faults-urls-")
-    try:
+    with scratch_dir("bc-faults-urls-", keep) as tmp:
         with FaultServer() as server:
             main = server.ports["main"]
             urls, want = [], {}
@@ -394,18 +401,12 @@ def urls_run(crawler, keep):
                   f"{dict(collections.Counter(line['verdict'] for line in lines))} exit={run.returncode} "
                   f"wall={run.seconds:.2f}s peak_rss={run.peak_rss_mb:.1f}MB")
             c.done()
-    finally:
-        if keep:
-            print(f"faults: kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def mixed_run(crawler, keep, rss_bound_mb, deadline_s):
     """10,000 probes, every behaviour, 32 in flight, one run."""
     c = Checks("mixed run")
-    tmp = tempfile.mkdtemp(prefix="bc-faults-mixed-")
-    try:
+    with scratch_dir("bc-faults-mixed-", keep) as tmp:
         with FaultServer() as server:
             p = server.ports
             wikis = [
@@ -457,11 +458,6 @@ def mixed_run(crawler, keep, rss_bound_mb, deadline_s):
                   f"most_in_flight={most.get('total')} per_port={most.get(str(p['main']))},{most.get(str(p['main2']))}")
             rss_bound(c, run, rss_bound_mb, "of the mixed run")
             c.done()
-    finally:
-        if keep:
-            print(f"faults: kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def raw_exchange(port, request, read_timeout=3.0, complete=None):
