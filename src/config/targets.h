@@ -28,7 +28,7 @@ struct CrawlOptions {
   int64_t backoff_ms = 500;           // first backoff; doubles per retry, with jitter
   int64_t backoff_max_ms = 30000;     // backoff and Retry-After are capped at this
   int64_t max_body_bytes = 16 << 20;  // body larger than this aborts the transfer (verdict transport)
-  int64_t deadline_ms = 0;            // whole run; 0 = none. Probes not done by then: transport
+  int64_t deadline_ms = 0;            // whole run; 0 = none. At it: in flight -> transport, unstarted -> not-run
   int max_redirects = 5;              // same-host redirects followed per probe
   bool verify_tls = true;             // off only with an explicit flag (prints a warning)
   bool warnings_fail = false;         // a PHP warning in a page counts as a product failure
