@@ -7,27 +7,20 @@
 #include <cerrno>
 #include <cstring>
 #include <sstream>
-#include <nlohmann/json.hpp>
 
 #include "core/file.h"
 #include "engine/engine.h"
+#include "mediawiki/api_json.h"
 #include "mediawiki/ores.h"
 #include "plan/plan.h"
 
 namespace bc {
 namespace {
 
-using Json = nlohmann::json;
-
 // SiteMatrix flags: formatversion 1 writes "" for true, 2 writes true.
 bool Flag(const Json& site, const char* key) {
-  if (!site.contains(key)) return false;
-  const Json& v = site[key];
-  return !(v.is_boolean() && !v.get<bool>());
-}
-
-std::string Str(const Json& obj, const char* key) {
-  return obj.contains(key) && obj[key].is_string() ? obj[key].get<std::string>() : std::string();
+  const Json* v = Member(site, key);
+  return v && !(v->is_boolean() && !v->get<bool>());
 }
 
 MatrixSite SiteFrom(const Json& s, std::string lang, bool special) {
@@ -35,7 +28,7 @@ MatrixSite SiteFrom(const Json& s, std::string lang, bool special) {
   m.dbname = Str(s, "dbname");
   m.url = Str(s, "url");
   m.code = Str(s, "code");
-  m.lang = s.contains("lang") ? Str(s, "lang") : std::move(lang);
+  m.lang = Member(s, "lang") ? Str(s, "lang") : std::move(lang);
   m.sitename = Str(s, "sitename");
   m.special = special;
   m.closed = Flag(s, "closed");
@@ -95,25 +88,24 @@ std::string NormaliseUrl(std::string url) {
 std::string MatrixSite::family() const { return code == "wiki" ? "wikipedia" : code; }
 
 Result<MatrixPage> ParseSiteMatrix(std::string_view body) {
-  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return Fail(Error::Code::kNetwork, fmt::format("action=sitematrix: not JSON ({} bytes)", body.size()));
-  if (j.contains("error") && j["error"].is_object())
-    return Fail(Error::Code::kNetwork, fmt::format("action=sitematrix: API error {}: {}", j["error"].value("code", "?"),
-                                                   j["error"].value("info", "")));
-  if (!j.contains("sitematrix") || !j["sitematrix"].is_object())
+  auto parsed = ParseApiAnswer(body, "action=sitematrix", Error::Code::kNetwork);
+  if (!parsed) return std::unexpected(parsed.error());
+  const Json& j = *parsed;
+  const Json* matrix = ObjectAt(j, "sitematrix");
+  if (!matrix)
     return Fail(Error::Code::kNetwork, "action=sitematrix: the answer has no 'sitematrix' object (is SiteMatrix installed?)");
   MatrixPage page;
-  for (const auto& [key, entry] : j["sitematrix"].items()) {
+  for (const auto& [key, entry] : matrix->items()) {
     if (key == "count") continue;
     if (key == "specials") {
       if (entry.is_array())
         for (const Json& s : entry) page.sites.push_back(SiteFrom(s, "", true));
       continue;
     }
-    if (!entry.is_object() || !entry.contains("site") || !entry["site"].is_array()) continue;
+    const Json* sites = Member(entry, "site");
+    if (!sites || !sites->is_array()) continue;
     const std::string lang = Str(entry, "code");
-    for (const Json& s : entry["site"]) page.sites.push_back(SiteFrom(s, lang, false));
+    for (const Json& s : *sites) page.sites.push_back(SiteFrom(s, lang, false));
   }
   // nlohmann's object iterates keys in sorted order ("0","1","10","2"...):
   // restore SiteMatrix's order (language code, then specials) deterministically.
@@ -121,11 +113,10 @@ Result<MatrixPage> ParseSiteMatrix(std::string_view body) {
     if (a.special != b.special) return !a.special;
     return a.special ? false : a.lang < b.lang;
   });
-  for (const char* k : {"query-continue", "continue"}) {
-    if (!j.contains(k) || !j[k].is_object()) continue;
-    const Json& c = std::string(k) == "query-continue" && j[k].contains("sitematrix") ? j[k]["sitematrix"] : j[k];
-    if (c.contains("smcontinue") && c["smcontinue"].is_string()) page.smcontinue = c["smcontinue"].get<std::string>();
-  }
+  // formatversion 1 continues in query-continue.sitematrix, 2 in continue.
+  for (const Json* c : {ObjectAt(j, "query-continue", "sitematrix"), ObjectAt(j, "query-continue"), ObjectAt(j, "continue")})
+    if (const Json* sm = Member(c, "smcontinue"); sm && sm->is_string() && page.smcontinue.empty())
+      page.smcontinue = sm->get<std::string>();
   return page;
 }
 

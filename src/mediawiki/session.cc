@@ -6,24 +6,14 @@
 #include <algorithm>
 #include <chrono>
 #include <memory>
-#include <nlohmann/json.hpp>
 
+#include "mediawiki/api_json.h"
 #include "plan/plan.h"
 
 namespace bc {
 namespace {
 
-using Json = nlohmann::json;
-
-Result<Json> ParseJson(std::string_view body) {
-  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return Fail(Error::Code::kLogin, fmt::format("the API answered with something that is not JSON ({} bytes)", body.size()));
-  if (j.contains("error") && j["error"].is_object())
-    return Fail(Error::Code::kLogin, fmt::format("API error {}: {}", j["error"].value("code", "?"),
-                                                 j["error"].value("info", "")));
-  return j;
-}
+Result<Json> ParseJson(std::string_view body) { return ParseApiAnswer(body, "", Error::Code::kLogin); }
 
 // application/x-www-form-urlencoded body; values are escaped by curl.
 std::string FormEncode(const Params& params) {
@@ -62,9 +52,9 @@ std::string FailureText(const Response& r) {
 Result<std::string> ParseLoginToken(std::string_view body) {
   auto j = ParseJson(body);
   if (!j) return std::unexpected(j.error());
-  const Json* token = nullptr;
-  if (j->contains("query") && (*j)["query"].contains("tokens")) token = &(*j)["query"]["tokens"]["logintoken"];
-  if (!token || !token->is_string() || token->get<std::string>().size() < 3)
+  // A real token is 32+ hex digits and "+\\"; a number or anything this short is not one.
+  const Json* token = Member(ObjectAt(*j, "query", "tokens"), "logintoken");
+  if (!token || !token->is_string() || token->get_ref<const std::string&>().size() < 3)
     return Fail(Error::Code::kLogin, "the API returned no login token (meta=tokens&type=login)");
   return token->get<std::string>();
 }
@@ -72,23 +62,23 @@ Result<std::string> ParseLoginToken(std::string_view body) {
 Result<void> ParseClientLogin(std::string_view body) {
   auto j = ParseJson(body);
   if (!j) return std::unexpected(j.error());
-  if (!j->contains("clientlogin") || !(*j)["clientlogin"].is_object())
-    return Fail(Error::Code::kLogin, "the API's clientlogin answer has no 'clientlogin' object");
-  const Json& cl = (*j)["clientlogin"];
-  const std::string status = cl.value("status", "");
+  const Json* cl = ObjectAt(*j, "clientlogin");
+  if (!cl) return Fail(Error::Code::kLogin, "the API's clientlogin answer has no 'clientlogin' object");
+  const std::string status = Str(cl, "status");
   if (status == "PASS") return {};
-  std::string message = cl.value("message", "");
-  if (message.empty()) message = cl.value("messagecode", "no message");
+  std::string message = Str(cl, "message");
+  if (message.empty()) message = Str(cl, "messagecode");
+  if (message.empty()) message = "no message";
   return Fail(Error::Code::kLogin, fmt::format("clientlogin {}: {}", status.empty() ? "failed" : status, message));
 }
 
 Result<std::string> ParseUserInfo(std::string_view body) {
   auto j = ParseJson(body);
   if (!j) return std::unexpected(j.error());
-  const Json& ui = (*j)["query"]["userinfo"];
-  if (!ui.is_object()) return Fail(Error::Code::kLogin, "the API's userinfo answer has no query.userinfo");
-  if (ui.contains("anon")) return std::string();
-  return ui.value("name", "");
+  const Json* ui = ObjectAt(*j, "query", "userinfo");
+  if (!ui) return Fail(Error::Code::kLogin, "the API's userinfo answer has no query.userinfo");
+  if (Member(ui, "anon")) return std::string();
+  return Str(ui, "name");
 }
 
 Result<std::map<std::string, std::string>> ReadPasswords(const Targets& targets, const std::vector<std::string>& wikis) {

@@ -3,31 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
+
+#include "mediawiki/api_json.h"
 
 namespace bc {
 namespace {
-
-using Json = nlohmann::json;
-
-Result<Json> ParseApiJson(std::string_view body, std::string_view what) {
-  Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object())
-    return Fail(Error::Code::kNetwork, fmt::format("{}: the API answered with something that is not JSON ({} bytes)",
-                                                   what, body.size()));
-  if (j.contains("error") && j["error"].is_object())
-    return Fail(Error::Code::kNetwork, fmt::format("{}: API error {}: {}", what, j["error"].value("code", "?"),
-                                                   j["error"].value("info", "")));
-  return j;
-}
-
-std::string Str(const Json& obj, const char* key) {
-  if (!obj.is_object() || !obj.contains(key)) return {};
-  const Json& v = obj[key];
-  if (v.is_string()) return v.get<std::string>();
-  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-  return {};
-}
 
 std::string Describe(const Response& r) {
   if (!r.outcome.transport_error.empty()) return r.outcome.transport_error;
@@ -37,12 +17,11 @@ std::string Describe(const Response& r) {
 }  // namespace
 
 Result<SiteFacts> ParseSiteInfo(std::string_view body) {
-  auto j = ParseApiJson(body, "meta=siteinfo");
+  auto j = ParseApiAnswer(body, "meta=siteinfo", Error::Code::kNetwork);
   if (!j) return std::unexpected(j.error());
-  const Json& q = (*j)["query"];
-  if (!q.is_object() || !q.contains("general") || !q["general"].is_object())
-    return Fail(Error::Code::kNetwork, "meta=siteinfo: the answer has no query.general");
-  const Json& g = q["general"];
+  const Json* q = ObjectAt(*j, "query");
+  const Json* g = ObjectAt(*j, "query", "general");
+  if (!g) return Fail(Error::Code::kNetwork, "meta=siteinfo: the answer has no query.general");
   SiteFacts s;
   s.dbname = Str(g, "dbname");
   if (s.dbname.empty()) s.dbname = Str(g, "wikiid");
@@ -52,8 +31,8 @@ Result<SiteFacts> ParseSiteInfo(std::string_view body) {
   s.script_path = Str(g, "scriptpath");
   s.generator = Str(g, "generator");
   s.git_hash = Str(g, "git-hash");
-  if (q.contains("extensions") && q["extensions"].is_array())
-    for (const Json& e : q["extensions"]) {
+  if (const Json* extensions = Member(q, "extensions"); extensions && extensions->is_array())
+    for (const Json& e : *extensions) {
       const std::string name = Str(e, "name");
       if (name.empty()) continue;
       s.extensions.push_back(name);
@@ -63,22 +42,20 @@ Result<SiteFacts> ParseSiteInfo(std::string_view body) {
 }
 
 Result<OresFacts> ParseOresMeta(std::string_view body) {
-  auto j = ParseApiJson(body, "meta=ores");
+  auto j = ParseApiAnswer(body, "meta=ores", Error::Code::kNetwork);
   if (!j) return std::unexpected(j.error());
   OresFacts o;
-  const Json& q = (*j)["query"];
   // Without ORES, meta=ores is an unknown value: a warning and no query.ores.
-  if (!q.is_object() || !q.contains("ores") || !q["ores"].is_object()) return o;
-  const Json& ores = q["ores"];
+  const Json* ores = ObjectAt(*j, "query", "ores");
+  if (!ores) return o;
   o.answered = true;
   o.wikiid = Str(ores, "wikiid");
-  if (ores.contains("models") && ores["models"].is_object())
-    for (const auto& [name, m] : ores["models"].items()) o.models[name] = Str(m, "version");
-  if (ores.contains("damagingthresholds")) {
+  if (const Json* models = ObjectAt(*ores, "models"))
+    for (const auto& [name, m] : models->items()) o.models[name] = Str(m, "version");
+  if (const Json* t = Member(ores, "damagingthresholds")) {
     o.has_damaging_thresholds = true;
-    const Json& t = ores["damagingthresholds"];
-    if (t.is_object())
-      for (const auto& [level, v] : t.items())
+    if (t->is_object())
+      for (const auto& [level, v] : t->items())
         o.damaging_thresholds[level] = v.is_number() ? std::optional<double>(v.get<double>()) : std::nullopt;
   }
   return o;
@@ -114,8 +91,8 @@ Result<std::map<std::string, std::vector<std::string>>> ParseFilterLevels(std::s
     const std::string name = Str(g, "name");
     if (name != "damaging" && name != "goodfaith") continue;
     auto& levels = out[name];
-    if (g.contains("filters") && g["filters"].is_array())
-      for (const Json& f : g["filters"])
+    if (const Json* filters = Member(g, "filters"); filters && filters->is_array())
+      for (const Json& f : *filters)
         if (auto n = Str(f, "name"); !n.empty()) levels.push_back(n);
     std::sort(levels.begin(), levels.end());
   }
