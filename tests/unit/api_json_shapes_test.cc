@@ -81,6 +81,20 @@ TEST_CASE("every api.php parser survives any member of a seed answer having any 
   CHECK(variants > 500);
 }
 
+TEST_CASE("the inputs that crashed fuzz_api_json parse without an exception", "[api-json]") {
+  size_t replayed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(BC_SOURCE_DIR) / "tests/fuzz/crashes")) {
+    if (!entry.path().filename().string().starts_with("api-json-")) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    INFO(entry.path().filename().string());
+    CHECK_NOTHROW(RunAllParsers(text.str()));
+    ++replayed;
+  }
+  CHECK(replayed >= 1);
+}
+
 TEST_CASE("wrong-shaped answers are errors that say what is missing, not crashes", "[api-json]") {
   auto ui = ParseUserInfo(R"({"query":"userinfo"})");
   REQUIRE_FALSE(ui.has_value());
