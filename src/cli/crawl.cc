@@ -82,6 +82,7 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   info.targets_path = ec ? targets.path : absolute.lexically_normal().string();
   info.started_unix_ms = NowUnixMs();
   info.planned = probes.size() + options.preflight.size();
+  info.scope = options.scope;
   info.warnings_fail = targets.crawl.warnings_fail;
   info.user_agent = targets.crawl.user_agent;
 
@@ -162,7 +163,7 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   bool interrupted = stats->interrupted;
   // Past the run deadline the engine ends unfinished probes (transport in
   // flight, not-run unstarted): the run did not do all its work, so it is
-  // partial (no `latest`), not complete.
+  // partial (never a baseline or the last clean run), not complete.
   bool deadline = stats->deadline_exceeded;
 
   // The session was lost on some wikis: log in again once and re-fetch those probes.
@@ -196,7 +197,9 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   for (const Wiki& w : targets.wikis)
     if (!w.account.empty()) info.cookie_names[w.dbname] = engine.CookieNames(w.dbname);
   info.finished_unix_ms = NowUnixMs();
-  info.partial = interrupted || deadline || out.results().size() < info.planned;
+  // --fail-fast leaves probes not-run too: partial whenever a probe did not run.
+  info.partial = interrupted || deadline || out.results().size() < info.planned ||
+                 out.summary().Of(Verdict::kNotRun) > 0;
   info.exit_code = CrawlExitCode(out.summary(), !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
 
   // Compared with a baseline, probe by probe: with --fail-on new only new
@@ -204,7 +207,7 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   if (!options.baseline.empty()) {
     auto history = History::Open(out.history_path());
     if (!history) return std::unexpected(history.error());
-    auto base = history->FindBaseline(options.baseline, info.run_id, info.targets_path);
+    auto base = history->FindBaseline(options.baseline, info);
     if (!base) return std::unexpected(base.error());
     std::vector<OutcomeRow> base_rows;
     if (*base) {

@@ -32,10 +32,13 @@ struct RunOptions {
   // written first, counted like any probe (pages.jsonl, summary, junit, exit code).
   std::vector<std::pair<Probe, Outcome>> preflight;
   // "" = no comparison; "last" = the newest complete earlier run of the same
-  // targets; else a run id. The diff lands in CrawlReport::diff.
+  // targets and scope; else a run id. The diff lands in CrawlReport::diff.
   std::string baseline;
   // --fail-on new: exit code 1 only for failures the baseline did not have.
   bool fail_on_new_only = false;
+  // RunInfo::scope: "" for the whole plan, PlanScope() of the filters, or
+  // "recheck of RUN_ID". `--baseline last` only looks at runs of the same scope.
+  std::string scope;
 };
 
 // A plan whose targets went through [discovery] first (SiteMatrix, per-wiki

@@ -51,6 +51,7 @@ int RunHistory(const std::string& results, int limit, const std::string& format)
                                 {"finished", FormatIsoUtc(r.finished_unix_ms)},
                                 {"targets", r.targets},     {"exit_code", r.exit_code},
                                 {"partial", r.partial},     {"planned", r.planned},
+                                {"scope", r.scope},
                                 {"total", r.totals.total},  {"product_failures", r.totals.product_failures},
                                 {"tool_failures", r.totals.tool_failures}, {"totals", totals}};
       fmt::print("{}\n", DumpJsonLine(j));
@@ -64,9 +65,9 @@ int RunHistory(const std::string& results, int limit, const std::string& format)
   fmt::print("{:<22} {:<20} {:>7} {:>4}  {:<30} {}\n", "run", "started (UTC)", "seconds", "exit", "targets", "totals");
   for (const RunRow& r : *runs) {
     const std::string started = FormatIsoUtc(r.started_unix_ms).substr(0, 19);
-    fmt::print("{:<22} {:<20} {:>7.1f} {:>4}  {:<30} {}{}\n", r.run_id, started,
+    fmt::print("{:<22} {:<20} {:>7.1f} {:>4}  {:<30} {}{}{}\n", r.run_id, started,
                static_cast<double>(r.finished_unix_ms - r.started_unix_ms) / 1000.0, r.exit_code, r.targets,
-               Totals(r.totals), r.partial ? " (partial)" : "");
+               Totals(r.totals), r.partial ? " (partial)" : "", r.scope.empty() ? "" : " [" + r.scope + "]");
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace bc {
@@ -38,6 +39,21 @@ Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& target
     filter.shard_count = n;
   }
   return filter;
+}
+
+std::string PlanScope(const PlanOptions& opts) {
+  std::string scope;
+  auto add = [&](const char* flag, std::vector<std::string> values) {
+    // Sorted and deduplicated: `--wiki b --wiki a` and `--wiki a --wiki b` are one scope.
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    for (const auto& v : values) scope += fmt::format("{}{} {}", scope.empty() ? "" : " ", flag, v);
+  };
+  add("--wiki", opts.wikis);
+  add("--page", opts.kinds);
+  add("--param", opts.params);
+  if (!opts.shard.empty()) add("--shard", {opts.shard});
+  return scope;
 }
 
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts) {

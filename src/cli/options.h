@@ -29,6 +29,10 @@ void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required = tr
 // (after discovery, when the targets discover their wikis).
 Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& targets);
 
+// The filters as one canonical line ("--wiki frwiki --page watchlist"; "" when
+// none): RunInfo::scope, so `--baseline last` compares like with like.
+std::string PlanScope(const PlanOptions& opts);
+
 // Loads the targets and builds the filtered plan.
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts);
 

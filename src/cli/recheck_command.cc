@@ -57,6 +57,8 @@ int Recheck(const RecheckOptions& o) {
   options.results_dir = o.results_dir;
   options.stop = InstallStopHandlers();
   options.baseline = *run_id;
+  // A few probes of the plan: never a baseline or a "clean run" for the whole plan.
+  options.scope = "recheck of " + *run_id;
   options.preflight = std::move(preflight);
   auto report = RunCrawl(prepared->targets, probes, options);
   if (!report) return ReportError(report.error());

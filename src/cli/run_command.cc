@@ -168,7 +168,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--results", run->results_dir, "Results root (default: results)");
   cmd->add_flag("--fail-fast", run->fail_fast, "Stop scheduling after the first product failure");
   auto fail_on = std::make_shared<std::string>("any");
-  cmd->add_option("--baseline", run->baseline, "Compare with a run: 'last' (same targets) or a run id");
+  cmd->add_option("--baseline", run->baseline, "Compare with a run: 'last' (same targets and filters) or a run id");
   cmd->add_option("--fail-on", *fail_on, "What makes exit code 1: 'any' product failure (default) or only 'new' ones "
                                          "(implies --baseline last)")
       ->check(CLI::IsMember({"any", "new"}));
@@ -180,6 +180,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, &exit_code] {
     run->fail_on_new_only = *fail_on == "new";
+    run->scope = PlanScope(*plan);
     if (run->fail_on_new_only && run->baseline.empty()) run->baseline = "last";
     if (urls->file.empty() && plan->targets.empty()) {
       exit_code = ReportError(Error{Error::Code::kUsage, "give a targets file (e.g. targets/local.toml) or --urls FILE", ""});

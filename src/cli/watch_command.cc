@@ -45,6 +45,7 @@ int Crawl(const WatchOptions& o, const std::atomic<bool>* stop) {
   run.results_dir = o.results_dir;
   run.stop = stop;
   run.preflight = std::move(prepared->preflight);
+  run.scope = PlanScope(o.plan);
   auto report = RunCrawl(prepared->targets, prepared->probes, run);
   if (!report) return ReportError(report.error());
   PrintCrawlReport(*report, o.quiet);

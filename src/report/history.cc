@@ -63,7 +63,7 @@ RunSummary ParseTotals(const std::string& text) {
 }
 
 constexpr const char* kRunColumns =
-    "run_id, targets, started, finished, exit_code, partial, planned, totals";
+    "run_id, targets, started, finished, exit_code, partial, planned, totals, scope";
 
 RunRow ReadRun(sqlite3_stmt* s) {
   RunRow r;
@@ -75,6 +75,7 @@ RunRow ReadRun(sqlite3_stmt* s) {
   r.partial = sqlite3_column_int(s, 5) != 0;
   r.planned = sqlite3_column_int64(s, 6);
   r.totals = ParseTotals(Text(s, 7));
+  r.scope = Text(s, 8);
   return r;
 }
 
@@ -110,6 +111,12 @@ CREATE TABLE outcomes (
   tool_failure INTEGER NOT NULL,
   PRIMARY KEY (run_id, probe_id)
 ) WITHOUT ROWID;
+)sql",
+    // v2: what part of the plan a run covered. '' = the whole plan of its
+    // targets; else a description of the filter ("--wiki frwiki", "recheck of
+    // RUN"). A baseline and the last clean run must cover the same probes.
+    R"sql(
+ALTER TABLE runs ADD COLUMN scope TEXT NOT NULL DEFAULT '';
 )sql",
 };
 static_assert(std::size(kMigrations) == History::kSchemaVersion);
@@ -220,7 +227,7 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO runs (run_id, targets, started, finished, exit_code, partial, planned, "
-                           "product_failures, tool_failures, totals) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)",
+                           "product_failures, tool_failures, totals, scope) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
                            -1, &raw, nullptr) != SQLITE_OK)
       return std::unexpected(DbError(db, "cannot prepare", path_));
     Stmt ins(raw);
@@ -234,6 +241,7 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
     Bind(ins.get(), 8, summary.product_failures);
     Bind(ins.get(), 9, summary.tool_failures);
     Bind(ins.get(), 10, TotalsJson(summary));
+    Bind(ins.get(), 11, info.scope);
     if (sqlite3_step(ins.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot record the run", path_));
   }
   sqlite3_stmt* raw = nullptr;
@@ -270,7 +278,7 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
 
 Result<std::vector<RunRow>> History::ListRuns() {
   sqlite3_stmt* raw = nullptr;
-  const std::string sql = fmt::format("SELECT {} FROM runs ORDER BY run_id DESC", kRunColumns);
+  const std::string sql = fmt::format("SELECT {} FROM runs ORDER BY started DESC, run_id DESC", kRunColumns);
   if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
     return std::unexpected(DbError(db_.get(), "cannot list runs", path_));
   Stmt s(raw);
@@ -326,8 +334,7 @@ Result<std::vector<OutcomeRow>> History::LoadOutcomes(const std::string& run_id)
   return rows;
 }
 
-Result<std::optional<std::string>> History::FindBaseline(const std::string& spec, const std::string& current_run_id,
-                                                         const std::string& targets) {
+Result<std::optional<std::string>> History::FindBaseline(const std::string& spec, const RunInfo& current) {
   if (spec != "last") {
     auto run = GetRun(spec);
     if (!run) return std::unexpected(run.error());
@@ -335,15 +342,19 @@ Result<std::optional<std::string>> History::FindBaseline(const std::string& spec
     return std::optional<std::string>(spec);
   }
   sqlite3_stmt* raw = nullptr;
-  // Run ids sort by time, so "older than current" is a string comparison.
+  // "Older" by start time first: run ids only sort by the second, and two
+  // runs in the same second sort by their random suffix.
   if (sqlite3_prepare_v2(db_.get(),
-                         "SELECT run_id FROM runs WHERE targets = ?1 AND partial = 0 AND run_id < ?2 "
-                         "ORDER BY run_id DESC LIMIT 1",
+                         "SELECT run_id FROM runs WHERE targets = ?1 AND scope = ?3 AND partial = 0 AND run_id <> ?2 "
+                         "AND (started < ?4 OR (started = ?4 AND run_id < ?2)) "
+                         "ORDER BY started DESC, run_id DESC LIMIT 1",
                          -1, &raw, nullptr) != SQLITE_OK)
     return std::unexpected(DbError(db_.get(), "cannot find a baseline", path_));
   Stmt s(raw);
-  Bind(s.get(), 1, targets);
-  Bind(s.get(), 2, current_run_id);
+  Bind(s.get(), 1, current.targets_path);
+  Bind(s.get(), 2, current.run_id);
+  Bind(s.get(), 3, current.scope);
+  Bind(s.get(), 4, current.started_unix_ms);
   const int rc = sqlite3_step(s.get());
   if (rc == SQLITE_ROW) return std::optional<std::string>(Text(s.get(), 0));
   if (rc == SQLITE_DONE) return std::optional<std::string>();
@@ -354,7 +365,7 @@ Result<int64_t> History::LastCleanRunMs(const std::string& targets) {
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db_.get(),
                          "SELECT COALESCE(MAX(finished), 0) FROM runs WHERE partial = 0 AND product_failures = 0 "
-                         "AND (?1 = '' OR targets = ?1)",
+                         "AND scope = '' AND (?1 = '' OR targets = ?1)",
                          -1, &raw, nullptr) != SQLITE_OK)
     return std::unexpected(DbError(db_.get(), "cannot query the last clean run", path_));
   Stmt s(raw);

@@ -33,6 +33,7 @@ struct RunRow {
   bool partial = false;
   int64_t planned = 0;
   RunSummary totals;
+  std::string scope;            // RunInfo::scope: "" = the whole plan of `targets`
 };
 
 struct OutcomeRow {
@@ -64,7 +65,7 @@ class History {
   // database; kConfig when it was written by a newer crawler.
   static Result<History> Open(const std::string& path);
   // The schema version Open migrates to.
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   History(History&&) noexcept;
   History& operator=(History&&) noexcept;
@@ -74,21 +75,21 @@ class History {
   // same run id replaces it.
   Result<void> RecordRun(const RunInfo& info, const RunSummary& summary, const ResultList& results);
 
-  // All runs, newest first.
+  // All runs, newest (by start time) first.
   Result<std::vector<RunRow>> ListRuns();
   Result<std::optional<RunRow>> GetRun(const std::string& run_id);
   // The run's outcomes, ordered by probe id.
   Result<std::vector<OutcomeRow>> LoadOutcomes(const std::string& run_id);
 
-  // The run to compare `current_run_id` with. spec "last": the newest
-  // complete (not partial) run older than current_run_id with the same
-  // targets; nullopt when there is none. Any other spec is a run id that
-  // must exist (kUsage otherwise).
-  Result<std::optional<std::string>> FindBaseline(const std::string& spec, const std::string& current_run_id,
-                                                  const std::string& targets);
+  // The run to compare `current` with. spec "last": the newest complete (not
+  // partial) run that started before it, with the same targets_path and scope
+  // (so a recheck or a `--wiki` run is never the baseline of a whole-plan
+  // run); nullopt when there is none. Any other spec is a run id that must
+  // exist (kUsage otherwise).
+  Result<std::optional<std::string>> FindBaseline(const std::string& spec, const RunInfo& current);
 
-  // finished_unix_ms of the newest complete run with no product failure for
-  // `targets` (any targets when empty); 0 when there is none.
+  // finished_unix_ms of the newest complete whole-plan run (scope "") with no
+  // product failure for `targets` (any targets when empty); 0 when there is none.
   Result<int64_t> LastCleanRunMs(const std::string& targets);
 
   // Deletes a run's rows (the run directory is RemoveRunDir's business).

@@ -30,6 +30,9 @@ struct RunInfo {
   bool partial = false;          // interrupted (Ctrl-C/TERM, deadline): not every probe ran
   int exit_code = 0;             // the process exit code this run ends with
   size_t planned = 0;            // probes in the plan (outcomes may be fewer when partial)
+  // Which part of the targets' plan this run covers: "" = all of it; else what
+  // narrowed it ("--wiki frwiki --page watchlist", "recheck of RUN_ID").
+  std::string scope;
   bool warnings_fail = false;    // CrawlOptions::warnings_fail: a warning is a product failure
   std::string user_agent;        // put into curl reproduction commands; may be empty
   // Per wiki dbname, the NAMES of the session cookies a logged-in probe sends.

@@ -32,10 +32,11 @@ struct TempDb {
   ~TempDb() { fs::remove_all(dir); }
 };
 
-RunInfo Run(std::string id, std::string targets = "/t/local.toml", bool partial = false) {
+RunInfo Run(std::string id, std::string targets = "/t/local.toml", bool partial = false, std::string scope = "") {
   RunInfo info;
   info.run_id = std::move(id);
   info.targets_path = std::move(targets);
+  info.scope = std::move(scope);
   info.started_unix_ms = 1795749525000;
   info.finished_unix_ms = 1795749530000;
   info.partial = partial;
@@ -174,12 +175,12 @@ TEST_CASE("the baseline is the newest complete earlier run of the same targets",
   REQUIRE(Record(*h, Run("20261127T040000Z-0004", "/t/local.toml", /*partial=*/true), clean).has_value());
   REQUIRE(Record(*h, Run("20261127T050000Z-0005"), failing).has_value());
 
-  CHECK(h->FindBaseline("last", "20261127T050000Z-0005", "/t/local.toml").value() == "20261127T020000Z-0002");
-  CHECK(h->FindBaseline("last", "20261127T020000Z-0002", "/t/local.toml").value() == "20261127T010000Z-0001");
-  CHECK_FALSE(h->FindBaseline("last", "20261127T010000Z-0001", "/t/local.toml").value().has_value());
-  CHECK(h->FindBaseline("20261127T030000Z-0003", "20261127T050000Z-0005", "/t/local.toml").value() ==
+  CHECK(h->FindBaseline("last", Run("20261127T050000Z-0005", "/t/local.toml", false, "")).value() == "20261127T020000Z-0002");
+  CHECK(h->FindBaseline("last", Run("20261127T020000Z-0002", "/t/local.toml", false, "")).value() == "20261127T010000Z-0001");
+  CHECK_FALSE(h->FindBaseline("last", Run("20261127T010000Z-0001", "/t/local.toml", false, "")).value().has_value());
+  CHECK(h->FindBaseline("20261127T030000Z-0003", Run("20261127T050000Z-0005", "/t/local.toml", false, "")).value() ==
         "20261127T030000Z-0003");
-  auto missing = h->FindBaseline("20201127T030000Z-0003", "20261127T050000Z-0005", "/t/local.toml");
+  auto missing = h->FindBaseline("20201127T030000Z-0003", Run("20261127T050000Z-0005", "/t/local.toml", false, ""));
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code == Error::Code::kUsage);
 
@@ -191,6 +192,74 @@ TEST_CASE("the baseline is the newest complete earlier run of the same targets",
   CHECK(h->ListRuns().value().size() == 4);
   CHECK(h->LoadOutcomes("20261127T010000Z-0001").value().empty());
   CHECK(h->LastCleanRunMs("/t/local.toml").value() == 0);
+}
+
+TEST_CASE("a run of part of the plan is the baseline only of a run of the same part", "[report][history]") {
+  TempDb db;
+  auto h = History::Open(db.path);
+  REQUIRE(h.has_value());
+  const auto clean = Results(Verdict::kOk, Verdict::kOk, Verdict::kOk);
+  const auto failing = Results(Verdict::kException, Verdict::kOk, Verdict::kOk);
+  REQUIRE(Record(*h, Run("20261127T010000Z-0001"), failing).has_value());
+  REQUIRE(Record(*h, Run("20261127T020000Z-0002", "/t/local.toml", false, "--wiki frwiki"), clean).has_value());
+  // A recheck of run 1's failures that all pass now: clean, but 3 probes are not the plan.
+  REQUIRE(Record(*h, Run("20261127T030000Z-0003", "/t/local.toml", false, "recheck of 20261127T010000Z-0001"), clean)
+              .has_value());
+
+  CHECK(h->FindBaseline("last", Run("20261127T040000Z-0004", "/t/local.toml", false, "")).value() == "20261127T010000Z-0001");
+  CHECK(h->FindBaseline("last", Run("20261127T040000Z-0004", "/t/local.toml", false, "--wiki frwiki")).value() ==
+        "20261127T020000Z-0002");
+  CHECK_FALSE(h->FindBaseline("last", Run("20261127T040000Z-0004", "/t/local.toml", false, "--wiki ruwiki")).value().has_value());
+  // Neither the clean recheck nor the clean one-wiki run makes the targets "clean".
+  CHECK(h->LastCleanRunMs("/t/local.toml").value() == 0);
+  CHECK(h->GetRun("20261127T030000Z-0003").value()->scope == "recheck of 20261127T010000Z-0001");
+}
+
+TEST_CASE("two runs in the same second: the baseline is the one that started first, not the smaller id",
+          "[report][history]") {
+  TempDb db;
+  auto h = History::Open(db.path);
+  REQUIRE(h.has_value());
+  RunInfo earlier = Run("20261127T010000Z-ffff");
+  earlier.started_unix_ms = 1795749525100;
+  RunInfo later = Run("20261127T010000Z-0001");
+  later.started_unix_ms = 1795749525900;
+  REQUIRE(Record(*h, earlier, Results(Verdict::kOk, Verdict::kOk, Verdict::kOk)).has_value());
+  REQUIRE(Record(*h, later, Results(Verdict::kOk, Verdict::kOk, Verdict::kOk)).has_value());
+  RunInfo current = Run("20261127T010000Z-8000");
+  current.started_unix_ms = 1795749526500;
+  CHECK(h->FindBaseline("last", current).value() == "20261127T010000Z-0001");
+  CHECK(h->FindBaseline("last", later).value() == "20261127T010000Z-ffff");
+  CHECK_FALSE(h->FindBaseline("last", earlier).value().has_value());
+  CHECK(h->ListRuns().value().front().run_id == "20261127T010000Z-0001");
+}
+
+TEST_CASE("a version 1 history gains the scope column and keeps its runs", "[report][history]") {
+  TempDb db;
+  sqlite3* raw = nullptr;
+  REQUIRE(sqlite3_open(db.path.c_str(), &raw) == SQLITE_OK);
+  // The runs table as schema version 1 created it, with one clean run.
+  REQUIRE(sqlite3_exec(raw, R"sql(
+    CREATE TABLE runs (run_id TEXT PRIMARY KEY, targets TEXT NOT NULL, started INTEGER NOT NULL,
+      finished INTEGER NOT NULL, exit_code INTEGER NOT NULL, partial INTEGER NOT NULL, planned INTEGER NOT NULL,
+      product_failures INTEGER NOT NULL, tool_failures INTEGER NOT NULL, totals TEXT NOT NULL);
+    CREATE INDEX runs_by_targets ON runs(targets, run_id);
+    CREATE TABLE outcomes (run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE, probe_id TEXT NOT NULL,
+      wiki TEXT NOT NULL, kind TEXT NOT NULL, query TEXT NOT NULL, url TEXT NOT NULL, verdict TEXT NOT NULL,
+      signature TEXT NOT NULL, request_id TEXT NOT NULL, message TEXT NOT NULL, status INTEGER NOT NULL,
+      product_failure INTEGER NOT NULL, tool_failure INTEGER NOT NULL, PRIMARY KEY (run_id, probe_id)) WITHOUT ROWID;
+    INSERT INTO runs VALUES ('20261127T010000Z-0001', '/t/local.toml', 1, 1795749530000, 0, 0, 3, 0, 0, '{}');
+    PRAGMA user_version = 1;)sql",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(raw);
+  auto h = History::Open(db.path);
+  REQUIRE(h.has_value());
+  CHECK(h->SchemaVersion().value() == 2);
+  auto run = h->GetRun("20261127T010000Z-0001").value();
+  REQUIRE(run.has_value());
+  CHECK(run->scope.empty());
+  CHECK(h->FindBaseline("last", Run("20261127T020000Z-0002", "/t/local.toml", false, "")).value() == "20261127T010000Z-0001");
+  CHECK(h->LastCleanRunMs("/t/local.toml").value() == 1795749530000);
 }
 
 TEST_CASE("a diff sorts probes into new failures, fixed, still failing, unjudged, new and gone",
