@@ -3,7 +3,7 @@
 //
 //   results/
 //     history.sqlite
-//     latest -> 20261127T031845Z-abcd      (relative symlink, newest complete run)
+//     latest -> 20261127T031845Z-abcd      (relative symlink, newest finished run, partial or not)
 //     20261127T031845Z-abcd/pages.jsonl ...
 #pragma once
 

@@ -64,7 +64,10 @@ Result<void> RunReport::Finish(RunInfo info) {
     keep(history->RecordRun(info, summary_, *results_));
   else
     keep(std::unexpected(history.error()));
-  if (!info.partial) keep(UpdateLatestSymlink(results_dir_, info.run_id));
+  // Partial runs too: `latest` is this run's report (a CI step copies
+  // latest/junit.xml, a textfile collector reads latest/metrics.prom, whose
+  // beta_crawler_run_partial says so). Baselines skip partial runs instead.
+  keep(UpdateLatestSymlink(results_dir_, info.run_id));
   return first_error;
 }
 

@@ -50,8 +50,8 @@ class RunReport {
   // `info`: the final RunInfo (finished_unix_ms, exit_code, partial set).
   // When info.last_clean_unix_ms is 0 it is looked up in the history first.
   // Writes every file (each atomically; all are attempted even when one
-  // fails), records the run in history, and, unless info.partial, points
-  // results/latest at this run. Returns the first error.
+  // fails), records the run in history, and points results/latest at this
+  // run (partial or not). Returns the first error.
   Result<void> Finish(RunInfo info);
 
  private:

@@ -403,6 +403,52 @@ def urls_run(crawler, keep):
             c.done()
 
 
+def failfast_run(crawler, keep):
+    """`crawler run --fail-fast` on one exception page among ok pages, one at a
+    time: exit 1 at once, every probe an outcome (the unstarted ones not-run),
+    the run partial in the summary, the history and latest; a later complete
+    run with `--baseline last` compares with the complete run before, never
+    with the fail-fast one."""
+    c = Checks("fail-fast")
+    with scratch_dir("bc-faults-failfast-", keep) as tmp:
+        with FaultServer() as server:
+            main = server.ports["main"]
+            names = ["ok"] * 3 + ["exception-500"] + ["ok"] * 36
+            urls = [f"http://127.0.0.1:{main}/f/{n}/index.php?title=Special%3ARecentChanges&k={k}"
+                    for k, n in enumerate(names)]
+            path = os.path.join(tmp, "urls.txt")
+            with open(path, "w") as f:
+                f.write("\n".join(urls) + "\n")
+            results = os.path.join(tmp, "results")
+            common = ["--urls", path, "--kind", "recentchanges", "--concurrency", "1", "--per-host", "1",
+                      "--results", results]
+            complete = CrawlerRun(crawler, common, kill_after=60)
+            c.equal(complete.returncode, 1, "exit code of the complete run")
+            ff = CrawlerRun(crawler, common + ["--fail-fast"], kill_after=60)
+            c.equal(ff.returncode, 1, "exit code with --fail-fast")
+            if not c.check(ff.summary is not None, f"no JSON summary; stderr: {ff.stderr[-2000:]}"):
+                c.done()
+            c.equal(ff.summary.get("partial"), True, "a fail-fast run is partial (summary)")
+            totals = ff.summary.get("totals", {})
+            c.equal(totals.get("exception"), 1, "the exception page is found")
+            c.check(totals.get("not-run", 0) >= 30, f"the rest is not run: totals {totals}")
+            lines, rows, run_row = read_results(results, ff.summary["run_id"])
+            c.equal(len(lines), len(urls), "every probe has a line in pages.jsonl")
+            c.check(run_row is not None and run_row[1] == 1, f"history marks it partial: {run_row}")
+            latest = os.path.realpath(os.path.join(results, "latest"))
+            c.equal(os.path.basename(latest), ff.summary["run_id"], "latest points at the fail-fast run")
+            with open(os.path.join(results, ff.summary["run_id"], "summary.md")) as f:
+                c.check("PARTIAL" in f.read(), "summary.md says PARTIAL")
+            again = CrawlerRun(crawler, common + ["--baseline", "last"], kill_after=60)
+            if c.check(again.summary is not None, f"no JSON summary; stderr: {again.stderr[-2000:]}"):
+                c.equal(again.summary.get("baseline"), complete.summary["run_id"],
+                        "--baseline last skips the partial fail-fast run")
+                c.equal(again.summary.get("still_failing"), 1, "the known failure is still failing")
+            print(f"faults: fail-fast: {totals} exit={ff.returncode} wall={ff.seconds:.2f}s; "
+                  f"baseline of the next run: {again.summary and again.summary.get('baseline')}")
+            c.done()
+
+
 def mixed_run(crawler, keep, rss_bound_mb, deadline_s):
     """10,000 probes, every behaviour, 32 in flight, one run."""
     c = Checks("mixed run")
@@ -596,7 +642,7 @@ def main():
     ap.add_argument("--deadline", type=float, default=120.0, help="mixed run: deadline_ms / 1000")
     ap.add_argument("--strict", action="store_true", help="check known bugs against the right expectations")
     ap.add_argument("--sanitized", action="store_true", help="a sanitizer build: peak RSS reported, not bounded")
-    ap.add_argument("what", choices=["behaviour", "urls", "mixed", "selftest", "list"])
+    ap.add_argument("what", choices=["behaviour", "urls", "failfast", "mixed", "selftest", "list"])
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
     global STRICT, SANITIZED
@@ -621,6 +667,8 @@ def main():
                     failed += 1
         elif args.what == "urls":
             urls_run(args.crawler, args.keep)
+        elif args.what == "failfast":
+            failfast_run(args.crawler, args.keep)
         elif args.what == "mixed":
             mixed_run(args.crawler, args.keep, args.rss_bound_mb, args.deadline)
         else:

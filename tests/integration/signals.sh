@@ -4,7 +4,8 @@
 #   - SIGINT: exit 130 within 5 s; SIGTERM: exit 143;
 #   - every finished outcome is in pages.jsonl as a whole JSON line (no partial
 #     line), fewer than planned (the probes not run are written as interrupted); summary.md, junit.xml and metrics.prom are
-#     written and marked partial; results/latest does not point at the run;
+#     written and marked partial; results/latest points at the run (its
+#     report is the newest, marked partial);
 #     history.sqlite (when written) records it as partial and passes integrity_check;
 #   - a second SIGINT right after the first exits at once (130), leaving
 #     pages.jsonl whole lines and history.sqlite intact.
@@ -108,8 +109,8 @@ def marked_partial(run_dir, results, name):
     if "beta_crawler_run_partial 1" not in (run_dir / "metrics.prom").read_text():
         problems.append(f"{name}: metrics.prom does not say beta_crawler_run_partial 1")
     latest = results / "latest"
-    if latest.exists() and latest.resolve() == run_dir.resolve():
-        problems.append(f"{name}: results/latest points at a partial run")
+    if not latest.exists() or latest.resolve() != run_dir.resolve():
+        problems.append(f"{name}: results/latest does not point at the interrupted run")
 
 for name, sig, want in (("sigint", signal.SIGINT, 130), ("sigterm", signal.SIGTERM, 143)):
     r = run(name, [sig], 0)

@@ -65,7 +65,10 @@ TEST_CASE("a run report streams pages.jsonl, then writes every file, history and
   CHECK(h->LoadOutcomes("20261127T031845Z-0001").value().size() == 2);
 }
 
-TEST_CASE("a partial run is recorded but does not move latest", "[report][runreport]") {
+// latest is the newest report, complete or not: a CI step copies
+// latest/junit.xml and must not get the previous run's; the partial mark is in
+// the files (and the history keeps partial runs out of baselines).
+TEST_CASE("a partial run is recorded as partial and moves latest", "[report][runreport]") {
   TempResults results;
   {
     auto first = RunReport::Start(results.dir, Info("20261127T031845Z-0001"));
@@ -82,7 +85,7 @@ TEST_CASE("a partial run is recorded but does not move latest", "[report][runrep
   cut.partial = true;
   cut.exit_code = 130;
   REQUIRE(second->Finish(cut).has_value());
-  CHECK(fs::read_symlink(results.dir + "/latest") == "20261127T031845Z-0001");
+  CHECK(fs::read_symlink(results.dir + "/latest") == "20261127T041845Z-0002");
   auto h = History::Open(second->history_path());
   REQUIRE(h.has_value());
   CHECK(h->ListRuns().value().size() == 2);
