@@ -164,7 +164,7 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
       "tool failure{} · {} of {} planned probes{}</p>\n",
       E(info.targets_path), E(FormatIsoUtc(info.started_unix_ms)), seconds, info.exit_code, summary.product_failures,
       summary.product_failures == 1 ? "" : "s", summary.tool_failures, summary.tool_failures == 1 ? "" : "s",
-      summary.total, info.planned, info.partial ? " · <span class=\"partial\">PARTIAL run (interrupted)</span>" : "");
+      summary.total, info.planned, info.partial ? " · <span class=\"partial\">PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)</span>" : "");
   out += "<table class=\"totals\"><thead><tr><th>verdict</th><th>probes</th></tr></thead><tbody>\n";
   for (size_t v = 0; v < summary.by_verdict.size(); ++v)
     if (summary.by_verdict[v] > 0)

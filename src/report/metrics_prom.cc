@@ -43,7 +43,7 @@ Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary
   Header(out, "beta_crawler_run_duration_seconds", "Wall-clock duration of the last run.");
   out += fmt::format("beta_crawler_run_duration_seconds {}\n",
                      Seconds(std::max<int64_t>(0, info.finished_unix_ms - info.started_unix_ms)));
-  Header(out, "beta_crawler_run_partial", "1 when the last run was interrupted before every probe finished.");
+  Header(out, "beta_crawler_run_partial", "1 when the last run ended before every probe ran (Ctrl-C, the run deadline, --fail-fast).");
   out += fmt::format("beta_crawler_run_partial {}\n", info.partial ? 1 : 0);
   Header(out, "beta_crawler_exit_code", "Exit code of the last run (0 clean, 1 product failures, 2 crawl failed).");
   out += fmt::format("beta_crawler_exit_code {}\n", info.exit_code);

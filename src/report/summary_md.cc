@@ -93,7 +93,7 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
   out += fmt::format("- **Result:** {} product failure{}, {} tool failure{}, {} of {} planned probes done{}\n\n",
                      summary.product_failures, summary.product_failures == 1 ? "" : "s", summary.tool_failures,
                      summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
-                     info.partial ? " — **PARTIAL run (interrupted)**" : "");
+                     info.partial ? " — **PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)**" : "");
 
   out += "| verdict | probes |\n|---|---:|\n";
   for (size_t v = 0; v < summary.by_verdict.size(); ++v)
