@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "mediawiki/api_round.h"
 #include "plan/plan.h"
