@@ -369,6 +369,7 @@ struct Engine::Impl {
     outcome.probe_index = job.req.index;
     outcome.retries = std::max(0, scheduler->Attempts(id) - 1);
     outcome.timings.queue = std::chrono::duration<double>(scheduler->Waited(id)).count();
+    scheduler->Forget(id);  // the job is over: the scheduler keeps nothing of it
     outcome.finished_unix_ms = UnixMs();
     if (outcome.final_url.empty()) outcome.final_url = job.req.url;
     ++stats.requests;
@@ -389,7 +390,7 @@ struct Engine::Impl {
     (*on_done)(std::move(r));
     if (product_failure && options.fail_fast && !stats.fail_fast_triggered) {
       stats.fail_fast_triggered = true;
-      for (size_t waiting : scheduler->Drain()) Complete(waiting, Unstarted(waiting, "--fail-fast"));
+      scheduler->Drain([&](size_t waiting) { Complete(waiting, Unstarted(waiting, "--fail-fast")); });
     }
   }
 
@@ -571,7 +572,7 @@ struct Engine::Impl {
       FillTimings(t->easy.get(), o);
       Complete(id, std::move(o));
     }
-    for (size_t id : scheduler->Drain()) Complete(id, Unstarted(id, reason));
+    scheduler->Drain([&](size_t id) { Complete(id, Unstarted(id, reason)); });
     // Left: bodies with the classifier workers (kQueue), and, as a guard for
     // "exactly once", anything else not yet done.
     for (size_t id = 0; id < done.size(); ++id) {
@@ -653,7 +654,6 @@ Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
   std::mt19937_64 rng(options.seed != 0 ? options.seed : std::random_device{}());
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   scheduler = std::make_unique<Scheduler>(so, [&] { return uniform(rng); });
-  scheduler->Reserve(requests.size);
   for (size_t id = 0; id < requests.size; ++id) {
     const RequestBatch::Slot slot = requests.slot(id);
     scheduler->Add(id, std::string(slot.host), slot.tier, start);

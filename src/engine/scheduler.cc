@@ -12,24 +12,17 @@ Scheduler::Scheduler(SchedulerOptions options, std::function<double()> jitter)
   options_.per_host_concurrency = std::max(1, options_.per_host_concurrency);
 }
 
-Scheduler::Job& Scheduler::JobAt(size_t id) {
-  if (id >= jobs_.size()) jobs_.resize(id + 1);
-  return jobs_[id];
-}
-
 void Scheduler::Add(size_t id, const std::string& host, int tier, SchedTime ready) {
   auto [it, inserted] = host_index_.try_emplace(host, hosts_.size());
   if (inserted) {
     hosts_.emplace_back();
     hosts_.back().key = host;
   }
-  Job& job = JobAt(id);
-  job = Job{};
-  job.host = it->second;
-  job.tier = tier <= 0 ? 0 : 1;
-  job.ready = ready;
-  job.queued = ready;
-  hosts_[job.host].tiers[job.tier].push_back(id);
+  auto& queue = hosts_[it->second].tiers[tier <= 0 ? 0 : 1];
+  if (!queue.empty() && queue.back().first + queue.back().count == id && queue.back().ready == ready)
+    ++queue.back().count;
+  else
+    queue.push_back(Run{id, 1, ready});
   ++waiting_;
 }
 
@@ -38,32 +31,41 @@ bool Scheduler::HostOpen(const Host& host, SchedTime now) const {
          now >= host.next_start;
 }
 
-std::optional<size_t> Scheduler::Take(Host& host, int max_tier, SchedTime now) {
+std::optional<size_t> Scheduler::Take(size_t h, int max_tier, SchedTime now) {
+  Host& host = hosts_[h];
   // Retried jobs first: they are the oldest work of their host.
   auto best = host.retries.end();
   for (auto it = host.retries.begin(); it != host.retries.end(); ++it) {
-    const Job& job = jobs_[*it];
+    const Job& job = started_.at(*it);
     if (job.tier > max_tier || job.ready > now) continue;
-    if (best == host.retries.end() || job.ready < jobs_[*best].ready) best = it;
+    if (best == host.retries.end() || job.ready < started_.at(*best).ready) best = it;
   }
   if (best != host.retries.end()) {
     const size_t id = *best;
     host.retries.erase(best);
+    Start(started_.at(id), now);
     return id;
   }
   for (int tier = 0; tier <= max_tier; ++tier) {
     auto& queue = host.tiers[tier];
-    if (!queue.empty() && jobs_[queue.front()].ready <= now) {
-      const size_t id = queue.front();
-      queue.pop_front();
-      return id;
-    }
+    if (queue.empty() || queue.front().ready > now) continue;
+    Run& run = queue.front();
+    const size_t id = run.first;
+    Job& job = started_[id];
+    job = Job{};
+    job.host = h;
+    job.tier = tier;
+    job.ready = run.ready;
+    job.queued = run.ready;
+    ++run.first;
+    if (--run.count == 0) queue.pop_front();
+    Start(job, now);
+    return id;
   }
   return std::nullopt;
 }
 
-void Scheduler::Start(size_t id, SchedTime now) {
-  Job& job = jobs_[id];
+void Scheduler::Start(Job& job, SchedTime now) {
   Host& host = hosts_[job.host];
   ++job.attempts;
   job.waited += now - job.queued;
@@ -86,8 +88,7 @@ std::optional<size_t> Scheduler::Next(SchedTime now) {
       const size_t h = (cursor_ + i) % hosts_.size();
       Host& host = hosts_[h];
       if (!HostOpen(host, now)) continue;
-      if (auto id = Take(host, max_tier, now)) {
-        Start(*id, now);
+      if (auto id = Take(h, max_tier, now)) {
         cursor_ = h + 1;  // the next call starts with the following host
         return id;
       }
@@ -102,12 +103,12 @@ std::optional<SchedTime> Scheduler::NextWakeup(SchedTime now) const {
   for (const Host& host : hosts_) {
     if (host.in_flight >= options_.per_host_concurrency) continue;
     std::optional<SchedTime> ready;
-    auto consider = [&](size_t id) {
-      if (!ready || jobs_[id].ready < *ready) ready = jobs_[id].ready;
+    auto consider = [&](SchedTime t) {
+      if (!ready || t < *ready) ready = t;
     };
-    for (size_t id : host.retries) consider(id);
+    for (size_t id : host.retries) consider(started_.at(id).ready);
     for (const auto& queue : host.tiers)
-      if (!queue.empty()) consider(queue.front());
+      if (!queue.empty()) consider(queue.front().ready);
     if (!ready) continue;
     const SchedTime when = std::max({*ready, host.paused_until, host.next_start, now});
     if (!best || when < *best) best = when;
@@ -116,14 +117,14 @@ std::optional<SchedTime> Scheduler::NextWakeup(SchedTime now) const {
 }
 
 void Scheduler::Finished(size_t id) {
-  Job& job = jobs_[id];
+  const Job& job = started_.at(id);
   --hosts_[job.host].in_flight;
   --in_flight_;
 }
 
 std::optional<SchedTime> Scheduler::Retry(size_t id, SchedTime now,
                                           std::optional<SchedDuration> retry_after) {
-  Job& job = jobs_[id];
+  Job& job = started_.at(id);
   if (job.attempts > options_.retries) return std::nullopt;
   Host& host = hosts_[job.host];
   SchedDuration delay{};
@@ -147,22 +148,38 @@ std::optional<SchedTime> Scheduler::Retry(size_t id, SchedTime now,
 
 std::vector<size_t> Scheduler::Drain() {
   std::vector<size_t> out;
+  Drain([&](size_t id) { out.push_back(id); });
+  return out;
+}
+
+void Scheduler::Drain(const std::function<void(size_t)>& each) {
+  // Taken out of the queues first, so `each` may call back into the scheduler.
+  std::vector<std::vector<size_t>> retries;
+  std::vector<std::deque<Run>> runs;
   for (Host& host : hosts_) {
-    out.insert(out.end(), host.retries.begin(), host.retries.end());
+    retries.push_back(std::move(host.retries));
     host.retries.clear();
     for (auto& queue : host.tiers) {
-      out.insert(out.end(), queue.begin(), queue.end());
+      runs.push_back(std::move(queue));
       queue.clear();
     }
   }
   waiting_ = 0;
-  return out;
+  for (const auto& ids : retries)
+    for (size_t id : ids) each(id);
+  for (const auto& queue : runs)
+    for (const Run& run : queue)
+      for (size_t id = run.first; id < run.first + run.count; ++id) each(id);
 }
 
-int Scheduler::Attempts(size_t id) const { return id < jobs_.size() ? jobs_[id].attempts : 0; }
+int Scheduler::Attempts(size_t id) const {
+  auto it = started_.find(id);
+  return it == started_.end() ? 0 : it->second.attempts;
+}
 
 SchedDuration Scheduler::Waited(size_t id) const {
-  return id < jobs_.size() ? jobs_[id].waited : SchedDuration{};
+  auto it = started_.find(id);
+  return it == started_.end() ? SchedDuration{} : it->second.waited;
 }
 
 }  // namespace bc

@@ -14,8 +14,16 @@
 //
 // Job lifecycle (a job id is the caller's index, 0..n-1, unique per Add):
 //   Add -> Next (started, counts in flight) -> Finished (slot freed) ->
-//   either Retry (back to waiting, returns when) or the job is over.
+//   either Retry (back to waiting, returns when) or the job is over (Forget
+//   drops its state once Attempts and Waited are read).
 // Drain() hands back every job still waiting (stop, deadline, --fail-fast).
+//
+// Memory: a job that never started costs nothing of its own. Jobs added with
+// consecutive ids, one host, one tier and one ready time (a plan's probes of
+// one wiki) are one run {first, count, ready} in their host's queue; only
+// started jobs (in flight, or waiting for a retry) have a Job entry, and
+// Forget removes it. So the scheduler holds O(hosts + runs + in flight), not
+// O(probes): 200,000 probes of one host are one run.
 #pragma once
 
 #include <chrono>
@@ -52,8 +60,6 @@ class Scheduler {
   // Queues a job; `ready` is the earliest start time (usually now). Whether a
   // failure may be retried at all (GET vs POST) is the caller's decision.
   void Add(size_t id, const std::string& host, int tier, SchedTime ready);
-  // Room for jobs 0..count-1 at once (no growth slack: ~40 bytes per job).
-  void Reserve(size_t count) { jobs_.reserve(count); }
 
   // The next job allowed to start at `now`, marking it in flight; nullopt when
   // none may start now (caps full, host paused or rate-limited, backoff).
@@ -76,14 +82,20 @@ class Scheduler {
 
   // Removes and returns every job waiting to start (not those in flight).
   std::vector<size_t> Drain();
+  // The same, one id at a time (no list of every unstarted job at once).
+  void Drain(const std::function<void(size_t)>& each);
 
   int Attempts(size_t id) const;  // starts so far (1 after the first Next)
   // Time the job spent waiting to start, summed over its attempts.
   SchedDuration Waited(size_t id) const;
+  // The job is over and its Attempts/Waited were read: drop its state
+  // (afterwards both read as for a job that never started).
+  void Forget(size_t id) { started_.erase(id); }
   size_t InFlight() const { return in_flight_; }
   size_t Waiting() const { return waiting_; }
 
  private:
+  // A started job (in flight, or waiting for a retry).
   struct Job {
     size_t host = 0;     // index into hosts_
     int tier = 1;
@@ -92,27 +104,32 @@ class Scheduler {
     SchedTime queued{};  // when it last started waiting
     SchedDuration waited{};
   };
+  // Fresh jobs first, first+1, ..., first+count-1: same host, tier and ready time.
+  struct Run {
+    size_t first = 0;
+    size_t count = 0;
+    SchedTime ready{};
+  };
   struct Host {
     std::string key;
-    std::deque<size_t> tiers[2];  // waiting fresh jobs by tier (0 smoke, 1 rest)
+    std::deque<Run> tiers[2];     // waiting fresh jobs by tier (0 smoke, 1 rest)
     std::vector<size_t> retries;  // waiting retried jobs (any ready time)
     int in_flight = 0;
     SchedTime paused_until{};     // Retry-After
     SchedTime next_start{};       // rate limit
   };
 
-  // A job of `host` (at most tier `max_tier`) startable at `now`, removed
-  // from its queue; nullopt if none.
-  std::optional<size_t> Take(Host& host, int max_tier, SchedTime now);
+  // A job of host `h` (at most tier `max_tier`) startable at `now`, removed
+  // from its queue and started; nullopt if none.
+  std::optional<size_t> Take(size_t h, int max_tier, SchedTime now);
   bool HostOpen(const Host& host, SchedTime now) const;
-  void Start(size_t id, SchedTime now);
-  Job& JobAt(size_t id);
+  void Start(Job& job, SchedTime now);
 
   SchedulerOptions options_;
   std::function<double()> jitter_;
   std::unordered_map<std::string, size_t> host_index_;
   std::vector<Host> hosts_;
-  std::vector<Job> jobs_;  // by id
+  std::unordered_map<size_t, Job> started_;  // by id: only jobs that started
   size_t cursor_ = 0;  // round-robin position over hosts_
   size_t in_flight_ = 0;
   size_t waiting_ = 0;

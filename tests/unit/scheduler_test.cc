@@ -223,5 +223,59 @@ TEST_CASE("drain hands back every waiting job and none in flight", "[scheduler]"
   CHECK_FALSE(s.Next(T0()).has_value());
 }
 
+// Fresh jobs are stored as runs of consecutive ids (no entry per job): the
+// order, the tiers, the ready times and Drain must be exactly as if each job
+// had its own entry.
+TEST_CASE("fresh jobs keep their order across runs of ids, tiers and ready times", "[scheduler]") {
+  Scheduler s(Opts(1, 1), [] { return 0.5; });
+  for (size_t i = 0; i < 5; ++i) s.Add(i, "h", 1, T0());
+  for (size_t i = 5; i < 7; ++i) s.Add(i, "h", 0, T0());   // smoke tier: first
+  s.Add(7, "h", 1, T0() + seconds(1));                     // not ready yet: holds the line behind it
+  s.Add(8, "h", 1, T0());
+  s.Add(20, "h", 1, T0());                                 // a gap in the ids
+  s.Add(9, "h", 1, T0());
+  CHECK(s.Waiting() == 11);
+  std::vector<size_t> order;
+  auto drive = [&](SchedTime now) {
+    while (auto id = s.Next(now)) {
+      order.push_back(*id);
+      s.Finished(*id);
+    }
+  };
+  drive(T0());
+  CHECK(order == std::vector<size_t>{5, 6, 0, 1, 2, 3, 4});
+  CHECK(s.NextWakeup(T0()) == T0() + seconds(1));
+  drive(T0() + seconds(1));
+  CHECK(order == std::vector<size_t>{5, 6, 0, 1, 2, 3, 4, 7, 8, 20, 9});
+  CHECK(s.Waiting() == 0);
+}
+
+TEST_CASE("a job's state lives from its first start until Forget", "[scheduler]") {
+  Scheduler s(Opts(4, 4), [] { return 0.5; });
+  for (size_t i = 0; i < 100; ++i) s.Add(i, "h", 1, T0());
+  CHECK(s.Attempts(42) == 0);
+  auto started = StartAll(s, T0() + milliseconds(30));
+  REQUIRE(started == std::vector<size_t>{0, 1, 2, 3});
+  CHECK(s.Attempts(0) == 1);
+  CHECK(s.Waited(0) == milliseconds(30));
+  s.Finished(0);
+  REQUIRE(s.Retry(0, T0() + milliseconds(40)).has_value());
+  CHECK(s.Attempts(0) == 1);
+  s.Finished(1);
+  s.Forget(1);
+  CHECK(s.Attempts(1) == 0);
+  CHECK(s.Waited(1) == SchedDuration{});
+  // Drain, one id at a time: the retried job, then the untouched rest (4..99) once each.
+  std::vector<size_t> drained;
+  s.Drain([&](size_t id) { drained.push_back(id); });
+  REQUIRE(drained.size() == 97);
+  CHECK(drained.front() == 0);
+  std::set<size_t> unique(drained.begin(), drained.end());
+  CHECK(unique.size() == 97);
+  CHECK_FALSE(unique.contains(1));
+  CHECK_FALSE(unique.contains(2));
+  CHECK(s.Waiting() == 0);
+}
+
 }  // namespace
 }  // namespace bc
