@@ -32,7 +32,7 @@ void ResultList::Add(const Probe& probe, const Outcome& outcome) {
     if (it != detail_index_.end()) {
       e.detail = it->second;
       e.status = static_cast<uint16_t>(outcome.http_status);
-      e.total_seconds = outcome.timings.total;
+      e.total_seconds = static_cast<float>(outcome.timings.total);
       e.retries = static_cast<uint8_t>(outcome.retries);
       entries_.push_back(e);
       return;
