@@ -121,25 +121,28 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   for (const LoginResult& l : report.logins)
     if (!l.ok && !stopped_at_login) login_failed[l.wiki] = l.message;
 
-  std::vector<size_t> to_fetch;  // plan indices, in plan order
+  // Probes of a wiki whose login failed are not fetched: an auth outcome each.
+  const auto skipped = [&](const Probe& p) { return !p.account.empty() && login_failed.contains(p.wiki); };
+  bool fetch_all = true;
   for (size_t i = 0; i < probes.size(); ++i) {
     const Probe& p = probes[i];
-    if (auto it = login_failed.find(p.wiki); it != login_failed.end() && !p.account.empty()) {
-      Outcome o;
-      o.probe_index = i;
-      o.result.verdict = Verdict::kAuth;
-      o.result.evidence.detail = "not fetched: login to " + p.wiki + " failed: " + it->second;
-      o.result.evidence.signature = "login failed";
-      o.finished_unix_ms = NowUnixMs();
-      emit(p, std::move(o));
-      continue;
-    }
-    to_fetch.push_back(i);
+    if (!skipped(p)) continue;
+    Outcome o;
+    o.probe_index = i;
+    o.result.verdict = Verdict::kAuth;
+    o.result.evidence.detail = "not fetched: login to " + p.wiki + " failed: " + login_failed.at(p.wiki);
+    o.result.evidence.signature = "login failed";
+    o.finished_unix_ms = NowUnixMs();
+    emit(p, std::move(o));
+    fetch_all = false;
   }
   // Requests are made when they start: the engine never holds the whole plan
-  // twice. Every probe is fetched unless a login failed (then to_fetch maps).
-  const bool fetch_all = to_fetch.size() == probes.size();
-  if (fetch_all) to_fetch = {};
+  // twice. Every probe is fetched unless a login failed; only then does
+  // to_fetch map the batch's indices to plan indices (in plan order).
+  std::vector<size_t> to_fetch;
+  if (!fetch_all)
+    for (size_t i = 0; i < probes.size(); ++i)
+      if (!skipped(probes[i])) to_fetch.push_back(i);
   const auto plan_index = [&](size_t k) { return fetch_all ? k : to_fetch[k]; };
   RequestBatch batch;
   batch.size = fetch_all ? probes.size() : to_fetch.size();
