@@ -15,8 +15,12 @@ Result<void> RenderedFileWriter::Add(const Probe& probe, const Outcome& outcome)
 Result<void> RenderedFileWriter::Finish(const RunInfo& info, const RunSummary& summary) {
   auto out = TextOut::ToFile(path_);
   if (!out) return std::unexpected(out.error());
-  if (auto rendered = render_(info, summary, shared_ ? *shared_ : ResultList(own_), *out); !rendered)
-    return rendered;
+  // Not `shared_ ? *shared_ : ResultList(own_)`: a conditional with a
+  // temporary on one side copies the other (ResultList is move-only so that
+  // cannot compile again; it once copied every result for every file).
+  const ResultList own_view = shared_ ? ResultList() : ResultList(own_);
+  const ResultList& results = shared_ ? *shared_ : own_view;
+  if (auto rendered = render_(info, summary, results, *out); !rendered) return rendered;
   return out->Commit();
 }
 

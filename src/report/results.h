@@ -52,6 +52,11 @@ class ResultList {
   ResultList() = default;
   // A view of pairs the caller owns and keeps alive (tests, small runs).
   ResultList(const std::vector<ProbeResult>& pairs) : pairs_(&pairs) {}  // NOLINT: implicit on purpose
+  // Move-only: a copy is every result of the run again (one hid in a `?:`).
+  ResultList(const ResultList&) = delete;
+  ResultList& operator=(const ResultList&) = delete;
+  ResultList(ResultList&&) = default;
+  ResultList& operator=(ResultList&&) = default;
 
   // Appends a result. `probe` is referred to, not copied: it must outlive the
   // list (the plan, or the pre-flight probes, do). Not for a view.

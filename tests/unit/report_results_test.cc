@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include <fmt/format.h>
 
@@ -61,6 +62,10 @@ RunInfo Info() {
   info.exit_code = 1;
   return info;
 }
+
+// A copy would be every result of the run again; one hid in a `?:` in
+// RenderedFileWriter and cost 24 bytes per probe per rendered file.
+static_assert(!std::is_copy_constructible_v<ResultList> && std::is_move_constructible_v<ResultList>);
 
 TEST_CASE("reports rendered from a compact ResultList equal those from whole results", "[report][results]") {
   const auto whole = Mixed();
