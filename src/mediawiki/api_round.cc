@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <ctime>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "engine/http_util.h"
+#include "mediawiki/api_json.h"
 #include "plan/plan.h"
 
 namespace bc {
@@ -31,10 +31,8 @@ bool IsMaxlagAnswer(std::string_view body, const std::vector<std::pair<std::stri
   if (const std::string* h = Header(headers, "mediawiki-api-error"); h && *h == "maxlag") return true;
   // Cheap test first: only a body that mentions maxlag is parsed.
   if (body.find("maxlag") == std::string_view::npos) return false;
-  auto j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("error") || !j["error"].is_object()) return false;
-  const auto& code = j["error"]["code"];
-  return code.is_string() && code.get<std::string>() == "maxlag";
+  const Json j = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  return Str(ObjectAt(j, "error"), "code") == "maxlag";
 }
 
 std::chrono::milliseconds MaxlagDelay(const std::vector<std::pair<std::string, std::string>>& headers,
