@@ -3,6 +3,7 @@
 
   run_faults.py --crawler BIN behaviour NAME...  one `crawler run` per behaviour (3 probes)
   run_faults.py --crawler BIN urls               `crawler run --urls` over the quick behaviours
+  run_faults.py --crawler BIN failfast           `run --fail-fast`: partial, latest, not a baseline
   run_faults.py --crawler BIN mixed              one 10,000-probe run mixing every behaviour
   run_faults.py --crawler BIN selftest           the fake server misbehaves as designed, and
                                                  the checks reject wrong data
