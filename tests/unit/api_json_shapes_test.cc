@@ -18,6 +18,7 @@
 #include "mediawiki/discovery.h"
 #include "mediawiki/session.h"
 #include "mediawiki/wiki_facts.h"
+#include "test_paths.h"
 
 using namespace bc;
 using Json = nlohmann::json;

@@ -54,6 +54,7 @@ TEST_CASE("a PHP error label is seen equally far back whatever the chunking", "[
 #include <sstream>
 
 #include "classify/classifier.h"
+#include "test_paths.h"
 
 namespace {
 // The fuzz input layout (tests/fuzz/fuzz_classify.cc): 12 header bytes, then the body.

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli/classify_command.h"
+#include "test_paths.h"
 
 namespace {
 

@@ -10,6 +10,7 @@
 
 #include "classify/classifier.h"
 #include "plan/probe.h"
+#include "test_paths.h"
 
 namespace {
 

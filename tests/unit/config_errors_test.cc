@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "config/targets.h"
+#include "test_paths.h"
 
 extern char** environ;
 

@@ -12,6 +12,7 @@
 
 #include "engine/engine.h"
 #include "engine_servers.h"
+#include "test_paths.h"
 
 namespace bc {
 namespace {

@@ -10,6 +10,7 @@
 
 #include "report/junit_xml.h"
 #include "report_fixtures.h"
+#include "test_paths.h"
 
 namespace bc {
 namespace {

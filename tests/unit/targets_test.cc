@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/targets.h"
+#include "test_paths.h"
 
 using namespace bc;
 
