@@ -67,3 +67,12 @@ farm_answers() {
     "http://127.0.0.1:${FARM_PORT[$1]}/api.php?action=query&meta=siteinfo&format=json" \
     2>/dev/null | grep -q '"generator"'
 }
+
+# farm_objectcache_db WIKI: the SQLite file holding WIKI's sessions (objectcache).
+farm_objectcache_db() { printf '%s' "$FARM_STATE/$1/db/wikicache.sqlite"; }
+
+# FARM_PROFILE=beta: the beta-like farm (tests/farm/beta) replaces the facts above,
+# so `FARM_PROFILE=beta tests/farm/fault frwiki null-threshold` switches its wikis.
+if [ "${FARM_PROFILE:-}" = beta ]; then
+  source "$FARM_DIR/beta/profile.sh"
+fi

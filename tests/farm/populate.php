@@ -15,6 +15,8 @@ class FarmPopulate extends Maintenance {
 		parent::__construct();
 		$this->addDescription( 'Create farm accounts, edits and watchlists' );
 		$this->addOption( 'state', 'Farm state directory', true, true );
+		$this->addOption( 'local-page-only', 'Only the page with a title in the wiki\'s '
+			. 'language (fr, ru); for a copy of an already populated wiki (beta farm)' );
 	}
 
 	private function readSecret( string $name ): string {
@@ -58,8 +60,25 @@ class FarmPopulate extends Maintenance {
 		}
 	}
 
+	/** The page titled in the wiki's own language (fr, ru), or null. */
+	private function localTitle(): ?string {
+		$lang = MediaWikiServices::getInstance()->getContentLanguage()->getCode();
+		return [ 'ru' => 'Тестовая страница', 'fr' => 'Page d’essai' ][$lang] ?? null;
+	}
+
 	public function execute() {
 		$services = MediaWikiServices::getInstance();
+		if ( $this->hasOption( 'local-page-only' ) ) {
+			$title = $this->localTitle();
+			if ( $title !== null ) {
+				$userFactory = $services->getUserFactory();
+				$editor = $userFactory->newFromName( 'Editor1' );
+				$qa = $userFactory->newFromName( 'CrawlerQA' );
+				$this->edit( $editor, $title, "Page $title, created by Editor1.", "create $title" );
+				$this->edit( $qa, $title, "Page $title, created by Editor1.\n\nChecked by CrawlerQA.", 'QA check' );
+			}
+			return;
+		}
 		$qaPassword = $this->readSecret( 'qa.password' );
 		$editorPassword = $this->readSecret( 'editor.password' );
 		$bot = explode( "\n", $this->readSecret( 'qa.botpassword' ) );
@@ -88,12 +107,9 @@ class FarmPopulate extends Maintenance {
 		$options->setOption( $qa, 'rcdays', 30 );
 		$options->saveOptions( $qa );
 
-		$lang = $services->getContentLanguage()->getCode();
 		$pages = [ 'Alpha', 'Bravo', 'Charlie', 'Delta', 'Echo', 'Foxtrot', 'Golf', 'Hotel' ];
-		if ( $lang === 'ru' ) {
-			$pages[] = 'Тестовая страница';
-		} elseif ( $lang === 'fr' ) {
-			$pages[] = 'Page d’essai';
+		if ( $this->localTitle() !== null ) {
+			$pages[] = $this->localTitle();
 		}
 		foreach ( $pages as $i => $title ) {
 			$this->edit( $editor, $title, "Page $title, created by Editor1.", "create $title" );

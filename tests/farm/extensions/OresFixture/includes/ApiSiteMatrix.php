@@ -11,7 +11,8 @@ use Wikimedia\ParamValidator\TypeDef\IntegerDef;
  * action=sitematrix in the SiteMatrix extension's format, listing the farm's wikis
  * from $wgOresFixtureSitesFile (written by tests/farm/start): languages in code
  * order, each with its sites (url, dbname, code, lang, sitename; closed => true
- * for closed wikis), 'count', and 'specials' (none in the farm). smlimit counts
+ * for closed wikis), 'count', and 'specials' (sites marked "special": true, e.g.
+ * the beta farm's commons, meta and test; none in the quick farm). smlimit counts
  * languages; smcontinue is "language|<code>" and is returned under query-continue,
  * as SiteMatrix does.
  */
@@ -29,7 +30,9 @@ class ApiSiteMatrix extends ApiBase {
 		}
 		$byLang = [];
 		foreach ( $sites as $site ) {
-			$byLang[$site['lang']][] = $site;
+			if ( empty( $site['special'] ) ) {
+				$byLang[$site['lang']][] = $site;
+			}
 		}
 		ksort( $byLang, SORT_STRING );
 		return $byLang;
@@ -48,11 +51,14 @@ class ApiSiteMatrix extends ApiBase {
 		$wantClosed = isset( $state['closed'] );
 
 		$byLang = $this->sitesByLanguage();
+		$specialSites = array_values( array_filter(
+			json_decode( (string)@file_get_contents( $this->getConfig()->get( 'OresFixtureSitesFile' ) ), true ),
+			static fn ( $s ) => !empty( $s['special'] ) ) );
 		$services = MediaWikiServices::getInstance();
 		$names = $services->getLanguageNameUtils()->getLanguageNames();
 		$localNames = $services->getLanguageNameUtils()->getLanguageNames( $this->getLanguage()->getCode() );
 
-		$out = [ 'count' => array_sum( array_map( 'count', $byLang ) ) ];
+		$out = [ 'count' => array_sum( array_map( 'count', $byLang ) ) + count( $specialSites ) ];
 		$count = 0;
 		if ( isset( $type['language'] ) && $continue[0] === 'language' ) {
 			foreach ( $byLang as $lang => $sites ) {
@@ -103,6 +109,21 @@ class ApiSiteMatrix extends ApiBase {
 		$this->getResult()->addValue( null, 'sitematrix', $out );
 		if ( isset( $type['special'] ) && $count < $limit ) {
 			$specials = [];
+			foreach ( $specialSites as $site ) {
+				$siteOut = array_intersect_key( [
+					'url' => $site['url'],
+					'dbname' => $site['dbname'],
+					'code' => $site['code'],
+					'lang' => $site['lang'],
+					'sitename' => $site['sitename'],
+				], $siteProp + [ 'lang' => true ] );
+				if ( !empty( $site['closed'] ) ) {
+					$siteOut['closed'] = true;
+				}
+				if ( $all || ( $wantClosed && !empty( $site['closed'] ) ) ) {
+					$specials[] = $siteOut;
+				}
+			}
 			ApiResult::setIndexedTagName( $specials, 'special' );
 			$this->getResult()->addValue( 'sitematrix', 'specials', $specials );
 		}
