@@ -12,6 +12,7 @@
 #include "classify/classifier.h"
 #include "core/error.h"
 #include "plan/probe.h"
+#include "report/redact.h"
 
 namespace bc {
 namespace {
@@ -89,6 +90,7 @@ int RunClassify(const ClassifyOptions& o) {
       rc = 2;
       continue;
     }
+    RedactEvidence(r->evidence);  // a saved page may quote Cookie/Authorization headers
     const Evidence& e = r->evidence;
     nlohmann::json out = {{"file", file},
                           {"verdict", VerdictName(r->verdict)},

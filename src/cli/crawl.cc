@@ -13,6 +13,7 @@
 #include "engine/engine.h"
 #include "mediawiki/ores.h"
 #include "report/history.h"
+#include "report/redact.h"
 #include "report/run_dir.h"
 
 namespace bc {
@@ -97,10 +98,13 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   report.files.emplace(std::move(*files));
   RunReport& out = *report.files;
 
-  // Every outcome goes through here exactly once: appended to pages.jsonl at
-  // once, so a crash later loses nothing already fetched.
+  // Every outcome goes through here exactly once: redacted (report/redact.h:
+  // the progress display and every file see only redacted text), then
+  // appended to pages.jsonl at once, so a crash later loses nothing already
+  // fetched.
   std::optional<Error> write_error;
   auto emit = [&](const Probe& probe, Outcome outcome) {
+    RedactOutcome(outcome);
     if (options.on_outcome) options.on_outcome(probe, outcome);
     if (auto ok = out.Add(probe, outcome); !ok && !write_error) write_error = ok.error();
   };

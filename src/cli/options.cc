@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/redact.h"
+
 namespace bc {
 
 void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required) {
@@ -68,8 +70,8 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts)
 
 int ReportError(const Error& error) {
   // Compiler style: "FILE:LINE:COL: message" when we know where, so editors can jump to it.
-  if (error.where.empty()) std::fprintf(stderr, "crawler: %s\n", error.message.c_str());
-  else std::fprintf(stderr, "%s\n", error.ToString().c_str());
+  // Messages may quote a server's answer (SiteMatrix, a login): redacted like every output.
+  std::fprintf(stderr, "%s%s\n", error.where.empty() ? "crawler: " : "", Redact(error.ToString()).c_str());
   return 2;
 }
 

@@ -1,6 +1,7 @@
 #include "config/targets.h"
 
 #include "core/file.h"
+#include "core/redact.h"
 
 #include <curl/curl.h>
 #include <fmt/format.h>
@@ -486,6 +487,7 @@ Result<std::string> ReadPassword(const Account& account) {
     std::getline(in, pw);  // the first line; a trailing newline is not part of it
   }
   while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n')) pw.pop_back();
+  RegisterSecret(pw);  // from now on Redact() hides it wherever it is echoed
   if (pw.empty())
     return Fail(Error::Code::kConfig, fmt::format("account.{}: the password is empty", account.name), account.where);
   return pw;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "core/redact.h"
 #include "engine/http_util.h"
 #include "engine/scheduler.h"
 
@@ -227,6 +228,9 @@ struct Engine::Impl {
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string_view value = line.substr(colon + 1);
     while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    // A session cookie is a secret from the moment it arrives (core/redact.h):
+    // this very page may echo it.
+    if (name == "set-cookie" && !JobAt(t.job).req.session.empty()) RegisterSetCookieHeader(value);
     t.headers.emplace_back(std::move(name), std::string(value));
   }
 

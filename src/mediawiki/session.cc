@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "core/redact.h"
 #include "mediawiki/api_json.h"
 #include "plan/plan.h"
 
@@ -140,6 +141,7 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
       res.message = token.error().message;
       continue;
     }
+    RegisterSecret(*token);
     const Wiki& w = *FindWiki(targets, order[i]);
     const Account& acc = targets.accounts.at(w.account);
     auto pw = passwords.find(w.account);
@@ -192,6 +194,8 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
     LoginResult r = std::move(results[wiki]);
     r.seconds = seconds;
     if (!r.ok && r.message.empty()) r.message = "login did not complete";
+    // The API's message is the wiki's text: it may echo the password, the token or a cookie.
+    RedactInPlace(r.message);
     out.push_back(std::move(r));
   }
   return out;

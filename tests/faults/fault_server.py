@@ -37,6 +37,13 @@ The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
                               Pages that need a login serve the anonymous view
                               without that session.
   /mix/index.php?k=K&n=N      behaviour catalogue.mix_table()[N * MIX_BASE + K]
+  /f/echo-500/index.php, /f/echo-200/index.php, /f/echo-login/api.php
+                              a wiki that leaks secrets (tests/faults/run_trust.py echo): a
+                              500 exception page and a 200 page with a PHP warning, each
+                              quoting the request's Cookie header, the session id, and the
+                              session's clientlogin form (password, login token); a login
+                              that fails with a message quoting the password, token and cookie
+  /secretsjson                JSON: every session id and login token handed out so far
   /mixtable                   JSON: that table with each behaviour's expected verdict and
                               retries ("now": today's verdict where a known bug differs)
   /hitsjson                   JSON: every counter
@@ -94,6 +101,8 @@ PASSWORD = "fault-suite-password"  # the fake wiki's password for CrawlerQA (a t
 USER = "CrawlerQA"                 # the user the recorded logged-in pages show
 SESSION_COOKIE = "fwiki_session"
 SESSIONS = {}                      # session id -> "token:<t>" (before login) or "user"
+FORMS = {}                         # session id -> its clientlogin form body (echoed by echo-*)
+TOKENS = []                        # every login token handed out (/secretsjson)
 OTHER_LOG = []                     # requests the "other host" received
 EXTRA_PORTS = {}                   # "other" -> port, ... (with --extra)
 INFLIGHT = {}                      # port -> /f/ and /mix/ page requests being answered now
@@ -198,7 +207,7 @@ async def serve_fault(reader, writer, method, path, query, q, headers, body):
         LOG.write(f"{time.time():.3f} {writer.get_extra_info('peername')[1]} {method} {key} hit {HITS[key]}\n")
         LOG.flush()
     if path.endswith("/api.php"):
-        return fake_api(writer, method, q, headers, body)
+        return fake_api(writer, method, q, headers, body, path)
     parts = path.split("/")
     if parts[1] == "mix":
         slot = int(q.get("n", "0")) * catalogue.MIX_BASE + int(q.get("k", "0"))
@@ -324,6 +333,8 @@ async def serve_behaviour(reader, writer, name, path, query, headers, key):
             left -= len(part)
             await writer.drain()
         writer.write(rest)
+    elif name in ("echo-500", "echo-200"):
+        respond(writer, int(name[-3:]), echo_page(name, headers), html)
     elif name == "bad-utf8":
         respond(writer, 200, view["bad-utf8"], html)
     elif name == "garbage":
@@ -341,7 +352,30 @@ async def serve_behaviour(reader, writer, name, path, query, headers, key):
     return True
 
 
-def fake_api(writer, method, q, headers, body):
+def echo_dump(headers):
+    """What a careless debug page prints: the Cookie header, the session id,
+    and the session's login form (password and token, URL-encoded)."""
+    sid = session_of(headers)
+    return (f"Cookie: {headers.get('cookie', '')}\n"
+            f"session {sid} form {FORMS.get(sid, '')}")
+
+
+def echo_page(name, headers):
+    """echo-500: MediaWiki's exception page whose message quotes the dump;
+    echo-200: the logged-in page with a PHP warning that quotes it."""
+    import html as html_mod
+    dump = html_mod.escape(echo_dump(headers)).encode()
+    if name == "echo-500":
+        marker = b"ORES threshold lookup returned null"
+        return corpus("en-rc-exception-details").replace(marker, marker + b"; request dump: " + dump, 1)
+    ok = PAGES[True]["ok"]
+    at = ok.rindex(b"</body>")
+    warning = (b"<br />\n<b>Warning</b>:  Undefined index: debug; request dump: " + dump
+               + b" in <b>/srv/mediawiki/includes/Debug.php</b> on line <b>12</b><br />\n")
+    return ok[:at] + warning + ok[at:]
+
+
+def fake_api(writer, method, q, headers, body, path=""):
     """Just enough of MediaWiki's api.php for the crawler's clientlogin."""
     if method == "POST":
         q = {**q, **dict(urllib.parse.parse_qsl(body.decode("latin-1"), keep_blank_values=True))}
@@ -351,9 +385,17 @@ def fake_api(writer, method, q, headers, body):
         sid = f"s{random.getrandbits(64):016x}"
         token = f"{random.getrandbits(64):016x}+\\"
         SESSIONS[sid] = "token:" + token
+        TOKENS.append(token)
         out_headers["Set-Cookie"] = f"{SESSION_COOKIE}={sid}; path=/; HttpOnly"
         answer = {"batchcomplete": "", "query": {"tokens": {"logintoken": token}}}
     elif q.get("action") == "clientlogin":
+        FORMS[sid] = body.decode("latin-1")
+        if path.startswith("/f/echo-login/"):  # a login error quoting what it was sent
+            answer = {"clientlogin": {"status": "FAIL", "messagecode": "wrongpassword", "message":
+                      f"Incorrect password \"{q.get('password', '')}\" for {q.get('username', '')} "
+                      f"(token {q.get('logintoken', '')}; {echo_dump(headers)})"}}
+            respond(writer, 200, json.dumps(answer).encode(), out_headers)
+            return True
         good = (SESSIONS.get(sid) == "token:" + q.get("logintoken", "") and q.get("username") == USER
                 and q.get("password") == PASSWORD)
         if good:
@@ -434,6 +476,9 @@ async def handle(reader, writer):
                 respond(writer, 200, json.dumps(table).encode(), {"Content-Type": "application/json"})
             elif path == "/stats":
                 respond(writer, 200, json.dumps({"max_inflight": MAX_INFLIGHT}).encode(),
+                        {"Content-Type": "application/json"})
+            elif path == "/secretsjson":
+                respond(writer, 200, json.dumps({"sessions": list(SESSIONS), "tokens": TOKENS}).encode(),
                         {"Content-Type": "application/json"})
             elif path == "/hitsjson":
                 respond(writer, 200, json.dumps(HITS).encode(), {"Content-Type": "application/json"})
