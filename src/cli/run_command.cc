@@ -14,6 +14,7 @@
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
+#include "config/wiki_checks.h"
 #include "core/file.h"
 #include "core/memory.h"
 #include "engine/engine.h"
@@ -46,6 +47,8 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
     return Fail(Error::Code::kUsage, "--wiki, --page, --param and --shard filter a targets plan; not with --urls");
   if (urls.crawl.per_host_concurrency > urls.crawl.concurrency)
     return Fail(Error::Code::kUsage, "--per-host cannot be larger than --concurrency");
+  if (std::string problem = UserAgentProblem(urls.crawl.user_agent); !problem.empty())
+    return Fail(Error::Code::kUsage, "--user-agent: " + problem);
   auto text = ReadFileToString(urls.file);
   if (!text) return Fail(Error::Code::kConfig, "cannot read the URL list: " + text.error().message, urls.file);
   auto probes = ProbesFromUrlList(*text, urls.file, *ParsePageKind(urls.kind), urls.expect_user);

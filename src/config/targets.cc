@@ -1,9 +1,9 @@
 #include "config/targets.h"
 
+#include "config/wiki_checks.h"
 #include "core/file.h"
 #include "core/redact.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
@@ -118,6 +118,7 @@ class TargetsParser {
     CrawlOptions& o = t.crawl;
     if (auto* n = c.get("user_agent")) {
       o.user_agent = String(*n, "user_agent");
+      if (std::string problem = UserAgentProblem(o.user_agent); !problem.empty()) Fail(*n, problem);
       // Wikimedia's User-Agent policy: say who you are and how to reach you.
       const bool has_contact = o.user_agent.find('@') != std::string::npos ||
                                o.user_agent.find("http://") != std::string::npos ||
@@ -196,27 +197,7 @@ class TargetsParser {
   }
 
   std::string CheckUrl(const toml::node& n, const std::string& url) const {
-    // user:password@ in the authority: refused before any message could echo the URL.
-    const size_t scheme_end = url.find("://");
-    const size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
-    const size_t at = url.find('@', authority);
-    if (at != std::string::npos && at < url.find_first_of("/?#", authority))
-      Fail(n, "url contains a user name or password; credentials never go in a targets file: use [account.NAME] "
-              "with password_env or password_file");
-    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-    const bool parsed = u && curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) == CURLUE_OK;
-    char* scheme = nullptr;
-    char* path = nullptr;
-    std::string s, p;
-    if (parsed && curl_url_get(u.get(), CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK) s = scheme;
-    if (parsed && curl_url_get(u.get(), CURLUPART_PATH, &path, 0) == CURLUE_OK) p = path;
-    curl_free(scheme);
-    curl_free(path);
-    if (!parsed || (s != "http" && s != "https"))
-      Fail(n, fmt::format("url '{}' is not an http(s) URL; write it as https://host[:port]", url));
-    if (!p.empty() && p != "/")
-      Fail(n, fmt::format("url '{}' has a path; put only scheme://host[:port] in url and the path in script_path",
-                          url));
+    if (std::string problem = WikiUrlProblem(url); !problem.empty()) Fail(n, problem);
     std::string out = url;
     while (!out.empty() && out.back() == '/') out.pop_back();
     return out;
@@ -233,19 +214,14 @@ class TargetsParser {
       wiki.where = Where(el);
       if (auto* n = w.get("dbname")) wiki.dbname = String(*n, "dbname");
       else Fail(el, "[[wiki]] needs dbname = \"...\" (e.g. \"enwiki\")");
-      const bool dbname_ok = !wiki.dbname.empty() && std::all_of(wiki.dbname.begin(), wiki.dbname.end(), [](char ch) {
-        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
-      });
-      if (!dbname_ok) Fail(*w.get("dbname"), fmt::format("dbname '{}' must be lower-case letters, digits and _", wiki.dbname));
+      if (std::string problem = DbnameProblem(wiki.dbname); !problem.empty()) Fail(*w.get("dbname"), problem);
       if (!seen.insert(wiki.dbname).second)
         Fail(*w.get("dbname"), fmt::format("wiki '{}' is listed twice; each dbname once", wiki.dbname));
       if (auto* n = w.get("url")) wiki.url = CheckUrl(*n, String(*n, "url"));
       else Fail(el, fmt::format("wiki '{}' needs url = \"https://host\"", wiki.dbname));
       if (auto* n = w.get("script_path")) {
         wiki.script_path = String(*n, "script_path");
-        if (!wiki.script_path.empty() && (wiki.script_path.front() != '/' || wiki.script_path.back() == '/'))
-          Fail(*n, fmt::format("script_path '{}' must be empty or start with / and not end with / (e.g. \"/w\")",
-                               wiki.script_path));
+        if (std::string problem = ScriptPathProblem(wiki.script_path); !problem.empty()) Fail(*n, problem);
       }
       if (auto* n = w.get("lang")) wiki.lang = String(*n, "lang");
       if (auto* n = w.get("account")) {
@@ -400,9 +376,7 @@ class TargetsParser {
     }
     if (auto* n = d.get("script_path")) {
       o.script_path = String(*n, "script_path");
-      if (!o.script_path.empty() && (o.script_path.front() != '/' || o.script_path.back() == '/'))
-        Fail(*n, fmt::format("script_path '{}' must be empty or start with / and not end with / (e.g. \"/w\")",
-                             o.script_path));
+      if (std::string problem = ScriptPathProblem(o.script_path); !problem.empty()) Fail(*n, problem);
     }
     if (auto* n = d.get("sitematrix_limit")) o.sitematrix_limit = Integer(*n, "sitematrix_limit", 1, 5000);
     if (o.sitematrix.empty())

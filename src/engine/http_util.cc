@@ -60,6 +60,9 @@ std::optional<std::string> ResolveLocation(const std::string& base, const std::s
   if (curl_url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) return std::nullopt;
   auto scheme = Part(u.get(), CURLUPART_SCHEME);
   if (!scheme || (*scheme != "http" && *scheme != "https")) return std::nullopt;
+  // A Location with user:password@ would make libcurl send credentials we
+  // never configured (Authorization: Basic): never followed.
+  if (Part(u.get(), CURLUPART_USER) || Part(u.get(), CURLUPART_PASSWORD)) return std::nullopt;
   return Part(u.get(), CURLUPART_URL);
 }
 

@@ -49,6 +49,14 @@ Result<std::vector<Probe>> ProbesFromUrlList(std::string_view text, const std::s
     if (line.empty() || line.front() == '#') continue;
     const std::string url(line);
     const std::string where = fmt::format("{}:{}:1", path, line_no);
+    // user:password@host: libcurl would send it as Authorization, and the URL
+    // would carry it into every output. Refused without echoing the line.
+    const size_t authority = url.find("://") == std::string::npos ? 0 : url.find("://") + 3;
+    const size_t at = url.find('@', authority);
+    if (at != std::string::npos && at < url.find_first_of("/?#", authority))
+      return Fail(Error::Code::kConfig,
+                  "the URL has a user name or password (user:password@host); credentials never go in a URL list",
+                  where);
     if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
       return Fail(Error::Code::kConfig, fmt::format("'{}' is not a URL", url), where);
     const std::string scheme = Part(u.get(), CURLUPART_SCHEME);

@@ -43,7 +43,10 @@ The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
                               quoting the request's Cookie header, the session id, and the
                               session's clientlogin form (password, login token); a login
                               that fails with a message quoting the password, token and cookie
-  /secretsjson                JSON: every session id and login token handed out so far
+  /secretsjson                JSON: every session id and login token handed out so far, and
+                              every Authorization header a /f/ or /mix/ request carried
+  /f/redirect-userinfo/index.php
+                              302 to the same origin with a user name (http://evil@...)
   /mixtable                   JSON: that table with each behaviour's expected verdict and
                               retries ("now": today's verdict where a known bug differs)
   /hitsjson                   JSON: every counter
@@ -103,6 +106,7 @@ SESSION_COOKIE = "fwiki_session"
 SESSIONS = {}                      # session id -> "token:<t>" (before login) or "user"
 FORMS = {}                         # session id -> its clientlogin form body (echoed by echo-*)
 TOKENS = []                        # every login token handed out (/secretsjson)
+AUTHORIZATIONS = []                # Authorization headers /f/ and /mix/ requests carried (/secretsjson)
 OTHER_LOG = []                     # requests the "other host" received
 EXTRA_PORTS = {}                   # "other" -> port, ... (with --extra)
 INFLIGHT = {}                      # port -> /f/ and /mix/ page requests being answered now
@@ -206,6 +210,8 @@ async def serve_fault(reader, writer, method, path, query, q, headers, body):
     if LOG:
         LOG.write(f"{time.time():.3f} {writer.get_extra_info('peername')[1]} {method} {key} hit {HITS[key]}\n")
         LOG.flush()
+    if headers.get("authorization"):
+        AUTHORIZATIONS.append({"path": path, "authorization": headers["authorization"]})
     if path.endswith("/api.php"):
         return fake_api(writer, method, q, headers, body, path)
     parts = path.split("/")
@@ -239,6 +245,9 @@ async def serve_behaviour(reader, writer, name, path, query, headers, key):
         respond(writer, 302, b"", {"Location": "/f/ok/index.php" + page_query})
     elif name == "redirect-loop":
         respond(writer, 302, b"", {"Location": path + page_query})
+    elif name == "redirect-userinfo":  # same origin, but with a user name libcurl would send as Authorization
+        respond(writer, 302, b"", {"Location": f"http://evil@127.0.0.1:{writer.get_extra_info('sockname')[1]}"
+                                              "/f/ok/index.php" + page_query})
     elif name == "redirect-offhost":
         respond(writer, 302, b"", {"Location": f"http://127.0.0.1:{EXTRA_PORTS.get('other', 9)}/f/ok/index.php"
                                               + page_query})
@@ -478,7 +487,8 @@ async def handle(reader, writer):
                 respond(writer, 200, json.dumps({"max_inflight": MAX_INFLIGHT}).encode(),
                         {"Content-Type": "application/json"})
             elif path == "/secretsjson":
-                respond(writer, 200, json.dumps({"sessions": list(SESSIONS), "tokens": TOKENS}).encode(),
+                respond(writer, 200, json.dumps({"sessions": list(SESSIONS), "tokens": TOKENS,
+                                                       "authorizations": AUTHORIZATIONS}).encode(),
                         {"Content-Type": "application/json"})
             elif path == "/hitsjson":
                 respond(writer, 200, json.dumps(HITS).encode(), {"Content-Type": "application/json"})

@@ -2,6 +2,8 @@
 """Trust-boundary tests through the real crawler binary (issue 15; tests/faults/README.md).
 
   run_trust.py --crawler BIN echo     a wiki that echoes secrets: zero copies in any output
+  run_trust.py --crawler BIN inject   --user-agent with CR LF, `run --urls` with user:password@,
+                                      a same-origin redirect to http://evil@...: refused / not followed
 
 echo: three logged-in wikis on the fault server: echo_500 (an exception page
 quoting the request's Cookie header, the session id and the session's
@@ -15,6 +17,12 @@ handed out -- in stdout, stderr and every file under the results directory
 (pages.jsonl, summary.md, junit.xml, report.html, metrics.prom,
 history.sqlite and its journal). Prints the counts; passes when every count
 is zero and the evidence still says what happened ("[redacted]" in place).
+
+inject: `run --urls` with a --user-agent holding CR LF (exit 2, the flag named,
+no request made); a URL list whose line 2 has user:password@ (exit 2 at
+FILE:2:1, the password not echoed, no request made); a URL answering 302 to
+the same origin with "evil@" in it (not followed: broken "redirect not
+followed"; the server saw no Authorization header).
 
 Exit status 0 = all checks passed, 1 = a check failed, 2 = could not run.
 Standard library only; loopback only.
@@ -140,11 +148,54 @@ def echo_test(crawler, keep):
     c.done()
 
 
+def inject_test(crawler, keep):
+    c = Checks("inject")
+    with scratch_dir("bc-trust-inject-", keep) as tmp:
+        with FaultServer() as server:
+            port = server.ports["main"]
+            ok = f"http://127.0.0.1:{port}/f/ok/index.php?title=Special%3ARecentChanges"
+            urls = os.path.join(tmp, "urls.txt")
+            results = os.path.join(tmp, "results")
+            with open(urls, "w") as f:
+                f.write(ok + "&k=1\n")
+            rc, out, err = run([crawler, "run", "--urls", urls, "--results", results, "--user-agent",
+                                "beta-crawler-test/1 (qa@example.org)\r\nX-Injected: 1"])
+            c.equal(rc, 2, "exit code with CR LF in --user-agent")
+            c.check(b"--user-agent: user_agent has a control character" in err, f"stderr names the flag: {err!r}")
+            c.equal(out, b"", "stdout with a refused --user-agent")
+            with open(urls, "w") as f:
+                f.write(f"# pasted from a task\nhttp://CrawlerQA:hunter2-in-url@127.0.0.1:{port}/f/ok/index.php?k=2\n")
+            rc, out, err = run([crawler, "run", "--urls", urls, "--results", results])
+            c.equal(rc, 2, "exit code with user:password@ in the URL list")
+            c.check(err.startswith(f"{urls}:2:1: the URL has a user name or password".encode()),
+                    f"stderr names the line: {err!r}")
+            c.check(b"hunter2" not in out + err, "the password in the URL is not echoed")
+            hits = server.get_json("/hitsjson")
+            c.equal(sum(n for k, n in hits.items() if "/f/ok/" in k), 0, "requests made by the refused runs")
+            with open(urls, "w") as f:
+                f.write(f"http://127.0.0.1:{port}/f/redirect-userinfo/index.php?title=Special%3ARecentChanges&k=3\n")
+            rc, out, err = run([crawler, "run", "--urls", urls, "--results", results, "--format", "json", "--quiet"])
+            try:
+                summary = json.loads(out.decode().strip().splitlines()[-1])
+            except (ValueError, IndexError):
+                summary = None
+            if c.check(summary is not None, f"no JSON summary; stderr: {err[-2000:]!r}"):
+                lines = [json.loads(line) for line in
+                         open(os.path.join(results, summary["run_id"], "pages.jsonl"), encoding="utf-8")]
+                c.equal([(line["verdict"], line["redirects"]) for line in lines], [("broken", 0)],
+                        "the redirect to evil@ is not followed")
+            auths = server.get_json("/secretsjson")["authorizations"]
+            c.equal(auths, [], "Authorization headers the server received")
+            print(f"trust: inject: --user-agent CR LF exit 2; user:password@ in --urls exit 2; "
+                  f"redirect to evil@: {len(auths)} Authorization headers sent")
+    c.done()
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--crawler", help="the crawler binary")
     ap.add_argument("--keep", action="store_true", help="keep the temporary directories")
-    ap.add_argument("what", choices=["echo"])
+    ap.add_argument("what", choices=["echo", "inject"])
     args = ap.parse_args()
     if not (args.crawler and os.access(args.crawler, os.X_OK)):
         print(f"run_trust: --crawler {args.crawler!r} is not an executable", file=sys.stderr)
@@ -152,6 +203,8 @@ def main():
     try:
         if args.what == "echo":
             echo_test(args.crawler, args.keep)
+        elif args.what == "inject":
+            inject_test(args.crawler, args.keep)
     except CheckFailed as e:
         print(f"FAIL {e}")
         return 1

@@ -34,6 +34,9 @@ TEST_CASE("a relative Location resolves against the URL it came from", "[engine]
         std::string("https://a.local/w/other.php?x=1"));
   CHECK(ResolveLocation("https://a.local/x", "https://b.local/y") == std::string("https://b.local/y"));
   CHECK_FALSE(ResolveLocation("https://a.local/x", "ftp://b.local/y").has_value());
+  // user:password@ in a Location: libcurl would send Authorization we never configured.
+  CHECK_FALSE(ResolveLocation("http://a.local/x", "http://evil@a.local/y").has_value());
+  CHECK_FALSE(ResolveLocation("http://a.local/x", "http://u:p@a.local/y").has_value());
 }
 
 TEST_CASE("same origin means same scheme, host and port", "[engine][http]") {
