@@ -10,6 +10,7 @@
 #include <set>
 
 #include "core/memory.h"
+#include "classify/page_sink.h"
 #include "engine/engine.h"
 #include "mediawiki/ores.h"
 #include "report/history.h"
@@ -19,13 +20,15 @@
 namespace bc {
 namespace {
 
+Expectations ExpectationsOf(const Probe& p) { return Expectations{p.kind, p.expect_user, p.expect_filter_groups}; }
+
 Request ToRequest(const Probe& p, size_t index) {
   Request r;
   r.index = index;
   r.url = p.url;
   r.host = p.host;
   r.session = p.account.empty() ? std::string() : p.wiki;
-  r.classify = Expectations{p.kind, p.expect_user, p.expect_filter_groups};
+  r.sink = ClassifyingSink(ExpectationsOf(p));
   r.tier = p.tier;
   return r;
 }
@@ -36,7 +39,7 @@ bool SessionLost(const Probe& p, const Outcome& o) { return o.result.verdict == 
 
 }  // namespace
 
-Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts) {
+Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& clock) {
   auto targets = LoadTargets(opts.targets);
   if (!targets) return std::unexpected(targets.error());
   if (!targets->discovery.enabled()) {
@@ -45,7 +48,7 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts) {
     return PreparedPlan{std::move(loaded->first), std::move(loaded->second), {}, {}};
   }
   PreparedPlan out;
-  auto prep = PrepareTargets(*targets);
+  auto prep = PrepareTargets(*targets, clock);
   if (!prep) return std::unexpected(prep.error());
   // --wiki is checked against the discovered wikis, not only the file's.
   auto made = MakePlanFilter(opts, *targets);
@@ -72,72 +75,97 @@ int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted
   return summary.Of(Verdict::kNotRun) > 0 ? 2 : 0;
 }
 
-Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options) {
-  CrawlReport report;
-  report.resident_at_start_kb = ResidentKb();
-  RunInfo& info = report.info;
+Crawl::Crawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options)
+    : targets_(targets), probes_(probes), options_(options) {}
+
+Crawl::~Crawl() = default;
+
+Result<CrawlReport> Crawl::Run() {
+  if (auto ok = Start(); !ok) return std::unexpected(ok.error());
+  LogIn();
+  if (auto ok = Fetch(); !ok) return std::unexpected(ok.error());
+  if (auto ok = Relogin(); !ok) return std::unexpected(ok.error());
+  return Conclude();
+}
+
+Result<void> Crawl::Start() {
+  report_.resident_at_start_kb = ResidentKb();
+  RunInfo& info = report_.info;
   info.run_id = MakeRunId();
   // Absolute, so `--baseline last` finds earlier runs of the same file from any directory.
   std::error_code ec;
-  const auto absolute = std::filesystem::absolute(targets.path, ec);
-  info.targets_path = ec ? targets.path : absolute.lexically_normal().string();
+  const auto absolute = std::filesystem::absolute(targets_.path, ec);
+  info.targets_path = ec ? targets_.path : absolute.lexically_normal().string();
   info.started_unix_ms = NowUnixMs();
-  info.planned = probes.size() + options.preflight.size();
-  info.scope = options.scope;
-  info.warnings_fail = targets.crawl.warnings_fail;
-  info.user_agent = targets.crawl.user_agent;
+  info.planned = probes_.size() + options_.preflight.size();
+  info.scope = options_.scope;
+  info.warnings_fail = targets_.crawl.warnings_fail;
+  info.user_agent = targets_.crawl.user_agent;
 
-  std::vector<std::string> wikis;  // wikis in the plan, in plan order
-  for (const Probe& p : probes)
-    if (std::find(wikis.begin(), wikis.end(), p.wiki) == wikis.end()) wikis.push_back(p.wiki);
-  auto passwords = ReadPasswords(targets, wikis);
+  for (const Probe& p : probes_)
+    if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki);
+  auto passwords = ReadPasswords(targets_, wikis_);
   if (!passwords) return std::unexpected(passwords.error());
+  passwords_ = std::move(*passwords);
 
-  auto files = RunReport::Start(options.results_dir, info);
+  auto files = RunReport::Start(options_.results_dir, info);
   if (!files) return std::unexpected(files.error());
-  report.files.emplace(std::move(*files));
-  RunReport& out = *report.files;
+  report_.files.emplace(std::move(*files));
 
-  // Every outcome goes through here exactly once: redacted (report/redact.h:
-  // the progress display and every file see only redacted text), then
-  // appended to pages.jsonl at once, so a crash later loses nothing already
-  // fetched.
-  std::optional<Error> write_error;
-  auto emit = [&](const Probe& probe, Outcome outcome) {
-    RedactOutcome(outcome);
-    if (options.on_outcome) options.on_outcome(probe, outcome);
-    if (auto ok = out.Add(probe, outcome); !ok && !write_error) write_error = ok.error();
-  };
+  // One engine for every phase: the stop flag ends logins too, and the
+  // deadline counts from the run's start (discovery included).
+  engine_ = std::make_unique<Engine>(EngineOptionsFor(targets_.crawl, RunClock{options_.started, options_.stop}));
+  for (const auto& [probe, outcome] : options_.preflight) Emit(probe, outcome);
+  return {};
+}
 
-  EngineOptions eo;
-  eo.crawl = targets.crawl;
-  eo.fail_fast = options.fail_fast;
-  eo.stop = options.stop;  // a signal during the logins ends them too
-  Engine engine(eo);
+// Every outcome goes through here exactly once: redacted (report/redact.h:
+// the progress display and every file see only redacted text), then appended
+// to pages.jsonl at once, so a crash later loses nothing already fetched.
+void Crawl::Emit(const Probe& probe, Outcome outcome) {
+  RedactOutcome(outcome);
+  if (options_.on_outcome) options_.on_outcome(probe, outcome);
+  if (auto ok = report_.files->Add(probe, outcome); !ok && !write_error_) write_error_ = ok.error();
+}
 
-  for (const auto& [probe, outcome] : options.preflight) emit(probe, outcome);
-
-  report.logins = LogIn(engine, targets, wikis, *passwords);
+void Crawl::LogIn() {
+  report_.logins = bc::LogIn(*engine_, targets_, wikis_, passwords_);
   // A login cut short by Ctrl-C/TERM is no login failure: its probes are
   // not run (the engine ends them at once), and the exit code is 130/143.
-  const bool stopped_at_login = options.stop != nullptr && options.stop->load();
-  std::map<std::string, std::string> login_failed;  // wiki -> reason
-  for (const LoginResult& l : report.logins)
-    if (!l.ok && !stopped_at_login) login_failed[l.wiki] = l.message;
+  const bool stopped_at_login = Stopped();
+  for (const LoginResult& l : report_.logins)
+    if (!l.ok && !stopped_at_login) login_failed_[l.wiki] = l.message;
+}
 
+Next Crawl::OnFetched(Response&& r, bool may_hold) {
+  const Probe& p = probes_[r.index];
+  const Expectations expect = ExpectationsOf(p);
+  Outcome o = JudgeResponse(std::move(r), &expect);
+  if (may_hold && SessionLost(p, o)) {
+    held_[p.wiki].push_back(o.probe_index);
+    held_outcomes_[o.probe_index] = std::move(o);
+    return Next::GoOn();
+  }
+  const bool product_failure = IsProductFailure(o.result.verdict, targets_.crawl.warnings_fail);
+  Emit(p, std::move(o));
+  if (product_failure && options_.fail_fast) return Next::StopStarting("--fail-fast");
+  return Next::GoOn();
+}
+
+Result<void> Crawl::Fetch() {
   // Probes of a wiki whose login failed are not fetched: an auth outcome each.
-  const auto skipped = [&](const Probe& p) { return !p.account.empty() && login_failed.contains(p.wiki); };
+  const auto skipped = [&](const Probe& p) { return !p.account.empty() && login_failed_.contains(p.wiki); };
   bool fetch_all = true;
-  for (size_t i = 0; i < probes.size(); ++i) {
-    const Probe& p = probes[i];
+  for (size_t i = 0; i < probes_.size(); ++i) {
+    const Probe& p = probes_[i];
     if (!skipped(p)) continue;
     Outcome o;
     o.probe_index = i;
     o.result.verdict = Verdict::kAuth;
-    o.result.evidence.detail = "not fetched: login to " + p.wiki + " failed: " + login_failed.at(p.wiki);
+    o.result.evidence.detail = "not fetched: login to " + p.wiki + " failed: " + login_failed_.at(p.wiki);
     o.result.evidence.signature = "login failed";
     o.finished_unix_ms = NowUnixMs();
-    emit(p, std::move(o));
+    Emit(p, std::move(o));
     fetch_all = false;
   }
   // Requests are made when they start: the engine never holds the whole plan
@@ -145,92 +173,89 @@ Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& p
   // to_fetch map the batch's indices to plan indices (in plan order).
   std::vector<size_t> to_fetch;
   if (!fetch_all)
-    for (size_t i = 0; i < probes.size(); ++i)
-      if (!skipped(probes[i])) to_fetch.push_back(i);
+    for (size_t i = 0; i < probes_.size(); ++i)
+      if (!skipped(probes_[i])) to_fetch.push_back(i);
   const auto plan_index = [&](size_t k) { return fetch_all ? k : to_fetch[k]; };
   RequestBatch batch;
-  batch.size = fetch_all ? probes.size() : to_fetch.size();
-  batch.slot = [&](size_t k) { return RequestBatch::Slot{probes[plan_index(k)].host, probes[plan_index(k)].tier}; };
-  batch.make = [&](size_t k) { return ToRequest(probes[plan_index(k)], plan_index(k)); };
+  batch.size = fetch_all ? probes_.size() : to_fetch.size();
+  batch.slot = [&](size_t k) { return RequestBatch::Slot{probes_[plan_index(k)].host, probes_[plan_index(k)].tier}; };
+  batch.make = [&](size_t k) { return ToRequest(probes_[plan_index(k)], plan_index(k)); };
 
-  std::map<std::string, std::vector<size_t>> held;  // wiki -> probes to re-fetch after a re-login
-  std::map<size_t, Outcome> held_outcomes;
-  auto on_done = [&](Response&& r) {
-    const Probe& p = probes[r.index];
-    r.outcome.probe_index = r.index;
-    if (SessionLost(p, r.outcome)) {
-      held[p.wiki].push_back(r.index);
-      held_outcomes[r.index] = std::move(r.outcome);
-      return;
-    }
-    emit(p, std::move(r.outcome));
-  };
-  auto stats = engine.Run(batch, on_done, options.stop);
+  auto stats = engine_->Run(batch, [&](Response&& r) { return OnFetched(std::move(r), /*may_hold=*/true); },
+                            options_.stop);
   if (!stats) return std::unexpected(stats.error());
-  bool interrupted = stats->interrupted;
+  interrupted_ = stats->interrupted;
   // Past the run deadline the engine ends unfinished probes (transport in
   // flight, not-run unstarted): the run did not do all its work, so it is
   // partial (never a baseline or the last clean run), not complete.
-  bool deadline = stats->deadline_exceeded;
+  deadline_exceeded_ = stats->deadline_exceeded;
+  return {};
+}
 
-  // The session was lost on some wikis: log in again once and re-fetch those probes.
-  if (!held.empty()) {
-    std::vector<std::string> again;
-    for (auto& [wiki, _] : held) again.push_back(wiki);
-    report.relogins = LogIn(engine, targets, again, *passwords);
-    std::vector<Request> retry;
-    for (const LoginResult& l : report.relogins) {
-      for (size_t i : held[l.wiki]) {
-        if (l.ok && !interrupted) {
-          retry.push_back(ToRequest(probes[i], i));
-        } else {
-          Outcome o = std::move(held_outcomes[i]);
-          o.result.evidence.detail += l.ok ? "; not re-fetched: interrupted" : "; re-login failed: " + l.message;
-          emit(probes[i], std::move(o));
-        }
+Result<void> Crawl::Relogin() {
+  if (held_.empty()) return {};
+  std::vector<std::string> again;
+  for (auto& [wiki, _] : held_) again.push_back(wiki);
+  report_.relogins = bc::LogIn(*engine_, targets_, again, passwords_);
+  std::vector<Request> retry;
+  for (const LoginResult& l : report_.relogins) {
+    for (size_t i : held_[l.wiki]) {
+      if (l.ok && !interrupted_) {
+        retry.push_back(ToRequest(probes_[i], i));
+      } else {
+        Outcome o = std::move(held_outcomes_[i]);
+        o.result.evidence.detail += l.ok ? "; not re-fetched: interrupted" : "; re-login failed: " + l.message;
+        Emit(probes_[i], std::move(o));
       }
     }
-    if (!retry.empty()) {
-      auto again_stats = engine.Run(std::move(retry), [&](Response&& r) {
-        r.outcome.probe_index = r.index;
-        emit(probes[r.index], std::move(r.outcome));
-      }, options.stop);
-      if (!again_stats) return std::unexpected(again_stats.error());
-      interrupted = interrupted || again_stats->interrupted;
-      deadline = deadline || again_stats->deadline_exceeded;
-    }
   }
+  if (retry.empty()) return {};
+  auto stats = engine_->Run(std::move(retry), OnDone([&](Response&& r) { return OnFetched(std::move(r), false); }),
+                            options_.stop);
+  if (!stats) return std::unexpected(stats.error());
+  interrupted_ = interrupted_ || stats->interrupted;
+  deadline_exceeded_ = deadline_exceeded_ || stats->deadline_exceeded;
+  return {};
+}
 
-  for (const Wiki& w : targets.wikis)
-    if (!w.account.empty()) info.cookie_names[w.dbname] = engine.CookieNames(w.dbname);
+Result<CrawlReport> Crawl::Conclude() {
+  RunInfo& info = report_.info;
+  RunReport& out = *report_.files;
+  for (const Wiki& w : targets_.wikis)
+    if (!w.account.empty()) info.cookie_names[w.dbname] = engine_->CookieNames(w.dbname);
   info.finished_unix_ms = NowUnixMs();
   // --fail-fast leaves probes not-run too: partial whenever a probe did not run.
-  info.partial = interrupted || deadline || out.results().size() < info.planned ||
+  info.partial = interrupted_ || deadline_exceeded_ || out.results().size() < info.planned ||
                  out.summary().Of(Verdict::kNotRun) > 0;
-  info.exit_code = CrawlExitCode(out.summary(), !login_failed.empty(), interrupted, targets.crawl.max_tool_failure_share);
+  info.exit_code = CrawlExitCode(out.summary(), !login_failed_.empty(), interrupted_,
+                                 targets_.crawl.max_tool_failure_share);
 
   // Compared with a baseline, probe by probe: with --fail-on new only new
   // failures make exit code 1 (tool trouble and interruption still win).
-  if (!options.baseline.empty()) {
+  if (!options_.baseline.empty()) {
     auto history = History::Open(out.history_path());
     if (!history) return std::unexpected(history.error());
-    auto base = history->FindBaseline(options.baseline, info);
+    auto base = history->FindBaseline(options_.baseline, info);
     if (!base) return std::unexpected(base.error());
     std::vector<OutcomeRow> base_rows;
     if (*base) {
       auto rows = history->LoadOutcomes(**base);
       if (!rows) return std::unexpected(rows.error());
       base_rows = std::move(*rows);
-      report.baseline_id = **base;
+      report_.baseline_id = **base;
     }
-    report.diff = DiffRuns(base_rows, out.CurrentRows());
-    if (options.fail_on_new_only && info.exit_code == 1 && report.diff->new_failures.empty()) info.exit_code = 0;
+    report_.diff = DiffRuns(base_rows, out.CurrentRows());
+    if (options_.fail_on_new_only && info.exit_code == 1 && report_.diff->new_failures.empty()) info.exit_code = 0;
   }
 
-  if (auto ok = out.Finish(info); !ok && !write_error) write_error = ok.error();
-  if (write_error) return std::unexpected(*write_error);
-  report.groups = GroupFailures(out.results(), info.warnings_fail);
-  return report;
+  if (auto ok = out.Finish(info); !ok && !write_error_) write_error_ = ok.error();
+  if (write_error_) return std::unexpected(*write_error_);
+  report_.groups = GroupFailures(out.results(), info.warnings_fail);
+  return std::move(report_);
+}
+
+Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options) {
+  return Crawl(targets, probes, options).Run();
 }
 
 }  // namespace bc

@@ -4,14 +4,19 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/options.h"
+#include "config/engine_options.h"
 #include "config/targets.h"
 #include "core/error.h"
+#include "engine/engine.h"
 #include "mediawiki/discovery.h"
 #include "mediawiki/session.h"
 #include "plan/probe.h"
@@ -26,6 +31,9 @@ struct RunOptions {
   std::string results_dir = "results";  // parent of results/<run-id>/
   bool fail_fast = false;               // stop scheduling after the first product failure
   const std::atomic<bool>* stop = nullptr;  // set by a signal handler: finish what's in flight, write, exit 130
+  // When the run began (before discovery): [crawl] deadline_ms counts from
+  // here, one deadline for discovery, logins, the crawl, re-logins and re-fetch.
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Called once per final outcome, in finish order (progress display). May be empty.
   std::function<void(const Probe&, const Outcome&)> on_outcome;
   // Outcomes decided before the crawl (the ORES API pre-flight, mediawiki/ores.h):
@@ -50,7 +58,9 @@ struct PreparedPlan {
   Preparation preparation;    // empty without [discovery]
   std::vector<std::pair<Probe, Outcome>> preflight;  // ORES API pre-flight, when facts + preflight
 };
-Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts);
+// `clock`: the run's start and stop flag, so discovery counts against the
+// run's deadline (`plan` passes none).
+Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& clock = {});
 
 struct CrawlReport {
   RunInfo info;                        // run id, times, exit code, partial
@@ -82,9 +92,58 @@ void PrintCrawlReport(const CrawlReport& report, bool quiet);
 // The same as one JSON object (`run --format json`): totals, groups, diff.
 std::string CrawlReportJson(const CrawlReport& report);
 
-// Runs the crawl of `probes` (a plan of `targets`). An Error only when nothing
-// could be done (passwords unreadable, results dir not writable); every
-// finding, including failed logins, is in the report.
+// One crawl of `probes` (a plan of `targets`), phase by phase:
+//   Start     run id, passwords, results/<run-id>/, the pre-flight outcomes
+//   LogIn     first logins; probes of a wiki whose login failed get `auth`
+//   Fetch     every other probe through the engine, each outcome written as it
+//             arrives; an `auth` page that expected our user is held back
+//   Relogin   log in again where the session was lost, re-fetch the held probes
+//   Conclude  exit code, baseline diff, the rendered files, failure groups
+// Every phase shares one Engine (cookies, connections), one stop flag and one
+// run deadline (RunOptions::started + deadline_ms). A new phase is a method
+// called from Run() between two others. Use once: Run() may be called once.
+class Crawl {
+ public:
+  Crawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options);
+  ~Crawl();
+  Crawl(const Crawl&) = delete;
+  Crawl& operator=(const Crawl&) = delete;
+
+  // An Error only when nothing could be done (passwords unreadable, results
+  // dir not writable, a results file not written); every finding, failed
+  // logins included, is in the report.
+  Result<CrawlReport> Run();
+
+ private:
+  Result<void> Start();
+  void LogIn();
+  Result<void> Fetch();
+  Result<void> Relogin();
+  Result<CrawlReport> Conclude();
+
+  // Every outcome goes through here exactly once (pages.jsonl at once).
+  void Emit(const Probe& probe, Outcome outcome);
+  // on_done of the crawl's engine Runs: the Outcome, held or written;
+  // --fail-fast's stop after the first product failure.
+  Next OnFetched(Response&& r, bool may_hold);
+  bool Stopped() const { return options_.stop != nullptr && options_.stop->load(); }
+
+  const Targets& targets_;
+  const std::vector<Probe>& probes_;
+  const RunOptions& options_;
+  CrawlReport report_;
+  std::unique_ptr<Engine> engine_;
+  std::vector<std::string> wikis_;                     // wikis in the plan, in plan order
+  std::map<std::string, std::string> passwords_;       // account -> password
+  std::map<std::string, std::string> login_failed_;    // wiki -> reason
+  std::map<std::string, std::vector<size_t>> held_;    // wiki -> probes to re-fetch after a re-login
+  std::map<size_t, Outcome> held_outcomes_;            // their first outcomes (auth)
+  std::optional<Error> write_error_;                   // the first results write that failed
+  bool interrupted_ = false;
+  bool deadline_exceeded_ = false;
+};
+
+// Crawl(targets, probes, options).Run().
 Result<CrawlReport> RunCrawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options);
 
 }  // namespace bc

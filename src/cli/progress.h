@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cstddef>
 
-#include "engine/outcome.h"
+#include "classify/outcome.h"
 #include "plan/probe.h"
 
 namespace bc {

@@ -41,7 +41,8 @@ int Recheck(const RecheckOptions& o) {
   }
   PlanOptions plan;
   plan.targets = (*run)->targets;
-  auto prepared = LoadPreparedPlan(plan);
+  const auto started = std::chrono::steady_clock::now();  // the recheck's deadline counts from here
+  auto prepared = LoadPreparedPlan(plan, RunClock{started, nullptr});
   if (!prepared) return ReportError(prepared.error());
   std::vector<Probe> probes;
   std::vector<std::pair<Probe, Outcome>> preflight;
@@ -54,6 +55,7 @@ int Recheck(const RecheckOptions& o) {
   if (found < failing.size())
     fmt::print("note: {} failing probes of that run are no longer in the plan\n", failing.size() - found);
   RunOptions options;
+  options.started = started;
   options.results_dir = o.results_dir;
   options.stop = InstallStopHandlers();
   options.baseline = *run_id;

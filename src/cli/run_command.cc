@@ -62,9 +62,9 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
 
 // A targets plan after [discovery] (SiteMatrix, facts); the ORES API
 // pre-flight outcomes go to `preflight`, to be written before the pages.
-Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOptions& plan,
+Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOptions& plan, const RunClock& clock,
                                                                  std::vector<std::pair<Probe, Outcome>>& preflight) {
-  auto prepared = LoadPreparedPlan(plan);
+  auto prepared = LoadPreparedPlan(plan, clock);
   if (!prepared) return std::unexpected(prepared.error());
   preflight = std::move(prepared->preflight);
   return std::pair{std::move(prepared->targets), std::move(prepared->probes)};
@@ -189,7 +189,10 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(Error{Error::Code::kUsage, "give a targets file (e.g. targets/local.toml) or --urls FILE", ""});
       return;
     }
-    auto loaded = urls->file.empty() ? LoadDiscoveredPlan(*plan, run->preflight) : LoadUrlList(*plan, *urls);
+    // The run's deadline counts from here: discovery, logins and the crawl share it.
+    run->started = std::chrono::steady_clock::now();
+    auto loaded = urls->file.empty() ? LoadDiscoveredPlan(*plan, RunClock{run->started, run->stop}, run->preflight)
+                                     : LoadUrlList(*plan, *urls);
     if (!loaded) {
       exit_code = ReportError(loaded.error());
       return;
@@ -240,9 +243,7 @@ void AddLoginCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(passwords.error());
       return;
     }
-    EngineOptions eo;
-    eo.crawl = targets->crawl;
-    Engine engine(eo);
+    Engine engine(EngineOptionsFor(targets->crawl));
     auto results = LogIn(engine, *targets, {}, *passwords);
     exit_code = 0;
     for (const LoginResult& l : results) {

@@ -38,10 +38,12 @@ Result<std::map<std::string, std::string>> Poll(Engine& engine, const Targets& t
 }
 
 // One crawl of the whole targets plan; returns its exit code.
-int Crawl(const WatchOptions& o, const std::atomic<bool>* stop) {
-  auto prepared = LoadPreparedPlan(o.plan);
+int CrawlOnce(const WatchOptions& o, const std::atomic<bool>* stop) {
+  const auto started = std::chrono::steady_clock::now();  // the crawl's deadline counts from here
+  auto prepared = LoadPreparedPlan(o.plan, RunClock{started, stop});
   if (!prepared) return ReportError(prepared.error());
   RunOptions run;
+  run.started = started;
   run.results_dir = o.results_dir;
   run.stop = stop;
   run.preflight = std::move(prepared->preflight);
@@ -56,8 +58,10 @@ int Watch(const WatchOptions& o) {
   auto targets = LoadTargets(o.plan.targets);
   if (!targets) return ReportError(targets.error());
   const std::atomic<bool>* stop = InstallStopHandlers();
-  EngineOptions eo;
-  eo.crawl = targets->crawl;
+  // The poller lives as long as `watch`: [crawl] deadline_ms bounds each
+  // crawl it starts (RunOptions::started), not the polling.
+  EngineOptions eo = EngineOptionsFor(targets->crawl, RunClock{std::chrono::steady_clock::now(), stop});
+  eo.deadline.reset();
   Engine engine(eo);
 
   std::map<std::string, std::string> last;
@@ -78,7 +82,7 @@ int Watch(const WatchOptions& o) {
     std::fflush(stdout);
     last = std::move(*now);
     if ((first && o.run_first) || !changed.empty()) {
-      code = Crawl(o, stop);
+      code = CrawlOnce(o, stop);
       ++runs;
       std::fflush(stdout);
       if (stop->load()) return InterruptedExitCode();

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <concurrentqueue/blockingconcurrentqueue.h>
 #include <cctype>
 #include <map>
 #include <random>
@@ -38,54 +37,6 @@ using MultiPtr = std::unique_ptr<CURLM, MultiDeleter>;
 using EasyPtr = std::unique_ptr<CURL, EasyDeleter>;
 using SharePtr = std::unique_ptr<CURLSH, ShareDeleter>;
 using SlistPtr = std::unique_ptr<curl_slist, SlistDeleter>;
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
-
-// A finished body on its way to a classifier worker (kQueue), and back.
-struct ClassifyWork {
-  size_t job = 0;
-  bool stop = false;  // tells one worker to exit
-  Expectations expectations;
-  long status = 0;
-  Headers headers;
-  std::string final_url;  // set when a redirect was followed or seen
-  std::string body;
-};
-struct ClassifyDone {
-  size_t job = 0;
-  Classification result;
-};
-
-Classification ClassifyWhole(ClassifyWork& work) {
-  PageClassifier c(std::move(work.expectations));
-  c.SetStatus(work.status);
-  for (const auto& [name, value] : work.headers) c.AddHeader(name, value);
-  if (!work.final_url.empty()) c.SetFinalUrl(work.final_url);
-  // Fed in curl-sized slices, as in streaming mode: the classifier may stop
-  // parsing early (at the changes list), which one whole-body Feed defeats.
-  constexpr size_t kSlice = 16 * 1024;
-  const std::string_view body(work.body);
-  for (size_t at = 0; at < body.size(); at += kSlice) c.Feed(body.substr(at, kSlice));
-  return c.Finish();
-}
-
-Classification TransportResult(const std::string& signature, const std::string& text) {
-  Classification c;
-  c.verdict = Verdict::kTransport;
-  c.evidence.signature = "transport: " + signature;
-  c.evidence.message = text;
-  c.evidence.detail = "transport: " + text;
-  return c;
-}
-
-// A request that never started (stop, deadline, --fail-fast): not judged.
-Classification NotRunResult(const std::string& reason) {
-  Classification c;
-  c.verdict = Verdict::kNotRun;
-  c.evidence.signature = "not run: " + reason;
-  c.evidence.detail = "not run: " + reason;
-  return c;
-}
 
 // Failures worth another attempt for a GET: the server or the path hiccuped.
 bool RetryableGet(CURLcode code) {
@@ -136,20 +87,18 @@ struct Engine::Impl {
     long status = 0;          // of the latest status line
     Headers headers;          // of the latest response, names lower-cased
     bool body_started = false;
-    bool discard = false;     // a 3xx body: never classified, never kept
+    bool discard = false;     // a 3xx body with a Location: never given to a sink, never kept
     bool too_big = false;
-    std::string classifier_error;  // set when the streaming classifier threw
+    std::string sink_error;   // set when the sink threw
     int64_t bytes = 0;        // decoded body bytes of this attempt
-    std::optional<PageClassifier> classifier;  // kStreaming, created on the first body byte
-    std::string body;         // kQueue or unclassified requests
+    std::unique_ptr<BodySink> sink;  // Request.sink's, made at the first body byte
+    std::string body;         // requests without a sink
   };
 
   // A request from its first start (or its unstarted end) to its Response.
   struct Job {
     Request req;           // req.url is the current URL: replaced by each followed redirect
     int redirects = 0;
-    bool classifying = false;  // kQueue: body handed to a worker
-    std::unique_ptr<Outcome> pending;  // kQueue: outcome waiting for its verdict
     std::unique_ptr<Transfer> transfer;  // the attempt in curl; null between attempts
   };
 
@@ -180,7 +129,7 @@ struct Engine::Impl {
     if (multi) {
       // Keep enough idle connections for every slot, so keep-alive survives
       // between batches; the per-host limits are the scheduler's, not curl's.
-      curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(4, o.crawl.concurrency)));
+      curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(4, o.concurrency)));
     }
   }
   ~Impl() {
@@ -243,33 +192,25 @@ struct Engine::Impl {
       t.discard = t.status >= 300 && t.status < 400 && FindHeader(t.headers, "location") != nullptr;
     }
     t.bytes += static_cast<int64_t>(chunk.size());
-    if (t.bytes > options.crawl.max_body_bytes) {
+    if (t.bytes > options.max_body_bytes) {
       t.too_big = true;
       return 0;  // anything but chunk.size() makes curl abort with CURLE_WRITE_ERROR
     }
     if (t.discard) return chunk.size();
-    if (job.req.classify && options.classify_mode == EngineOptions::ClassifyMode::kStreaming) {
-      // No exception may cross curl's C frames: a throwing classifier ends
-      // this transfer with a transport verdict instead.
-      try {
-        if (!t.classifier) t.classifier = NewClassifier(t, job);
-        t.classifier->Feed(chunk);
-      } catch (const std::exception& ex) {
-        t.classifier_error = std::string("classifier failed: ") + ex.what();
-        return 0;
-      }
-    } else {
+    if (!job.req.sink) {
       t.body.append(chunk);
+      return chunk.size();
+    }
+    // No exception may cross curl's C frames: a throwing sink ends this
+    // transfer kFailed instead.
+    try {
+      if (!t.sink) t.sink = job.req.sink(ResponseHead{t.status, t.headers, job.req.url, job.redirects});
+      if (t.sink) t.sink->Feed(chunk);
+    } catch (const std::exception& ex) {
+      t.sink_error = std::string("body sink failed: ") + ex.what();
+      return 0;
     }
     return chunk.size();
-  }
-
-  PageClassifier NewClassifier(const Transfer& t, const Job& job) {
-    PageClassifier c(*job.req.classify);
-    c.SetStatus(t.status);
-    for (const auto& [name, value] : t.headers) c.AddHeader(name, value);
-    if (job.redirects > 0) c.SetFinalUrl(job.req.url);
-    return c;
   }
 
   // --- starting a transfer --------------------------------------------------
@@ -283,11 +224,11 @@ struct Engine::Impl {
     t->easy.reset(curl_easy_init());
     if (!t->easy) {
       scheduler->Finished(id);
-      Complete(id, Failed(job, "curl_easy_init failed", "curl_easy_init failed"));
+      EndFailed(id, "curl_easy_init failed");
       return;
     }
     CURL* e = t->easy.get();
-    const CrawlOptions& c = options.crawl;
+    const EngineOptions& c = options;
     curl_easy_setopt(e, CURLOPT_URL, job.req.url.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::WriteCallback);
@@ -341,7 +282,7 @@ struct Engine::Impl {
     }
     if (curl_multi_add_handle(multi.get(), e) != CURLM_OK) {
       scheduler->Finished(id);
-      Complete(id, Failed(job, "curl_multi_add_handle failed", "curl_multi_add_handle failed"));
+      EndFailed(id, "curl_multi_add_handle failed");
       return;
     }
     job.transfer = std::move(t);
@@ -349,58 +290,58 @@ struct Engine::Impl {
   }
 
   // --- finishing ------------------------------------------------------------
-  Outcome Failed(const Job& job, const std::string& signature, const std::string& text) {
-    Outcome o;
-    o.result = TransportResult(signature, text);
-    o.final_url = job.req.url;
-    o.redirects = job.redirects;
-    o.transport_error = text;
-    return o;
+  // Ends job `id` kFailed with `cause` (also its transport_error unless given).
+  void EndFailed(size_t id, const std::string& cause, Fetch fetch = {}, std::string text = {}) {
+    fetch.transport_error = text.empty() ? cause : std::move(text);
+    Response r;
+    r.end = Response::End::kFailed;
+    r.cause = cause;
+    r.fetch = std::move(fetch);
+    Complete(id, std::move(r));
   }
 
-  // The outcome of a job the scheduler handed back unstarted (Drain): never
-  // attempted => not run; waiting for a retry => its attempts failed, so a
-  // transport verdict that says why it stopped.
-  Outcome Unstarted(size_t id, const std::string& reason) {
-    Job& job = JobAt(id);
-    if (scheduler->Attempts(id) > 0) return Failed(job, reason, reason);
-    Outcome o;
-    o.result = NotRunResult(reason);
-    o.final_url = job.req.url;
-    return o;
+  // Ends a job the scheduler handed back unstarted (Drain): never attempted
+  // => not run; waiting for a retry => its attempts failed, so kFailed with
+  // the reason it stopped.
+  void EndUnstarted(size_t id, const std::string& reason) {
+    JobAt(id);
+    if (scheduler->Attempts(id) > 0) {
+      EndFailed(id, reason);
+      return;
+    }
+    Response r;
+    r.end = Response::End::kNotRun;
+    r.cause = reason;
+    Complete(id, std::move(r));
   }
 
   // Delivers job `id`'s one Response. Every path that ends a job goes here.
-  void Complete(size_t id, Outcome outcome, std::string body = {}, Headers headers = {}) {
+  void Complete(size_t id, Response r) {
     if (done[id]) return;  // cannot happen; the guard keeps "exactly once" even if it did
     done[id] = true;
     --remaining;
     Job& job = JobAt(id);
-    outcome.probe_index = job.req.index;
-    outcome.retries = std::max(0, scheduler->Attempts(id) - 1);
-    outcome.timings.queue = std::chrono::duration<double>(scheduler->Waited(id)).count();
-    scheduler->Forget(id);  // the job is over: the scheduler keeps nothing of it
-    outcome.finished_unix_ms = UnixMs();
-    if (outcome.final_url.empty()) outcome.final_url = job.req.url;
-    ++stats.requests;
-    stats.retries += static_cast<size_t>(outcome.retries);
-    stats.redirects += static_cast<size_t>(outcome.redirects);
-    const Verdict v = outcome.result.verdict;
-    if (v == Verdict::kOk) ++stats.ok;
-    if (v == Verdict::kTransport) ++stats.transport;
-    if (v == Verdict::kNotRun) ++stats.not_run;
-    const bool product_failure = IsProductFailure(v, options.crawl.warnings_fail);
-    if (product_failure) ++stats.product_failures;
-    Response r;
     r.index = job.req.index;
-    r.outcome = std::move(outcome);
-    r.body = std::move(body);
-    r.headers = std::move(headers);
+    Fetch& f = r.fetch;
+    if (f.final_url.empty()) f.final_url = job.req.url;
+    if (r.end != Response::End::kNotRun) f.redirects = job.redirects;
+    f.retries = std::max(0, scheduler->Attempts(id) - 1);
+    f.timings.queue = std::chrono::duration<double>(scheduler->Waited(id)).count();
+    f.finished_unix_ms = UnixMs();
+    scheduler->Forget(id);  // the job is over: the scheduler keeps nothing of it
+    ++stats.requests;
+    stats.retries += static_cast<size_t>(f.retries);
+    stats.redirects += static_cast<size_t>(f.redirects);
+    switch (r.end) {
+      case Response::End::kAnswered: ++stats.answered; break;
+      case Response::End::kFailed: ++stats.failed; break;
+      case Response::End::kNotRun: ++stats.not_run; break;
+    }
     jobs.erase(id);  // `job` is gone from here on
-    (*on_done)(std::move(r));
-    if (product_failure && options.fail_fast && !stats.fail_fast_triggered) {
-      stats.fail_fast_triggered = true;
-      scheduler->Drain([&](size_t waiting) { Complete(waiting, Unstarted(waiting, "--fail-fast")); });
+    const Next next = (*on_done)(std::move(r));
+    if (next.stop_starting && !stats.stopped_starting) {
+      stats.stopped_starting = true;
+      scheduler->Drain([&](size_t waiting) { EndUnstarted(waiting, next.reason); });
     }
   }
 
@@ -419,7 +360,7 @@ struct Engine::Impl {
     }
   }
 
-  void FillTimings(CURL* e, Outcome& o) {
+  void FillTimings(CURL* e, Fetch& o) {
     curl_off_t v = 0;
     if (curl_easy_getinfo(e, CURLINFO_CONNECT_TIME_T, &v) == CURLE_OK) o.timings.connect = Seconds(v);
     if (curl_easy_getinfo(e, CURLINFO_APPCONNECT_TIME_T, &v) == CURLE_OK) o.timings.tls = Seconds(v);
@@ -442,32 +383,29 @@ struct Engine::Impl {
     const auto now = Clock::now();
     stats.bytes += t->bytes;
 
-    Outcome o;
-    o.http_status = t->status;
-    o.bytes = t->bytes;
-    o.redirects = job.redirects;
-    o.final_url = job.req.url;
-    FillTimings(t->easy.get(), o);
+    Fetch f;
+    f.http_status = t->status;
+    f.bytes = t->bytes;
+    f.final_url = job.req.url;
+    FillTimings(t->easy.get(), f);
 
     if (code != CURLE_OK) {
       std::string text;
-      std::string signature = curl_easy_strerror(code);
+      std::string cause = curl_easy_strerror(code);
       if (t->too_big) {
-        text = "body larger than " + std::to_string(options.crawl.max_body_bytes) + " bytes";
-        signature = "body too large";
-      } else if (!t->classifier_error.empty()) {
-        text = t->classifier_error;
-        signature = "classifier failed";
+        text = "body larger than " + std::to_string(options.max_body_bytes) + " bytes";
+        cause = "body too large";
+      } else if (!t->sink_error.empty()) {
+        text = t->sink_error;
+        cause = "body sink failed";
       } else {
-        text = t->error[0] != '\0' ? std::string(t->error) : signature;
+        text = t->error[0] != '\0' ? std::string(t->error) : cause;
       }
       scheduler->Finished(id);
       // A POST is retried only when it never reached the server.
-      const bool retry = !t->too_big && t->classifier_error.empty() && (is_post ? code == CURLE_COULDNT_CONNECT : RetryableGet(code));
+      const bool retry = !t->too_big && t->sink_error.empty() && (is_post ? code == CURLE_COULDNT_CONNECT : RetryableGet(code));
       if (retry && scheduler->Retry(id, now)) return;
-      o.result = TransportResult(signature, text);
-      o.transport_error = text;
-      Complete(id, std::move(o));
+      EndFailed(id, cause, std::move(f), std::move(text));
       return;
     }
 
@@ -488,18 +426,15 @@ struct Engine::Impl {
       if (t->status == 429) {
         // Still throttled after every retry: the crawler never saw the page,
         // so this says nothing about the wiki (a tool failure, not "broken").
-        const std::string text = fmt::format("HTTP 429 Too Many Requests after {} attempts (throttled)",
-                                             scheduler->Attempts(id));
-        o.result = TransportResult("HTTP 429 Too Many Requests", text);
-        o.transport_error = text;
-        Complete(id, std::move(o));
+        EndFailed(id, "HTTP 429 Too Many Requests", std::move(f),
+                  fmt::format("HTTP 429 Too Many Requests after {} attempts (throttled)", scheduler->Attempts(id)));
         return;
       }
     } else if (t->status >= 300 && t->status < 400) {
       if (const std::string* location = FindHeader(t->headers, "location")) {
         auto target = ResolveLocation(job.req.url, *location);
         const bool follow = target && !is_post && SameOrigin(job.req.url, *target) &&
-                            job.redirects < options.crawl.max_redirects;
+                            job.redirects < options.max_redirects;
         if (follow) {
           // Same wiki: re-issue on the same slot and cookie scope.
           ++job.redirects;
@@ -507,64 +442,23 @@ struct Engine::Impl {
           StartTransfer(id);
           return;
         }
-        o.redirect_location = target ? *target : *location;
+        f.redirect_location = target ? *target : *location;
       }
       scheduler->Finished(id);
     } else {
       scheduler->Finished(id);
     }
 
-    if (!job.req.classify) {
-      Complete(id, std::move(o), std::move(t->body), std::move(t->headers));
-      return;
-    }
-    const std::string seen_url = !o.redirect_location.empty() ? o.redirect_location
-                                 : job.redirects > 0          ? job.req.url
-                                                              : std::string();
-    if (options.classify_mode == EngineOptions::ClassifyMode::kQueue) {
-      ClassifyWork work;
-      work.job = id;
-      work.expectations = *job.req.classify;
-      work.status = t->status;
-      work.headers = std::move(t->headers);
-      work.final_url = seen_url;
-      work.body = std::move(t->body);
-      job.classifying = true;
-      job.pending = std::make_unique<Outcome>(std::move(o));
-      ++classifying;
-      to_classify.enqueue(std::move(work));
-      return;
-    }
-    try {
-      if (!t->classifier) t->classifier = NewClassifier(*t, job);
-      if (!o.redirect_location.empty()) t->classifier->SetFinalUrl(o.redirect_location);
-      o.result = t->classifier->Finish();
-    } catch (const std::exception& ex) {
-      o.result = TransportResult("classifier failed", std::string("classifier failed: ") + ex.what());
-      o.transport_error = o.result.evidence.message;
-    }
-    Complete(id, std::move(o));
+    Response r;
+    r.end = Response::End::kAnswered;
+    r.fetch = std::move(f);
+    r.headers = std::move(t->headers);
+    r.body = std::move(t->body);
+    r.sink = std::move(t->sink);
+    Complete(id, std::move(r));
   }
 
-  void CollectClassified() {
-    ClassifyDone finished[64];
-    size_t n = 0;
-    while ((n = classified.try_dequeue_bulk(finished, 64)) > 0) {
-      for (size_t i = 0; i < n; ++i) {
-        --classifying;
-        auto it = jobs.find(finished[i].job);
-        if (it == jobs.end() || !it->second.classifying) continue;  // already ended (interrupt)
-        Job& job = it->second;
-        job.classifying = false;
-        Outcome o = std::move(*job.pending);
-        job.pending.reset();
-        o.result = std::move(finished[i].result);
-        Complete(finished[i].job, std::move(o));
-      }
-    }
-  }
-
-  // Ends every unfinished job with a transport verdict (stop, deadline).
+  // Ends every unfinished job (stop, deadline): kFailed in flight, kNotRun unstarted.
   void AbortAll(const std::string& reason) {
     std::vector<size_t> started;  // Complete erases jobs: collect first
     for (const auto& [id, job] : jobs) started.push_back(id);
@@ -576,46 +470,19 @@ struct Engine::Impl {
       --active;
       stats.bytes += t->bytes;
       scheduler->Finished(id);
-      Outcome o = Failed(job, reason, reason);
-      o.http_status = t->status;
-      o.bytes = t->bytes;
-      FillTimings(t->easy.get(), o);
-      Complete(id, std::move(o));
+      Fetch f;
+      f.http_status = t->status;
+      f.bytes = t->bytes;
+      FillTimings(t->easy.get(), f);
+      EndFailed(id, reason, std::move(f));
     }
-    scheduler->Drain([&](size_t id) { Complete(id, Unstarted(id, reason)); });
-    // Left: bodies with the classifier workers (kQueue), and, as a guard for
-    // "exactly once", anything else not yet done.
-    for (size_t id = 0; id < done.size(); ++id) {
-      if (done[id]) continue;
-      Job& job = JobAt(id);
-      job.classifying = false;  // a late verdict is ignored
-      Outcome o = job.pending ? std::move(*job.pending) : Failed(job, reason, reason);
-      job.pending.reset();
-      o.result = TransportResult(reason, reason);
-      o.transport_error = reason;
-      Complete(id, std::move(o));
-    }
+    scheduler->Drain([&](size_t id) { EndUnstarted(id, reason); });
+    // A guard for "exactly once": anything else not yet done.
+    for (size_t id = 0; id < done.size(); ++id)
+      if (!done[id]) EndFailed(id, reason);
   }
 
-  static void Worker(moodycamel::BlockingConcurrentQueue<ClassifyWork>* in,
-                     moodycamel::BlockingConcurrentQueue<ClassifyDone>* out) {
-    for (;;) {
-      ClassifyWork work;
-      in->wait_dequeue(work);
-      if (work.stop) return;
-      ClassifyDone done;
-      done.job = work.job;
-      try {
-        done.result = ClassifyWhole(work);
-      } catch (const std::exception& ex) {  // keep the worker (and the invariant) alive
-        done.result = TransportResult("classifier failed", std::string("classifier failed: ") + ex.what());
-      }
-      out->enqueue(std::move(done));
-    }
-  }
-
-  Result<RunStats> Run(const RequestBatch& requests, const std::function<void(Response&&)>& done_cb,
-                       const std::atomic<bool>* stop);
+  Result<RunStats> Run(const RequestBatch& requests, const OnDone& done_cb, const std::atomic<bool>* stop);
 
   EngineOptions options;
   bool init_ok = false;
@@ -626,24 +493,20 @@ struct Engine::Impl {
   std::unordered_map<size_t, Job> jobs;      // by job id (batch index): started, not yet done
   std::vector<bool> done;                    // by job id: its Response was delivered
   std::unique_ptr<Scheduler> scheduler;
-  const std::function<void(Response&&)>* on_done = nullptr;
+  const OnDone* on_done = nullptr;
   RunStats stats;
   size_t remaining = 0;
   size_t active = 0;       // easy handles in the multi
-  size_t classifying = 0;  // bodies with the workers
   bool running = false;
-  moodycamel::BlockingConcurrentQueue<ClassifyWork> to_classify;
-  moodycamel::BlockingConcurrentQueue<ClassifyDone> classified;
 };
 
-Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
-                                   const std::function<void(Response&&)>& done_cb,
+Result<RunStats> Engine::Impl::Run(const RequestBatch& requests, const OnDone& done_cb,
                                    const std::atomic<bool>* stop) {
   if (!multi) return Fail(Error::Code::kNetwork, "libcurl could not be initialised");
   if (running) return Fail(Error::Code::kInternal, "Engine::Run called from its own on_done");
   running = true;
   const auto start = Clock::now();
-  const CrawlOptions& c = options.crawl;
+  const EngineOptions& c = options;
 
   stats = RunStats{};
   on_done = &done_cb;
@@ -652,7 +515,6 @@ Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
   done.assign(requests.size, false);
   remaining = requests.size;
   active = 0;
-  classifying = 0;
 
   SchedulerOptions so;
   so.concurrency = c.concurrency;
@@ -669,14 +531,9 @@ Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
     scheduler->Add(id, std::string(slot.host), slot.tier, start);
   }
 
-  std::vector<std::thread> workers;
-  if (options.classify_mode == EngineOptions::ClassifyMode::kQueue) {
-    for (int i = 0; i < std::max(1, options.classifier_threads); ++i)
-      workers.emplace_back(&Impl::Worker, &to_classify, &classified);
-  }
-
-  const bool has_deadline = c.deadline_ms > 0;
-  const auto deadline = start + std::chrono::milliseconds(c.deadline_ms);
+  // The run's deadline, shared by every Run of this Engine.
+  const bool has_deadline = c.deadline.has_value();
+  const auto deadline = c.deadline.value_or(Clock::time_point::max());
   const size_t cap = static_cast<size_t>(std::max(1, c.concurrency));
   while (remaining > 0) {
     auto now = Clock::now();
@@ -690,37 +547,22 @@ Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
       AbortAll("deadline exceeded");
       break;
     }
-    // Queued bodies count against the global cap: memory stays bounded when
-    // classification is slower than fetching.
-    while (active + classifying < cap) {
+    while (active < cap) {
       auto id = scheduler->Next(now);
       if (!id) break;
       StartTransfer(*id);
     }
+    // Retry-After pauses and backoffs are scheduler wake-ups: waiting for
+    // them is this poll, so *stop and the deadline are seen during them too.
     auto wait = std::chrono::milliseconds(100);  // upper bound: *stop is checked this often
     if (auto wake = scheduler->NextWakeup(now))
       wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(*wake - now));
     if (has_deadline) wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
-    if (classifying > 0) wait = std::min(wait, std::chrono::milliseconds(1));
     wait = std::max(wait, std::chrono::milliseconds(0));
     curl_multi_poll(multi.get(), nullptr, 0, static_cast<int>(wait.count()), nullptr);
     int running_handles = 0;
     curl_multi_perform(multi.get(), &running_handles);
     Reap();
-    if (classifying > 0) CollectClassified();
-  }
-
-  // Workers finish what they hold; anything still queued is dropped here.
-  ClassifyWork leftover;
-  while (to_classify.try_dequeue(leftover)) --classifying;
-  for (size_t i = 0; i < workers.size(); ++i) {
-    ClassifyWork stop_work;
-    stop_work.stop = true;
-    to_classify.enqueue(std::move(stop_work));
-  }
-  for (auto& w : workers) w.join();
-  ClassifyDone late;
-  while (classified.try_dequeue(late)) {
   }
 
   stats.seconds = std::chrono::duration<double>(Clock::now() - start).count();
@@ -737,18 +579,29 @@ Result<RunStats> Engine::Impl::Run(const RequestBatch& requests,
 Engine::Engine(const EngineOptions& options) : impl_(std::make_unique<Impl>(options)) {}
 Engine::~Engine() = default;
 
-Result<RunStats> Engine::Run(const RequestBatch& batch, const std::function<void(Response&&)>& on_done,
-                             const std::atomic<bool>* stop) {
+Result<RunStats> Engine::Run(const RequestBatch& batch, const OnDone& on_done, const std::atomic<bool>* stop) {
   return impl_->Run(batch, on_done, stop != nullptr ? stop : impl_->options.stop);
 }
 
-Result<RunStats> Engine::Run(std::vector<Request> requests, const std::function<void(Response&&)>& on_done,
-                             const std::atomic<bool>* stop) {
+Result<RunStats> Engine::Run(std::vector<Request> requests, const OnDone& on_done, const std::atomic<bool>* stop) {
   RequestBatch batch;
   batch.size = requests.size();
   batch.slot = [&](size_t i) { return RequestBatch::Slot{requests[i].host, requests[i].tier}; };
   batch.make = [&](size_t i) { return std::move(requests[i]); };
   return Run(batch, on_done, stop);
+}
+
+bool Engine::Sleep(std::chrono::milliseconds d) const {
+  const EngineOptions& o = impl_->options;
+  const auto wanted = Clock::now() + d;
+  const bool cut_by_deadline = o.deadline && *o.deadline < wanted;
+  const auto until = cut_by_deadline ? *o.deadline : wanted;
+  for (;;) {
+    if (o.stop != nullptr && o.stop->load()) return false;
+    const auto now = Clock::now();
+    if (now >= until) return !cut_by_deadline;
+    std::this_thread::sleep_for(std::min<Clock::duration>(until - now, std::chrono::milliseconds(100)));
+  }
 }
 
 void Engine::ClearSession(const std::string& scope) { impl_->shares.erase(scope); }

@@ -82,7 +82,7 @@ Result<std::vector<ApiAnswer>> RunApiCalls(Engine& engine, const std::vector<Api
     if (!run) return std::unexpected(run.error());
     if (!again.empty() && wait.count() > 0) {
       if (sleep) sleep(wait);
-      else std::this_thread::sleep_for(wait);
+      else engine.Sleep(wait);  // ends early at Ctrl-C or the run deadline; the next Run then ends the calls
     }
     pending = std::move(again);
   }

@@ -68,12 +68,12 @@ Result<std::string> FetchText(Engine& engine, const std::string& url) {
   std::optional<Response> got;
   auto run = engine.Run({r}, [&](Response&& resp) { got = std::move(resp); });
   if (!run) return std::unexpected(run.error());
-  if (!got || got->outcome.result.verdict != Verdict::kOk || got->outcome.http_status != 200)
+  if (!got || !got->answered() || got->fetch.http_status != 200)
     return Fail(Error::Code::kNetwork,
                 fmt::format("cannot fetch dblist {}: {}", url,
                             !got ? "no response"
-                            : got->outcome.transport_error.empty() ? fmt::format("HTTP {}", got->outcome.http_status)
-                                                                    : got->outcome.transport_error));
+                            : got->answered() ? fmt::format("HTTP {}", got->fetch.http_status)
+                                                                    : got->fetch.transport_error));
   return std::move(got->body);
 }
 
@@ -163,12 +163,10 @@ Selection SelectSites(const std::vector<MatrixSite>& sites, const Discovery& d, 
   return out;
 }
 
-Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep) {
+Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock, const Sleeper& sleep) {
   Preparation prep;
   const Discovery& d = targets.discovery;
-  EngineOptions eo;
-  eo.crawl = targets.crawl;
-  Engine engine(eo);
+  Engine engine(EngineOptionsFor(targets.crawl, clock));
   const auto wait_cap = std::chrono::milliseconds(targets.crawl.backoff_max_ms);
 
   if (!d.sitematrix.empty()) {
@@ -199,11 +197,11 @@ Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep) {
       if (!answers) return std::unexpected(answers.error());
       ++prep.sitematrix_requests;
       const Response& r = answers->front().response;
-      if (r.outcome.result.verdict != Verdict::kOk || r.outcome.http_status != 200)
+      if (!r.answered() || r.fetch.http_status != 200)
         return Fail(Error::Code::kNetwork,
                     fmt::format("action=sitematrix failed: {}",
-                                r.outcome.transport_error.empty() ? fmt::format("HTTP {}", r.outcome.http_status)
-                                                                  : r.outcome.transport_error),
+                                r.answered() ? fmt::format("HTTP {}", r.fetch.http_status)
+                                                                  : r.fetch.transport_error),
                     d.sitematrix);
       auto page = ParseSiteMatrix(r.body);
       if (!page) return Fail(page.error().code, page.error().message, d.sitematrix);

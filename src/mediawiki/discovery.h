@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/engine_options.h"
 #include "config/targets.h"
 #include "core/error.h"
 #include "mediawiki/api_round.h"
@@ -70,6 +71,6 @@ struct Preparation {
 // built from targets.crawl (anonymous API calls, maxlag=5). An Error when the
 // SiteMatrix wiki cannot be read or the dblist file is unreadable; facts
 // failures are per wiki (notes), not Errors.
-Result<Preparation> PrepareTargets(Targets& targets, const Sleeper& sleep = {});
+Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock = {}, const Sleeper& sleep = {});
 
 }  // namespace bc

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "classify/page_sink.h"
 #include "mediawiki/api_round.h"
 #include "plan/plan.h"
 
@@ -141,8 +142,9 @@ std::vector<std::string> ExplainPlan(const Targets& targets, const std::vector<s
 
 Classification JudgeOresAnswer(const WikiFacts& f) {
   Classification c;
-  const Outcome& o = f.ores_answer.response.outcome;
-  if (o.result.verdict == Verdict::kTransport) return o.result;
+  const Response& r = f.ores_answer.response;
+  const Fetch& o = r.fetch;
+  if (r.end == Response::End::kFailed) return TransportResult(r.cause, o.transport_error);
   auto broken = [&](std::string signature, std::string detail) {
     c.verdict = Verdict::kBroken;
     c.evidence.signature = std::move(signature);
@@ -197,7 +199,8 @@ std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets,
     p.host = built->host;
     p.id = ProbeId(p.wiki, p.kind, p.query);
     p.tier = 0;
-    Outcome o = f->ores_answer.response.outcome;
+    Outcome o;
+    static_cast<Fetch&>(o) = f->ores_answer.response.fetch;
     o.result = JudgeOresAnswer(*f);
     out.emplace_back(std::move(p), std::move(o));
   }

@@ -10,7 +10,7 @@
 
 #include "classify/verdict.h"
 #include "config/targets.h"
-#include "engine/outcome.h"
+#include "classify/outcome.h"
 #include "mediawiki/wiki_facts.h"
 #include "plan/probe.h"
 

@@ -44,8 +44,8 @@ std::map<std::string, Response> RunRound(Engine& engine, std::vector<Request> re
 }
 
 std::string FailureText(const Response& r) {
-  if (!r.outcome.transport_error.empty()) return r.outcome.transport_error;
-  return fmt::format("HTTP {}", r.outcome.http_status);
+  if (!r.answered()) return r.fetch.transport_error.empty() ? r.cause : r.fetch.transport_error;
+  return fmt::format("HTTP {}", r.fetch.http_status);
 }
 
 }  // namespace
@@ -132,7 +132,7 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
   for (size_t i = 0; i < order.size(); ++i) {
     LoginResult& res = results[order[i]];
     auto it = tokens.find(order[i]);
-    if (it == tokens.end() || it->second.outcome.result.verdict != Verdict::kOk || it->second.outcome.http_status != 200) {
+    if (it == tokens.end() || !it->second.answered() || it->second.fetch.http_status != 200) {
       res.message = "login token request failed: " + (it == tokens.end() ? "no response" : FailureText(it->second));
       continue;
     }
@@ -164,7 +164,7 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
   round.clear();
   for (auto& [wiki, resp] : logins) {
     LoginResult& res = results[wiki];
-    if (resp.outcome.result.verdict != Verdict::kOk || resp.outcome.http_status != 200) {
+    if (!resp.answered() || resp.fetch.http_status != 200) {
       res.message = "clientlogin request failed: " + FailureText(resp);
       continue;
     }

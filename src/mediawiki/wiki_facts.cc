@@ -10,8 +10,8 @@ namespace bc {
 namespace {
 
 std::string Describe(const Response& r) {
-  if (!r.outcome.transport_error.empty()) return r.outcome.transport_error;
-  return fmt::format("HTTP {}", r.outcome.http_status);
+  if (!r.answered()) return r.fetch.transport_error.empty() ? r.cause : r.fetch.transport_error;
+  return fmt::format("HTTP {}", r.fetch.http_status);
 }
 
 }  // namespace
@@ -127,7 +127,7 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
     WikiFacts f;
     f.dbname = wikis[i].dbname;
     const ApiAnswer& si = (*answers)[per_wiki * i];
-    if (si.response.outcome.result.verdict != Verdict::kOk || si.response.outcome.http_status != 200) {
+    if (!si.response.answered() || si.response.fetch.http_status != 200) {
       f.error = "meta=siteinfo failed: " + Describe(si.response);
     } else if (auto s = ParseSiteInfo(si.response.body); !s) {
       f.error = s.error().message;
@@ -137,7 +137,7 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
     if (!page_levels) {
       f.page_error = "not asked ([discovery] page_levels = false)";
     } else if (const Response& page = (*answers)[per_wiki * i + 2].response;
-               page.outcome.result.verdict != Verdict::kOk || page.outcome.http_status != 200) {
+               !page.answered() || page.fetch.http_status != 200) {
       f.page_error = "RecentChanges: " + Describe(page);
     } else if (auto levels = ParseFilterLevels(page.body); !levels) {
       f.page_error = "RecentChanges: " + levels.error().message;
@@ -146,7 +146,7 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
     }
     f.ores_answer = std::move((*answers)[per_wiki * i + 1]);
     const Response& r = f.ores_answer.response;
-    if (r.outcome.result.verdict != Verdict::kOk || r.outcome.http_status != 200) {
+    if (!r.answered() || r.fetch.http_status != 200) {
       f.ores_error = "meta=ores failed: " + Describe(r);
     } else if (auto o = ParseOresMeta(r.body); !o) {
       f.ores_error = o.error().message;

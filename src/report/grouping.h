@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "classify/verdict.h"
-#include "engine/outcome.h"
+#include "classify/outcome.h"
 #include "plan/probe.h"
 #include "report/results.h"
 #include "report/writer.h"

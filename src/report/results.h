@@ -16,7 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "engine/outcome.h"
+#include "classify/outcome.h"
 #include "plan/probe.h"
 
 namespace bc {

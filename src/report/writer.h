@@ -15,7 +15,7 @@
 
 #include "classify/verdict.h"
 #include "core/error.h"
-#include "engine/outcome.h"
+#include "classify/outcome.h"
 #include "plan/probe.h"
 
 namespace bc {

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "classify/page_sink.h"
 #include "engine/engine.h"
 #include "engine_servers.h"
 #include "test_paths.h"
@@ -79,19 +80,19 @@ struct Servers {
 
 EngineOptions MixOptions() {  // catalogue.CRAWL with the mixed run's 32 in flight
   EngineOptions o;
-  o.crawl.user_agent = "beta-crawler-faults/0.1 (engine fd test; qa@example.org)";
-  o.crawl.concurrency = 32;
-  o.crawl.per_host_concurrency = 16;
-  o.crawl.connect_timeout_ms = 1000;
-  o.crawl.timeout_ms = 4000;
-  o.crawl.low_speed_bytes = 1;
-  o.crawl.low_speed_time_ms = 1000;
-  o.crawl.retries = 2;
-  o.crawl.backoff_ms = 100;
-  o.crawl.backoff_max_ms = 2000;
-  o.crawl.max_body_bytes = 16 << 20;
-  o.crawl.deadline_ms = 120000;
-  o.crawl.max_redirects = 4;
+  o.user_agent = "beta-crawler-faults/0.1 (engine fd test; qa@example.org)";
+  o.concurrency = 32;
+  o.per_host_concurrency = 16;
+  o.connect_timeout_ms = 1000;
+  o.timeout_ms = 4000;
+  o.low_speed_bytes = 1;
+  o.low_speed_time_ms = 1000;
+  o.retries = 2;
+  o.backoff_ms = 100;
+  o.backoff_max_ms = 2000;
+  o.max_body_bytes = 16 << 20;
+  o.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(120000);
+  o.max_redirects = 4;
   o.seed = 11;
   return o;
 }
@@ -100,7 +101,7 @@ Request Get(const std::string& url, int port) {
   Request r;
   r.url = url;
   r.host = "127.0.0.1:" + std::to_string(port);
-  r.classify = Expectations{};
+  r.sink = ClassifyingSink(Expectations{});
   return r;
 }
 
@@ -118,7 +119,7 @@ TEST_CASE("10,000 mixed fault requests, 32 in flight: one Response each, no fd l
   {
     Engine warm(MixOptions());
     Request r = Get("http://127.0.0.1:" + std::to_string(s.main) + "/mixtable", s.main);
-    r.classify.reset();
+    r.sink = nullptr;
     std::string body;
     auto stats = warm.Run({r}, [&](Response&& resp) { body = std::move(resp.body); });
     REQUIRE(stats.has_value());
@@ -167,8 +168,10 @@ TEST_CASE("10,000 mixed fault requests, 32 in flight: one Response each, no fd l
     auto run = engine.Run(std::move(reqs), [&](Response&& r) {
       if (r.index >= total) return;  // counted as missing below
       ++seen[r.index];
-      got_verdict[r.index] = std::string(VerdictName(r.outcome.result.verdict));
-      got_retries[r.index] = r.outcome.retries;
+      static const Expectations kDefault{};
+      const Outcome o = JudgeResponse(std::move(r), &kDefault);
+      got_verdict[o.probe_index] = std::string(VerdictName(o.result.verdict));
+      got_retries[o.probe_index] = o.retries;
     });
     REQUIRE(run.has_value());
     stats = *run;
@@ -206,14 +209,14 @@ TEST_CASE("10,000 mixed fault requests, 32 in flight: one Response each, no fd l
 
 EngineOptions Plain(bool http2) {
   EngineOptions o;
-  o.crawl.user_agent = "beta-crawler-faults/0.1 (known-bug reproduction; qa@example.org)";
-  o.crawl.concurrency = 16;
-  o.crawl.per_host_concurrency = 16;
-  o.crawl.connect_timeout_ms = 1000;
-  o.crawl.timeout_ms = 4000;
-  o.crawl.low_speed_bytes = 1;
-  o.crawl.low_speed_time_ms = 1000;
-  o.crawl.backoff_ms = 10;
+  o.user_agent = "beta-crawler-faults/0.1 (known-bug reproduction; qa@example.org)";
+  o.concurrency = 16;
+  o.per_host_concurrency = 16;
+  o.connect_timeout_ms = 1000;
+  o.timeout_ms = 4000;
+  o.low_speed_bytes = 1;
+  o.low_speed_time_ms = 1000;
+  o.backoff_ms = 10;
   o.http2 = http2;
   return o;
 }
@@ -230,7 +233,7 @@ TEST_CASE("8 requests to a host that never answers run in parallel, with a true 
   for (bool http2 : {false, true}) {
     INFO("EngineOptions::http2 = " << http2);
     EngineOptions o = Plain(http2);
-    o.crawl.retries = 0;
+    o.retries = 0;
     Engine engine(o);
     std::vector<Request> reqs;
     for (size_t i = 0; i < 8; ++i) {
@@ -238,7 +241,7 @@ TEST_CASE("8 requests to a host that never answers run in parallel, with a true 
       reqs.back().index = i;
     }
     std::vector<std::string> errors;
-    auto stats = engine.Run(reqs, [&](Response&& r) { errors.push_back(r.outcome.transport_error); });
+    auto stats = engine.Run(reqs, [&](Response&& r) { errors.push_back(r.fetch.transport_error); });
     REQUIRE(stats.has_value());
     CHECK(stats->seconds < 2.5);  // 8 in parallel, each ended by the 1 s low-speed limit
     for (const auto& e : errors) CHECK_THAT(e, Catch::Contains("too slow"));
@@ -264,10 +267,10 @@ TEST_CASE("retries = 2 means at most 6 requests reach a server that drops the co
     REQUIRE(engine.Run(warm, [](Response&&) {}).has_value());  // 16 idle connections in the pool
     const std::string path = "/f/close-headers/index.php?http2=" + std::to_string(http2);
     int retries = -1;
-    REQUIRE(engine.Run({Get(url(path), s.main)}, [&](Response&& r) { retries = r.outcome.retries; }).has_value());
+    REQUIRE(engine.Run({Get(url(path), s.main)}, [&](Response&& r) { retries = r.fetch.retries; }).has_value());
     CHECK(retries == 2);
     Request hits = Get(url("/hitsjson"), s.main);
-    hits.classify.reset();
+    hits.sink = nullptr;
     std::string body;
     REQUIRE(engine.Run({hits}, [&](Response&& r) { body = std::move(r.body); }).has_value());
     const auto j = nlohmann::json::parse(body, nullptr, false);

@@ -8,7 +8,7 @@
 // Build (after building bc_core in build-rel with -DCMAKE_BUILD_TYPE=Release):
 //   g++ -std=c++23 -O2 -DBC_SOURCE_DIR='"'$PWD'"' -Isrc -Itests/unit \
 //     tests/faults/measure_engine.cc build-rel/libbc_core.a -lcurl -lxml2 -lfmt -o /tmp/measure_engine
-// Run: /tmp/measure_engine PAGE EXCEPTION N streaming|queue|raw [classifier_threads] [http|h1tls|h2]
+// Run: /tmp/measure_engine PAGE EXCEPTION N streaming|raw [http|h1tls|h2]
 //   raw = no classifier: the body is only buffered (fetch cost alone).
 //   h1tls / h2: HTTPS (self-signed) with HTTP/1.1 or HTTP/2 offered via ALPN.
 #include <sys/resource.h>
@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "classify/page_sink.h"
 #include "engine/engine.h"
 #include "engine_servers.h"
 
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
   }
   const std::string mode = argv[4];
   const size_t n = std::stoul(argv[3]);
-  const std::string proto = argc > 6 ? argv[6] : "http";
+  const std::string proto = argc > 5 ? argv[5] : "http";
   bc::testing::NginxServer nginx({{"page.html", Slurp(argv[1])}, {"exception.html", Slurp(argv[2])}}, R"(
     location /page/ { try_files /page.html =404; }
     location /fail/ { return 500; }
@@ -59,13 +60,10 @@ int main(int argc, char** argv) {
     return 1;
   }
   bc::EngineOptions o;
-  o.crawl.user_agent = "beta-crawler-measure/0.1";
-  o.crawl.concurrency = 32;
-  o.crawl.per_host_concurrency = 32;
-  o.crawl.max_body_bytes = 16 << 20;
-  o.classify_mode = mode == "queue" ? bc::EngineOptions::ClassifyMode::kQueue
-                                    : bc::EngineOptions::ClassifyMode::kStreaming;
-  o.classifier_threads = argc > 5 ? std::stoi(argv[5]) : 2;
+  o.user_agent = "beta-crawler-measure/0.1";
+  o.concurrency = 32;
+  o.per_host_concurrency = 32;
+  o.max_body_bytes = 16 << 20;
   o.http2 = proto == "h2";
   if (proto != "http") o.ca_file = nginx.ca_file();
   bc::Engine engine(o);
@@ -76,21 +74,22 @@ int main(int argc, char** argv) {
     reqs[i].index = i;
     reqs[i].url = nginx.Url((i % 100 == 37 ? "/fail/" : "/page/") + std::to_string(i));
     reqs[i].host = nginx.host();
-    if (mode != "raw") reqs[i].classify = expect;
+    if (mode != "raw") reqs[i].sink = bc::ClassifyingSink(expect);
   }
   size_t flagged = 0, ok = 0, other = 0;
   std::string first_error;
   const double cpu0 = CpuSeconds();
   auto stats = engine.Run(std::move(reqs), [&](bc::Response&& r) {
-    if (mode == "raw") {
-      (r.outcome.http_status == 500 ? flagged : ok)++;
-    } else if (r.outcome.result.verdict == bc::Verdict::kOk) {
+    const bc::Outcome o = bc::JudgeResponse(std::move(r), mode == "raw" ? nullptr : &expect);
+    if (mode == "raw" && o.result.verdict == bc::Verdict::kOk) {
+      (o.http_status == 500 ? flagged : ok)++;
+    } else if (o.result.verdict == bc::Verdict::kOk) {
       ++ok;
-    } else if (bc::IsProductFailure(r.outcome.result.verdict)) {
+    } else if (bc::IsProductFailure(o.result.verdict)) {
       ++flagged;
     } else {
       ++other;
-      if (first_error.empty()) first_error = r.outcome.transport_error;
+      if (first_error.empty()) first_error = o.transport_error;
     }
   });
   const double cpu = CpuSeconds() - cpu0;

@@ -94,7 +94,7 @@ WikiFacts Facts(const std::string& dbname, const char* siteinfo, const char* ore
   f.dbname = dbname;
   f.site = *ParseSiteInfo(siteinfo);
   f.ores = *ParseOresMeta(ores);
-  f.ores_answer.response.outcome.http_status = 200;
+  f.ores_answer.response.fetch.http_status = 200;
   f.ores_answer.response.body = ores;
   return f;
 }
@@ -155,7 +155,7 @@ TEST_CASE("the pre-flight flags null thresholds as broken with their own signatu
   auto installed_silent = Facts("xwiki", kSiteInfo, kOresUnknown);
   CHECK(JudgeOresAnswer(installed_silent).evidence.signature == "ORES meta=ores missing");
   auto f500 = Facts("enwiki", kSiteInfo, kOres);
-  f500.ores_answer.response.outcome.http_status = 500;
+  f500.ores_answer.response.fetch.http_status = 500;
   CHECK(JudgeOresAnswer(f500).verdict == Verdict::kFatal);
 }
 

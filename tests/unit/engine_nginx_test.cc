@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "classify/page_sink.h"
 #include "engine/engine.h"
 #include "engine_servers.h"
 #include "test_paths.h"
@@ -31,7 +32,7 @@ constexpr const char* kLocations = R"(
     location = /exception.html { internal; }
 )";
 
-void CrawlAndCheck(EngineOptions::ClassifyMode mode, size_t n) {
+void CrawlAndCheck(size_t n) {
   const std::string page = ReadCorpus("en-rc-enhanced1.body");
   const std::string exception = ReadCorpus("en-rc-exception.body");
   REQUIRE(page.size() > 10000);  // the recorded pages must be there
@@ -41,10 +42,9 @@ void CrawlAndCheck(EngineOptions::ClassifyMode mode, size_t n) {
   REQUIRE(nginx.ok());
 
   EngineOptions o;
-  o.crawl.user_agent = "beta-crawler-test/1.0 (engine nginx test)";
-  o.crawl.concurrency = 32;
-  o.crawl.per_host_concurrency = 32;
-  o.classify_mode = mode;
+  o.user_agent = "beta-crawler-test/1.0 (engine nginx test)";
+  o.concurrency = 32;
+  o.per_host_concurrency = 32;
   Engine engine(o);
 
   Expectations expect;
@@ -59,7 +59,7 @@ void CrawlAndCheck(EngineOptions::ClassifyMode mode, size_t n) {
     reqs[i].index = i;
     reqs[i].url = nginx.Url((fail ? "/fail/" : "/page/") + std::to_string(i));
     reqs[i].host = nginx.host();
-    reqs[i].classify = expect;
+    reqs[i].sink = ClassifyingSink(expect);
     reqs[i].tier = i < 10 ? 0 : 1;
   }
   std::vector<int> seen(n, 0);
@@ -67,14 +67,15 @@ void CrawlAndCheck(EngineOptions::ClassifyMode mode, size_t n) {
   size_t ok = 0, other = 0;
   auto stats = engine.Run(std::move(reqs), [&](Response&& r) {
     ++seen.at(r.index);
-    if (r.outcome.result.verdict == Verdict::kOk) {
+    const Outcome out = JudgeResponse(std::move(r), &expect);
+    if (out.result.verdict == Verdict::kOk) {
       ++ok;
-    } else if (IsProductFailure(r.outcome.result.verdict)) {
-      flagged.insert(r.index);
+    } else if (IsProductFailure(out.result.verdict)) {
+      flagged.insert(out.probe_index);
     } else {
       ++other;  // transport / auth: must not happen here
-      UNSCOPED_INFO("index " << r.index << ": " << VerdictName(r.outcome.result.verdict) << " "
-                             << r.outcome.result.evidence.detail);
+      UNSCOPED_INFO("index " << out.probe_index << ": " << VerdictName(out.result.verdict) << " "
+                             << out.result.evidence.detail);
     }
   });
   REQUIRE(stats.has_value());
@@ -84,16 +85,12 @@ void CrawlAndCheck(EngineOptions::ClassifyMode mode, size_t n) {
   CHECK(flagged == failing);
   CHECK(ok == n - failing.size());
   WARN(n << " pages in " << stats->seconds << " s (" << static_cast<double>(n) / stats->seconds
-         << " pages/s), mode " << (mode == EngineOptions::ClassifyMode::kQueue ? "queue" : "streaming"));
+         << " pages/s)");
 }
 
 TEST_CASE("10,000 probes against nginx give 10,000 outcomes and flag exactly the 1% exception pages",
           "[net][engine][nginx]") {
-  CrawlAndCheck(EngineOptions::ClassifyMode::kStreaming, 10000);
-}
-
-TEST_CASE("the queue classification mode flags the same 1% on 2,000 probes", "[net][engine][nginx]") {
-  CrawlAndCheck(EngineOptions::ClassifyMode::kQueue, 2000);
+  CrawlAndCheck(10000);
 }
 
 // Debian 12's libcurl 7.88.1 lost 1,999 of 2,000 multiplexed h2c transfers
@@ -108,10 +105,10 @@ TEST_CASE("HTTP/2 over TLS multiplexes 1,000 verified transfers to nginx without
   INFO(nginx.error());
   REQUIRE(nginx.ok());
   EngineOptions o;
-  o.crawl.user_agent = "beta-crawler-test/1.0 (engine h2 test)";
-  o.crawl.concurrency = 32;
-  o.crawl.per_host_concurrency = 32;
-  o.crawl.retries = 0;  // a framing error must show, not be retried away
+  o.user_agent = "beta-crawler-test/1.0 (engine h2 test)";
+  o.concurrency = 32;
+  o.per_host_concurrency = 32;
+  o.retries = 0;  // a framing error must show, not be retried away
   o.http2 = true;
   o.ca_file = nginx.ca_file();  // verification stays on
   Engine engine(o);
@@ -121,14 +118,16 @@ TEST_CASE("HTTP/2 over TLS multiplexes 1,000 verified transfers to nginx without
     reqs[i].index = i;
     reqs[i].url = nginx.Url("/page/" + std::to_string(i));
     reqs[i].host = nginx.host();
-    reqs[i].classify = Expectations{};
+    reqs[i].sink = ClassifyingSink(Expectations{});
   }
   size_t ok = 0, h2 = 0;
   std::string first_error;
+  const Expectations expect{};
   auto stats = engine.Run(std::move(reqs), [&](Response&& r) {
-    if (r.outcome.result.verdict == Verdict::kOk) ++ok;
-    if (r.outcome.http_version == 20) ++h2;
-    if (first_error.empty()) first_error = r.outcome.transport_error;
+    const Outcome out = JudgeResponse(std::move(r), &expect);
+    if (out.result.verdict == Verdict::kOk) ++ok;
+    if (out.http_version == 20) ++h2;
+    if (first_error.empty()) first_error = out.transport_error;
   });
   REQUIRE(stats.has_value());
   INFO("first transport error: " << first_error);

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <atomic>
 #include <map>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "classify/page_sink.h"
 #include "engine/engine.h"
 #include "engine_servers.h"
 
@@ -18,21 +21,22 @@ using testing::FaultServer;
 using testing::RefusedPort;
 
 // A recorded logged-in RecentChanges page (tests/corpus): the classifier's
-// "ok" under default Expectations. Unclassified requests (classify unset) get
-// an engine-level verdict: ok unless the transfer failed.
+// "ok" under default Expectations. Requests with the classifying sink are
+// judged by classify/page_sink.h's JudgeResponse, as the crawl does;
+// requests without a sink are ok unless the transfer failed.
 constexpr const char* kRcPage = "/corpus?name=en-rc-enhanced1";
 
 EngineOptions FastOptions() {
   EngineOptions o;
-  o.crawl.user_agent = "beta-crawler-test/1.0 (engine tests)";
-  o.crawl.concurrency = 8;
-  o.crawl.per_host_concurrency = 8;
-  o.crawl.connect_timeout_ms = 2000;
-  o.crawl.timeout_ms = 10000;
-  o.crawl.low_speed_time_ms = 5000;
-  o.crawl.retries = 2;
-  o.crawl.backoff_ms = 10;
-  o.crawl.backoff_max_ms = 3000;
+  o.user_agent = "beta-crawler-test/1.0 (engine tests)";
+  o.concurrency = 8;
+  o.per_host_concurrency = 8;
+  o.connect_timeout_ms = 2000;
+  o.timeout_ms = 10000;
+  o.low_speed_time_ms = 5000;
+  o.retries = 2;
+  o.backoff_ms = 10;
+  o.backoff_max_ms = 3000;
   o.seed = 7;
   return o;
 }
@@ -41,23 +45,45 @@ Request Get(const FaultServer& s, const std::string& path, bool classify = true)
   Request r;
   r.url = s.Url(path);
   r.host = s.host();
-  if (classify) r.classify = Expectations{};
+  if (classify) r.sink = ClassifyingSink(Expectations{});
   return r;
+}
+
+// A Response as the crawl sees it: its Outcome (JudgeResponse) and body.
+struct Got {
+  Outcome outcome;
+  std::string body;
+  Response::End end = Response::End::kAnswered;
+  std::string cause;
+};
+
+Got Judge(Response&& r, bool classified) {
+  static const Expectations kDefault{};
+  Got g;
+  g.end = r.end;
+  g.cause = r.cause;
+  g.body = std::move(r.body);
+  g.outcome = JudgeResponse(std::move(r), classified ? &kDefault : nullptr);
+  return g;
 }
 
 // Runs `requests` and returns the responses by request index; fails the test
 // unless every request got exactly one response.
-std::vector<Response> RunAll(Engine& engine, std::vector<Request> requests,
-                             const std::atomic<bool>* stop = nullptr) {
+std::vector<Got> RunAll(Engine& engine, std::vector<Request> requests, const std::atomic<bool>* stop = nullptr) {
   const size_t n = requests.size();
-  for (size_t i = 0; i < n; ++i) requests[i].index = i;
-  std::vector<Response> out(n);
+  std::vector<bool> classified(n);
+  for (size_t i = 0; i < n; ++i) {
+    requests[i].index = i;
+    classified[i] = static_cast<bool>(requests[i].sink);
+  }
+  std::vector<Got> out(n);
   std::vector<int> seen(n, 0);
   auto stats = engine.Run(std::move(requests), [&](Response&& r) {
     REQUIRE(r.index < n);
     ++seen[r.index];
-    CHECK(r.outcome.probe_index == r.index);
-    out[r.index] = std::move(r);
+    const size_t i = r.index;
+    out[i] = Judge(std::move(r), classified[i]);
+    CHECK(out[i].outcome.probe_index == i);
   }, stop);
   REQUIRE(stats.has_value());
   CHECK(stats->requests == n);
@@ -106,7 +132,7 @@ TEST_CASE("connection refused ends in one transport outcome after the retries", 
   Request req;
   req.url = "http://127.0.0.1:" + std::to_string(refused.port()) + "/x";
   req.host = "127.0.0.1:" + std::to_string(refused.port());
-  req.classify = Expectations{};
+  req.sink = ClassifyingSink(Expectations{});
   auto r = RunAll(engine, {req});
   CHECK(r[0].outcome.result.verdict == Verdict::kTransport);
   CHECK(r[0].outcome.retries == 2);
@@ -131,9 +157,9 @@ TEST_CASE("a stalled body is aborted by the low-speed limit", "[net][engine]") {
   EngineOptions o = FastOptions();
   // curl averages the speed over ~5 s: a high floor makes the 10 bytes sent
   // count as "too slow" after one second instead of five.
-  o.crawl.low_speed_bytes = 1000;
-  o.crawl.low_speed_time_ms = 1000;
-  o.crawl.retries = 0;
+  o.low_speed_bytes = 1000;
+  o.low_speed_time_ms = 1000;
+  o.retries = 0;
   Engine engine(o);
   auto r = RunAll(engine, {Get(s, "/stall"), Get(s, "/truncate?sent=500")});
   CHECK(r[0].outcome.result.verdict == Verdict::kTransport);
@@ -185,28 +211,27 @@ TEST_CASE("an oversize body stops the transfer with a clear transport verdict", 
   FaultServer s;
   REQUIRE(s.ok());
   EngineOptions o = FastOptions();
-  o.crawl.max_body_bytes = 1 << 20;
-  for (auto mode : {EngineOptions::ClassifyMode::kStreaming, EngineOptions::ClassifyMode::kQueue}) {
-    o.classify_mode = mode;
-    Engine engine(o);
-    auto r = RunAll(engine, {Get(s, "/big?bytes=8000000"), Get(s, "/big?bytes=8000000", false),
-                             Get(s, "/big?bytes=1000000", false)});
-    for (int i = 0; i < 2; ++i) {
-      CHECK(r[i].outcome.result.verdict == Verdict::kTransport);
-      CHECK(r[i].outcome.transport_error == "body larger than 1048576 bytes");
-      CHECK(r[i].outcome.retries == 0);
-      CHECK(r[i].body.size() <= (1u << 20));
-    }
-    CHECK(r[2].outcome.result.verdict == Verdict::kOk);
-    CHECK(r[2].outcome.bytes == 1000000);
+  o.max_body_bytes = 1 << 20;
+  Engine engine(o);
+  auto r = RunAll(engine, {Get(s, "/big?bytes=8000000"), Get(s, "/big?bytes=8000000", false),
+                           Get(s, "/big?bytes=1000000", false)});
+  for (int i = 0; i < 2; ++i) {
+    CHECK(r[i].end == Response::End::kFailed);
+    CHECK(r[i].cause == "body too large");
+    CHECK(r[i].outcome.result.verdict == Verdict::kTransport);
+    CHECK(r[i].outcome.transport_error == "body larger than 1048576 bytes");
+    CHECK(r[i].outcome.retries == 0);
+    CHECK(r[i].body.size() <= (1u << 20));
   }
+  CHECK(r[2].outcome.result.verdict == Verdict::kOk);
+  CHECK(r[2].outcome.bytes == 1000000);
 }
 
 TEST_CASE("a same-host redirect is followed and an off-host one is not", "[net][engine]") {
   FaultServer s;
   REQUIRE(s.ok());
   EngineOptions o = FastOptions();
-  o.crawl.max_redirects = 3;
+  o.max_redirects = 3;
   Engine engine(o);
   // 127.0.0.2 is another host (never contacted: the redirect is not followed).
   const std::string off_host = "http://127.0.0.2:" + std::to_string(s.port()) + "/ok";
@@ -292,9 +317,10 @@ TEST_CASE("stop interrupts every unfinished request exactly once", "[net][engine
   std::vector<int> seen(reqs.size(), 0);
   std::vector<Outcome> outcomes(reqs.size());
   auto stats = engine.Run(reqs, [&](Response&& r) {
-    ++seen[r.index];
-    outcomes[r.index] = r.outcome;
-    if (r.index == 0) stop = true;  // Ctrl-C after the first page
+    const size_t i = r.index;
+    ++seen[i];
+    outcomes[i] = Judge(std::move(r), true).outcome;
+    if (i == 0) stop = true;  // Ctrl-C after the first page
   }, &stop);
   REQUIRE(stats.has_value());
   CHECK(stats->interrupted);
@@ -334,8 +360,8 @@ TEST_CASE("the run deadline ends stalled transfers with a transport verdict", "[
   FaultServer s;
   REQUIRE(s.ok());
   EngineOptions o = FastOptions();
-  o.crawl.deadline_ms = 500;
-  o.crawl.concurrency = 2;  // most requests never start
+  o.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(500);
+  o.concurrency = 2;  // most requests never start
   Engine engine(o);
   std::vector<Request> reqs;
   for (int i = 0; i < 6; ++i) reqs.push_back(Get(s, "/stall"));
@@ -353,61 +379,113 @@ TEST_CASE("the run deadline ends stalled transfers with a transport verdict", "[
   CHECK(cut_off == 2);  // the two in flight; the other four never started
 }
 
-TEST_CASE("fail-fast stops scheduling after the first product failure", "[net][engine]") {
+TEST_CASE("the deadline is the run's: a later Run past it starts nothing", "[net][engine]") {
   FaultServer s;
   REQUIRE(s.ok());
   EngineOptions o = FastOptions();
-  o.fail_fast = true;
-  o.crawl.concurrency = 1;
+  o.deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(300);
+  Engine engine(o);
+  auto first = RunAll(engine, {Get(s, "/ok", false)});  // well before the deadline
+  CHECK(first[0].outcome.result.verdict == Verdict::kOk);
+  // Sleep is cut short by the deadline (and says so).
+  const auto before = std::chrono::steady_clock::now();
+  CHECK_FALSE(engine.Sleep(std::chrono::seconds(10)));
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(5));
+  auto late = RunAll(engine, {Get(s, "/ok", false), Get(s, "/ok", false)});
+  for (const auto& g : late) {
+    CHECK(g.end == Response::End::kNotRun);
+    CHECK(g.outcome.result.evidence.detail == "not run: deadline exceeded");
+  }
+}
+
+TEST_CASE("Sleep ends at the stop flag and runs its full length otherwise", "[net][engine]") {
+  std::atomic<bool> stop{false};
+  EngineOptions o = FastOptions();
+  o.stop = &stop;
+  Engine engine(o);
+  CHECK(engine.Sleep(std::chrono::milliseconds(50)));
+  stop = true;
+  const auto before = std::chrono::steady_clock::now();
+  CHECK_FALSE(engine.Sleep(std::chrono::seconds(10)));
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(5));
+}
+
+TEST_CASE("on_done can stop new starts: unstarted requests end not-run with its reason", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  EngineOptions o = FastOptions();
+  o.concurrency = 1;
   Engine engine(o);
   std::vector<Request> reqs = {Get(s, "/status?code=500")};
   reqs[0].tier = 0;
   for (int i = 0; i < 10; ++i) reqs.push_back(Get(s, "/ok"));
-  std::vector<Response> r;
-  {
-    const size_t n = reqs.size();
-    for (size_t i = 0; i < n; ++i) reqs[i].index = i;
-    r.resize(n);
-    std::vector<int> seen(n, 0);
-    auto stats = engine.Run(reqs, [&](Response&& resp) {
-      ++seen[resp.index];
-      r[resp.index] = std::move(resp);
-    });
-    REQUIRE(stats.has_value());
-    CHECK(stats->fail_fast_triggered);
-    CHECK(std::all_of(seen.begin(), seen.end(), [](int x) { return x == 1; }));
-  }
+  const size_t n = reqs.size();
+  for (size_t i = 0; i < n; ++i) reqs[i].index = i;
+  std::vector<Got> r(n);
+  std::vector<int> seen(n, 0);
+  auto stats = engine.Run(reqs, OnDone([&](Response&& resp) {
+    const size_t i = resp.index;
+    ++seen[i];
+    r[i] = Judge(std::move(resp), true);
+    // The crawl's --fail-fast: stop after the first product failure.
+    return IsProductFailure(r[i].outcome.result.verdict) ? Next::StopStarting("--fail-fast") : Next::GoOn();
+  }));
+  REQUIRE(stats.has_value());
+  CHECK(stats->stopped_starting);
+  CHECK(stats->not_run == n - 1);
+  CHECK(std::all_of(seen.begin(), seen.end(), [](int x) { return x == 1; }));
   CHECK(IsProductFailure(r[0].outcome.result.verdict));
-  for (size_t i = 1; i < r.size(); ++i) {
-    CHECK(r[i].outcome.result.verdict == Verdict::kNotRun);
+  for (size_t i = 1; i < n; ++i) {
+    CHECK(r[i].end == Response::End::kNotRun);
     CHECK(r[i].outcome.result.evidence.detail == "not run: --fail-fast");
   }
 }
 
-TEST_CASE("queue mode and streaming mode give the same verdicts", "[net][engine]") {
+// Records what the engine feeds it; throws on request.
+class RecordingSink : public BodySink {
+ public:
+  RecordingSink(std::string* into, bool throws) : into_(into), throws_(throws) {}
+  void Feed(std::string_view chunk) override {
+    if (throws_) throw std::runtime_error("no thanks");
+    into_->append(chunk);
+  }
+
+ private:
+  std::string* into_;
+  bool throws_;
+};
+
+TEST_CASE("a sink gets the final response's body in order; a throwing sink fails the transfer", "[net][engine]") {
   FaultServer s;
   REQUIRE(s.ok());
-  std::vector<Request> reqs;
-  const std::vector<std::string> pages = {kRcPage, "/corpus?name=en-rc-exception&code=500",
-                                          "/corpus?name=en-rc-php-fatal", "/corpus?name=en-rc-dberror&code=500",
-                                          "/corpus?name=en-wl-enhanced1", "/status?code=503"};
-  for (int i = 0; i < 30; ++i) reqs.push_back(Get(s, pages[static_cast<size_t>(i) % pages.size()]));
-  reqs.push_back(Get(s, "/redirect?to=" + std::string(kRcPage)));
-  std::map<int, std::vector<Verdict>> verdicts;
-  for (auto mode : {EngineOptions::ClassifyMode::kStreaming, EngineOptions::ClassifyMode::kQueue}) {
-    EngineOptions o = FastOptions();
-    o.classify_mode = mode;
-    o.classifier_threads = 2;
-    Engine engine(o);
-    for (const auto& resp : RunAll(engine, reqs))
-      verdicts[static_cast<int>(mode)].push_back(resp.outcome.result.verdict);
-  }
-  CHECK(verdicts[0] == verdicts[1]);
-  // 5 RC + 5 Watchlist pages + the redirect; the Watchlist page is judged
-  // with RC expectations here, so only count what must be ok.
-  CHECK(std::count(verdicts[0].begin(), verdicts[0].end(), Verdict::kOk) >= 6);
-  CHECK(std::count_if(verdicts[0].begin(), verdicts[0].end(),
-                      [](Verdict v) { return IsProductFailure(v); }) >= 20);
+  Engine engine(FastOptions());
+  std::vector<std::string> fed(3);
+  std::vector<long> head_status(3, 0);
+  std::vector<std::string> head_url(3);
+  auto sink_of = [&](size_t i, bool throws) {
+    return [&, i, throws](const ResponseHead& h) -> std::unique_ptr<BodySink> {
+      fed[i].clear();  // a fresh sink per attempt: only the last one's bytes count
+      head_status[i] = h.status;
+      head_url[i] = std::string(h.url);
+      return std::make_unique<RecordingSink>(&fed[i], throws);
+    };
+  };
+  std::vector<Request> reqs = {Get(s, "/ok?size=70000", false), Get(s, "/redirect?to=/ok%3Fsize%3D100", false),
+                               Get(s, "/ok?size=10", false)};
+  reqs[0].sink = sink_of(0, false);
+  reqs[1].sink = sink_of(1, false);
+  reqs[2].sink = sink_of(2, true);
+  auto r = RunAll(engine, reqs);
+  CHECK(fed[0].size() == 70000);
+  CHECK(r[0].body.empty());  // a request with a sink keeps no body
+  CHECK(head_status[0] == 200);
+  CHECK(fed[1].size() == 100);  // the 3xx body was never fed
+  CHECK(head_url[1] == s.Url("/ok?size=100"));
+  CHECK(r[1].outcome.redirects == 1);
+  CHECK(r[2].end == Response::End::kFailed);
+  CHECK(r[2].cause == "body sink failed");
+  CHECK(r[2].outcome.transport_error == "body sink failed: no thanks");
+  CHECK(r[2].outcome.retries == 0);
 }
 
 TEST_CASE("an API call carries maxlag and waits out a maxlag error, GET and POST", "[net][engine]") {

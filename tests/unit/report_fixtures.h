@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "engine/outcome.h"
+#include "classify/outcome.h"
 #include "plan/probe.h"
 #include "report/run_dir.h"
 

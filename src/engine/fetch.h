@@ -1,10 +1,10 @@
-// Outcome: what happened to one probe. Every planned probe gets exactly one.
+// Fetch: what the engine knows of one request when it ends: transport facts
+// only (status, URLs, timings, bytes). The verdict on the page is not the
+// engine's: the crawl's body sink (classify/) decides it (classify/outcome.h).
 #pragma once
 
 #include <cstdint>
 #include <string>
-
-#include "classify/verdict.h"
 
 namespace bc {
 
@@ -16,21 +16,19 @@ struct Timings {  // seconds, from curl's CURLINFO_*_TIME_T, plus our own queue 
   double total = 0;       // last byte of the last attempt
 };
 
-struct Outcome {
-  size_t probe_index = 0;      // index into the plan's probe vector
-  Classification result;       // verdict + evidence
+struct Fetch {
   long http_status = 0;        // of the final response; 0 when none arrived
-  std::string final_url;       // after redirects; equals the probe URL when none
+  std::string final_url;       // after redirects; equals the request URL when none
   int redirects = 0;           // redirects followed (same host only)
   std::string redirect_location;  // a 3xx Location NOT followed (another host, from a POST,
-                                  // or past max_redirects); "" when none. Verdict then comes
+                                  // or past max_redirects); "" when none. The verdict then comes
                                   // from the 3xx response itself.
   int http_version = 0;        // of the final response: 11 = HTTP/1.1, 20 = HTTP/2; 0 when none
   int retries = 0;             // attempts beyond the first
   int64_t bytes = 0;           // decoded body bytes received on the final attempt
-  std::string transport_error; // curl's error text when the verdict is transport
+  std::string transport_error; // why the transfer failed (curl's text, "interrupted", ...); "" when it did not
   Timings timings;
-  int64_t finished_unix_ms = 0;  // wall clock when the outcome was decided
+  int64_t finished_unix_ms = 0;  // wall clock when the request ended
 };
 
 }  // namespace bc
