@@ -5,7 +5,7 @@
 #pragma once
 
 #include "classify/verdict.h"
-#include "engine/outcome.h"
+#include "classify/outcome.h"
 
 namespace bc {
 
