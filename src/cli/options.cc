@@ -3,11 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 
 #include "core/redact.h"
 
 namespace bc {
+
+std::optional<std::pair<size_t, size_t>> ParseShard(std::string_view text) {
+  size_t i = 0, n = 0;
+  const char* end = text.data() + text.size();
+  auto [p, ec] = std::from_chars(text.data(), end, i);
+  if (ec != std::errc() || p == end || *p != '/') return std::nullopt;
+  auto [q, ec2] = std::from_chars(p + 1, end, n);
+  if (ec2 != std::errc() || q != end || n == 0 || i >= n) return std::nullopt;
+  return std::pair{i, n};
+}
 
 void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required) {
   cmd.add_option("targets", opts.targets, "Targets file (TOML), e.g. targets/local.toml")->required(targets_required);
@@ -15,7 +25,12 @@ void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required) {
   cmd.add_option("--page", opts.kinds, "Only this page kind; repeatable")
       ->check(CLI::IsMember({"recentchanges", "watchlist", "contributions"}));
   cmd.add_option("--param", opts.params, "Only probes with this KEY=VALUE parameter; repeatable");
-  cmd.add_option("--shard", opts.shard, "I/N: the I-th of N disjoint slices of the plan (0-based)");
+  cmd.add_option("--shard", opts.shard, "I/N: the I-th of N disjoint slices of the plan (0-based)")
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return ParseShard(value) ? std::string() : "write it as I/N with 0 <= I < N (e.g. 0/4)";
+          },
+          "I/N", "shard"));
 }
 
 Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& targets) {
@@ -34,11 +49,11 @@ Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& target
     filter.required.emplace_back(kv.substr(0, eq), kv.substr(eq + 1));
   }
   if (!opts.shard.empty()) {
-    size_t i = 0, n = 0;
-    if (std::sscanf(opts.shard.c_str(), "%zu/%zu", &i, &n) != 2 || n == 0 || i >= n)
-      return Fail(Error::Code::kUsage, fmt::format("--shard {}: write it as I/N with 0 <= I < N", opts.shard));
-    filter.shard_index = i;
-    filter.shard_count = n;
+    // Checked by CLI11 already for argv; PlanOptions made in code meet it here.
+    auto shard = ParseShard(opts.shard);
+    if (!shard) return Fail(Error::Code::kUsage, fmt::format("--shard {}: write it as I/N with 0 <= I < N", opts.shard));
+    filter.shard_index = shard->first;
+    filter.shard_count = shard->second;
   }
   return filter;
 }

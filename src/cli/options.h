@@ -4,7 +4,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +25,9 @@ struct PlanOptions {
 };
 
 // `targets_required` = false lets a command offer another source (run --urls).
+// "I/N" with 0 <= I < N, digits only: the shard's index and count.
+std::optional<std::pair<size_t, size_t>> ParseShard(std::string_view text);
+
 void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required = true);
 
 // The filter the options ask for; --wiki must name a wiki of `targets`
