@@ -84,8 +84,8 @@ struct Engine::Impl {
     EasyPtr easy;
     SlistPtr request_headers;
     char error[CURL_ERROR_SIZE] = {};
-    long status = 0;          // of the latest status line
-    Headers headers;          // of the latest response, names lower-cased
+    long status = 0;          // of the latest response (ReadHead)
+    Headers headers;          // of the latest response, names lower-cased (ReadHead)
     bool body_started = false;
     bool discard = false;     // a 3xx body with a Location: never given to a sink, never kept
     bool too_big = false;
@@ -156,37 +156,32 @@ struct Engine::Impl {
     auto* t = static_cast<Transfer*>(user);
     return t->impl->OnBody(*t, std::string_view(data, size * count));
   }
-  static size_t HeaderCallback(char* data, size_t size, size_t count, void* user) {
-    auto* t = static_cast<Transfer*>(user);
-    t->impl->OnHeader(*t, std::string_view(data, size * count));
-    return size * count;
-  }
-
-  void OnHeader(Transfer& t, std::string_view line) {
-    while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
-    if (line.starts_with("HTTP/")) {  // a new response (100 Continue, then the real one)
-      t.headers.clear();
-      const size_t sp = line.find(' ');
-      t.status = sp == std::string_view::npos ? 0 : std::atol(std::string(line.substr(sp + 1, 3)).c_str());
-      return;
+  // The status and headers of the transfer's latest response, read from
+  // curl (CURLINFO_RESPONSE_CODE, curl_easy_nextheader) rather than parsed
+  // from header lines: at the first body byte (for the sink) and when the
+  // transfer ends. 1xx responses are not included; names are lower-cased.
+  void ReadHead(Transfer& t) {
+    long status = 0;
+    curl_easy_getinfo(t.easy.get(), CURLINFO_RESPONSE_CODE, &status);
+    t.status = status;
+    t.headers.clear();
+    const bool has_session = !JobAt(t.job).req.session.empty();
+    for (curl_header* h = nullptr; (h = curl_easy_nextheader(t.easy.get(), CURLH_HEADER, -1, h)) != nullptr;) {
+      std::string name(h->name);
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      // A session cookie is a secret from the moment it arrives
+      // (core/redact.h): this very page may echo it.
+      if (has_session && name == "set-cookie") RegisterSetCookieHeader(h->value);
+      t.headers.emplace_back(std::move(name), std::string(h->value));
     }
-    const size_t colon = line.find(':');
-    if (colon == std::string_view::npos) return;
-    std::string name(line.substr(0, colon));
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-    // A session cookie is a secret from the moment it arrives (core/redact.h):
-    // this very page may echo it.
-    if (name == "set-cookie" && !JobAt(t.job).req.session.empty()) RegisterSetCookieHeader(value);
-    t.headers.emplace_back(std::move(name), std::string(value));
   }
 
   size_t OnBody(Transfer& t, std::string_view chunk) {
     Job& job = JobAt(t.job);
     if (!t.body_started) {
       t.body_started = true;
+      ReadHead(t);
       // A 3xx body is never judged: either we follow the Location, or the
       // verdict comes from the status and Location alone.
       t.discard = t.status >= 300 && t.status < 400 && FindHeader(t.headers, "location") != nullptr;
@@ -233,8 +228,6 @@ struct Engine::Impl {
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::WriteCallback);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
-    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Impl::HeaderCallback);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -382,6 +375,7 @@ struct Engine::Impl {
     const bool is_post = !job.req.post_fields.empty();
     const auto now = Clock::now();
     stats.bytes += t->bytes;
+    if (!t->body_started) ReadHead(*t);  // else read at the first body byte
 
     Fetch f;
     f.http_status = t->status;
@@ -470,6 +464,7 @@ struct Engine::Impl {
       --active;
       stats.bytes += t->bytes;
       scheduler->Finished(id);
+      if (!t->body_started) ReadHead(*t);
       Fetch f;
       f.http_status = t->status;
       f.bytes = t->bytes;
