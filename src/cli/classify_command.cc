@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -20,7 +21,7 @@ namespace {
 struct ClassifyOptions {
   std::vector<std::string> files;
   std::string kind = "recentchanges";   // page kind the files are
-  long status = 200;                    // HTTP status the pages came with
+  long status = 0;                      // HTTP status the pages came with; 0 = the headers file's, else 200
   std::string headers_file;             // "Name: value" lines (curl -D output works); "" = none
   std::string final_url;                // URL after redirects; "" = unknown
   std::string expect_user;              // user the pages must show
@@ -29,16 +30,33 @@ struct ClassifyOptions {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
-Result<Headers> ReadHeaders(const std::string& path) {
+struct HeadersFile {
+  long status = 0;  // from the last "HTTP/x NNN" line; 0 when there is none
+  Headers headers;  // of the last response (curl -D -L saves every redirect's too)
+};
+
+Result<HeadersFile> ReadHeaders(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Fail(Error::Code::kIo, "cannot read headers file", path);
-  Headers out;
+  HeadersFile out;
   std::string line;
-  while (std::getline(in, line)) {
+  for (int number = 1; std::getline(in, line); ++number) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.starts_with("HTTP/")) {
+      // "HTTP/1.1 500 Internal Server Error", "HTTP/2 500": a new response begins.
+      const size_t space = line.find(' ');
+      char* end = nullptr;
+      const long status = space == std::string::npos ? 0 : std::strtol(line.c_str() + space + 1, &end, 10);
+      if (status < 100 || status > 999)
+        return Fail(Error::Code::kUsage, "a status line without a status code: '" + line + "'",
+                    path + ":" + std::to_string(number));
+      out.status = status;
+      out.headers.clear();
+      continue;
+    }
     const size_t colon = line.find(':');
-    if (colon == std::string::npos || line.starts_with("HTTP/")) continue;
-    out.emplace_back(line.substr(0, colon), line.substr(colon + 1));
+    if (colon == std::string::npos) continue;
+    out.headers.emplace_back(line.substr(0, colon), line.substr(colon + 1));
   }
   return out;
 }
@@ -46,11 +64,11 @@ Result<Headers> ReadHeaders(const std::string& path) {
 // Streams the file through the classifier in 64 KiB chunks: a saved 50 MB
 // page costs no more memory than a small one.
 Result<Classification> ClassifyFile(const std::string& path, const Expectations& exp, const ClassifyOptions& o,
-                                    const Headers& headers) {
+                                    long status, const Headers& headers) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Fail(Error::Code::kIo, "cannot read file", path);
   PageClassifier c(exp);
-  c.SetStatus(o.status);
+  c.SetStatus(status);
   for (const auto& [name, value] : headers) c.AddHeader(name, value);
   if (!o.final_url.empty()) c.SetFinalUrl(o.final_url);
   std::vector<char> buf(64 << 10);
@@ -69,7 +87,7 @@ int RunClassify(const ClassifyOptions& o) {
     std::fprintf(stderr, "crawler classify: unknown --kind %s\n", o.kind.c_str());
     return 2;
   }
-  Headers headers;
+  HeadersFile headers;
   if (!o.headers_file.empty()) {
     auto h = ReadHeaders(o.headers_file);
     if (!h) {
@@ -78,19 +96,23 @@ int RunClassify(const ClassifyOptions& o) {
     }
     headers = std::move(*h);
   }
+  // --status wins; else the headers file's status line; else 200.
+  const long status = o.status != 0 ? o.status : headers.status != 0 ? headers.status : 200;
   Expectations exp;
   exp.kind = *kind;
   exp.expect_user = o.expect_user;
   exp.expect_filter_groups = o.expect_filter_groups;
-  int rc = 0;
+  bool error = false, product_failure = false, unjudged = false;
   for (const std::string& file : o.files) {
-    auto r = ClassifyFile(file, exp, o, headers);
+    auto r = ClassifyFile(file, exp, o, status, headers.headers);
     if (!r) {
       std::fprintf(stderr, "crawler classify: %s\n", r.error().ToString().c_str());
-      rc = 2;
+      error = true;
       continue;
     }
     RedactEvidence(r->evidence);  // a saved page may quote Cookie/Authorization headers
+    product_failure = product_failure || IsProductFailure(r->verdict);
+    unjudged = unjudged || IsToolFailure(r->verdict);
     const Evidence& e = r->evidence;
     nlohmann::json out = {{"file", file},
                           {"verdict", VerdictName(r->verdict)},
@@ -105,19 +127,25 @@ int RunClassify(const ClassifyOptions& o) {
     std::cout << out.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
   }
   std::cout.flush();
-  return rc;
+  // Like `run`: 1 for a product failure; 2 when a file could not be read or a
+  // page could not be judged (auth, transport); else 0 (ok, or a warning).
+  if (product_failure && !error) return 1;
+  return error || unjudged ? 2 : 0;
 }
 
 }  // namespace
 
 void AddClassifyCommand(CLI::App& app, int& exit_code) {
   auto opts = std::make_shared<ClassifyOptions>();
-  CLI::App* cmd = app.add_subcommand("classify", "Classify saved pages; one JSON verdict per file");
+  CLI::App* cmd = app.add_subcommand("classify", "Classify saved pages; one JSON verdict per file. Exit 0 all ok, 1 a product failure, 2 an error");
   cmd->add_option("files", opts->files, "Saved response bodies")->required();
   cmd->add_option("--kind", opts->kind, "recentchanges|watchlist|contributions|api")
       ->check(CLI::IsMember({"recentchanges", "watchlist", "contributions", "api"}));
-  cmd->add_option("--status", opts->status, "HTTP status the pages were served with (default 200)");
-  cmd->add_option("--headers", opts->headers_file, "File of 'Name: value' response headers (curl -D output)");
+  cmd->add_option("--status", opts->status,
+                  "HTTP status the pages were served with (default: the --headers file's status line, else 200)")
+      ->check(CLI::Range(100, 999));
+  cmd->add_option("--headers", opts->headers_file,
+                  "File of response headers: 'HTTP/1.1 500 ...' and 'Name: value' lines (curl -D output)");
   cmd->add_option("--final-url", opts->final_url, "URL after redirects (a login URL means auth)");
   cmd->add_option("--expect-user", opts->expect_user, "User name the page must be logged in as");
   cmd->add_option("--expect-filter-group", opts->expect_filter_groups,

@@ -56,6 +56,8 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& c
   const PlanFilter& filter = *made;
   auto probes = BuildPlan(*targets, filter);
   if (!probes) return std::unexpected(probes.error());
+  if (auto selected = RequireSelection(opts, *targets, probes->size()); !selected)
+    return std::unexpected(selected.error());
   if (targets->discovery.facts && targets->discovery.preflight)
     for (auto& po : PreflightOutcomes(*targets, prep->facts))
       if (filter.wikis.empty() || std::find(filter.wikis.begin(), filter.wikis.end(), po.first.wiki) != filter.wikis.end())

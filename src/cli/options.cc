@@ -1,9 +1,12 @@
 #include "cli/options.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstdio>
 
 #include "core/redact.h"
 
@@ -73,6 +76,73 @@ std::string PlanScope(const PlanOptions& opts) {
   return scope;
 }
 
+Result<void> RequireSelection(const PlanOptions& opts, const Targets& targets, size_t selected) {
+  if (selected > 0 || PlanScope(opts).empty()) return {};
+  auto made = MakePlanFilter(opts, targets);
+  if (!made) return std::unexpected(made.error());
+  // The whole plan, max_probes lifted (the filters may be what kept it under).
+  Targets unlimited = targets;
+  unlimited.max_probes = INT64_MAX;
+  auto all = BuildPlan(unlimited);
+  if (!all) return std::unexpected(all.error());
+  // The filters one at a time, in the order they apply: the first one that
+  // leaves nothing is named, with what the probes left before it offered.
+  std::vector<const Probe*> left;
+  for (const Probe& p : *all) left.push_back(&p);
+  std::string applied;  // the filters passed so far, as flags
+  // "no probe matches --wiki enwiki --param days=7 (values with --wiki enwiki: days=30)"
+  const auto fail = [&](const std::string& flag, const std::string& what, const std::string& offered) {
+    return Fail(Error::Code::kUsage, fmt::format("no probe matches {}{}{} ({} {}: {})", applied, applied.empty() ? "" : " ",
+                                                 flag, what, applied.empty() ? "in the plan" : "with " + applied, offered));
+  };
+  const auto joined = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v.empty() ? std::string("none") : fmt::format("{}", fmt::join(v, ", "));
+  };
+  const auto keep = [&](auto pred) { std::erase_if(left, [&](const Probe* p) { return !pred(*p); }); };
+  const auto flags = [](const char* flag, const std::vector<std::string>& values) {
+    std::string s;
+    for (const auto& v : values) s += fmt::format("{}{} {}", s.empty() ? "" : " ", flag, v);
+    return s;
+  };
+  if (left.empty()) return Fail(Error::Code::kUsage, fmt::format("the plan of {} has no probe", opts.targets));
+  if (!made->wikis.empty()) {
+    std::vector<std::string> offered;
+    for (const Probe* p : left) offered.push_back(p->wiki);
+    keep([&](const Probe& p) { return std::ranges::find(made->wikis, p.wiki) != made->wikis.end(); });
+    if (left.empty()) return fail(flags("--wiki", opts.wikis), "wikis with probes", joined(offered));
+    applied = flags("--wiki", opts.wikis);
+  }
+  if (!made->kinds.empty()) {
+    std::vector<std::string> offered;
+    for (const Probe* p : left) offered.emplace_back(PageKindName(p->kind));
+    keep([&](const Probe& p) { return std::ranges::find(made->kinds, p.kind) != made->kinds.end(); });
+    if (left.empty()) return fail(flags("--page", opts.kinds), "page kinds", joined(offered));
+    applied += (applied.empty() ? "" : " ") + flags("--page", opts.kinds);
+  }
+  for (const auto& want : made->required) {
+    std::vector<std::string> offered;
+    for (const Probe* p : left)
+      for (const auto& [k, v] : p->params)
+        if (k == want.first) offered.push_back(k + "=" + v);
+    keep([&](const Probe& p) { return std::ranges::find(p.params, want) != p.params.end(); });
+    const std::string flag = fmt::format("--param {}={}", want.first, want.second);
+    if (left.empty()) {
+      if (!offered.empty()) return fail(flag, "values", joined(offered));
+      std::vector<std::string> keys;
+      for (const Probe& p : *all)
+        for (const auto& [k, v] : p.params) keys.push_back(k);
+      return fail(flag, fmt::format("no probe has {}; parameters", want.first), joined(keys));
+    }
+    applied += (applied.empty() ? "" : " ") + flag;
+  }
+  return Fail(Error::Code::kUsage, fmt::format("no probe matches {}: the selection before --shard has {} probe{}, "
+                                               "fewer than the {} shards",
+                                               PlanScope(opts), left.size(), left.size() == 1 ? "" : "s",
+                                               made->shard_count));
+}
+
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts) {
   auto targets = LoadTargets(opts.targets);
   if (!targets) return std::unexpected(targets.error());
@@ -80,6 +150,8 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts)
   if (!filter) return std::unexpected(filter.error());
   auto probes = BuildPlan(*targets, *filter);
   if (!probes) return std::unexpected(probes.error());
+  if (auto selected = RequireSelection(opts, *targets, probes->size()); !selected)
+    return std::unexpected(selected.error());
   return std::pair{std::move(*targets), std::move(*probes)};
 }
 

@@ -38,7 +38,14 @@ Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& target
 // none): RunInfo::scope, so `--baseline last` compares like with like.
 std::string PlanScope(const PlanOptions& opts);
 
-// Loads the targets and builds the filtered plan.
+// Nothing selected is an error, never an empty (and so passing) run: when the
+// filters of `opts` leave no probe of `targets`' plan, a usage Error naming the
+// filter that emptied it and the values it could have had ("no probe matches
+// --param damaging=nosuchlevel (damaging in the plan: likelybad, maybebad)").
+// OK when `selected` > 0 or no filter was given.
+Result<void> RequireSelection(const PlanOptions& opts, const Targets& targets, size_t selected);
+
+// Loads the targets and builds the filtered plan (RequireSelection applied).
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts);
 
 // Prints "crawler: <where>: <message>" on stderr; returns the exit code (2).

@@ -1,4 +1,5 @@
-// `crawler classify`: one JSON object per file; exit 0 when all were read, 2 otherwise.
+// `crawler classify`: one JSON object per file; exit 0 when every page is ok,
+// 1 when one is a product failure, 2 when a file cannot be read or a page judged.
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -46,7 +47,7 @@ const std::string kCorpus = std::string(BC_SOURCE_DIR) + "/tests/corpus/";
 
 TEST_CASE("classify prints the 2017 ORES exception with its class and request id", "[classify][cli]") {
   const RunResult r = RunClassify({kCorpus + "farm-ru-rc-null-threshold.body", "--status", "500"});
-  CHECK(r.exit_code == 0);
+  CHECK(r.exit_code == 1);  // a product failure
   REQUIRE(r.lines.size() == 1);
   CHECK(r.lines[0]["verdict"] == "exception");
   CHECK(r.lines[0]["evidence"]["exception_class"] == "RuntimeException");
@@ -58,7 +59,9 @@ TEST_CASE("classify applies --expect-filter-group and --expect-user", "[classify
   const std::string page = kCorpus + "farm-en-rc-silent.body";
   CHECK(RunClassify({page}).lines.at(0)["verdict"] == "ok");
   CHECK(RunClassify({page, "--expect-filter-group", "damaging"}).lines.at(0)["verdict"] == "broken");
-  CHECK(RunClassify({kCorpus + "en-rc-anon.body", "--expect-user", "CrawlerQA"}).lines.at(0)["verdict"] == "auth");
+  const RunResult anon = RunClassify({kCorpus + "en-rc-anon.body", "--expect-user", "CrawlerQA"});
+  CHECK(anon.lines.at(0)["verdict"] == "auth");
+  CHECK(anon.exit_code == 2);  // not the page asked about: cannot be judged, like run's tool failures
 }
 
 TEST_CASE("classify reads api pages and headers files", "[classify][cli]") {
@@ -71,7 +74,7 @@ TEST_CASE("classify reads api pages and headers files", "[classify][cli]") {
   }
   const RunResult r = RunClassify({kCorpus + "en-api-rc-ok.body", "--kind", "api", "--headers", headers.string()});
   std::filesystem::remove(headers);
-  CHECK(r.exit_code == 0);
+  CHECK(r.exit_code == 1);
   CHECK(r.lines.at(0)["verdict"] == "db-error");
   CHECK(r.lines.at(0)["evidence"]["exception_class"] == "DBQueryError");
 }
@@ -81,4 +84,48 @@ TEST_CASE("classify exits 2 on an unreadable file but still classifies the other
   CHECK(r.exit_code == 2);
   REQUIRE(r.lines.size() == 1);
   CHECK(r.lines[0]["verdict"] == "ok");
+}
+
+namespace {
+std::string WriteTemp(const std::string& name, const std::string& text) {
+  const auto path = std::filesystem::temp_directory_path() / (name + "-" + std::to_string(::getpid()));
+  std::ofstream(path) << text;
+  return path.string();
+}
+}  // namespace
+
+TEST_CASE("classify exits 0 when every page is ok and 1 when one is a product failure", "[classify][cli]") {
+  const std::string ok = kCorpus + "en-rc-enhanced0.body";
+  const std::string bad = kCorpus + "farm-ru-rc-null-threshold.body";
+  CHECK(RunClassify({ok}).exit_code == 0);
+  CHECK(RunClassify({ok, ok}).exit_code == 0);
+  const RunResult mixed = RunClassify({ok, bad, "--status", "500"});
+  CHECK(mixed.exit_code == 1);
+  REQUIRE(mixed.lines.size() == 2);
+  CHECK(mixed.lines[1]["verdict"] == "exception");
+  // An error wins over a finding: the answer is incomplete.
+  CHECK(RunClassify({bad, kCorpus + "does-not-exist.body"}).exit_code == 2);
+}
+
+TEST_CASE("classify takes the status from the headers file's last status line unless --status is given",
+          "[classify][cli]") {
+  const std::string body = kCorpus + "en-api-rc-ok.body";
+  // curl -D -L: a redirect first, then the final answer, a 503 from the edge.
+  const std::string headers = WriteTemp("bc-classify-status",
+                                        "HTTP/1.1 302 Found\r\nLocation: /api.php\r\n\r\n"
+                                        "HTTP/2 503\r\ncontent-type: application/json\r\n\r\n");
+  const RunResult from_file = RunClassify({body, "--kind", "api", "--headers", headers});
+  CHECK(from_file.lines.at(0)["verdict"] == "edge-error");
+  CHECK(from_file.exit_code == 1);
+  const RunResult given = RunClassify({body, "--kind", "api", "--headers", headers, "--status", "200"});
+  CHECK(given.lines.at(0)["verdict"] == "ok");
+  CHECK(given.exit_code == 0);
+  CHECK(RunClassify({body, "--kind", "api"}).lines.at(0)["verdict"] == "ok");  // no headers: 200
+
+  const std::string broken = WriteTemp("bc-classify-badstatus", "HTTP/1.1 OK\r\n");
+  const RunResult bad = RunClassify({body, "--kind", "api", "--headers", broken});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.lines.empty());
+  std::filesystem::remove(headers);
+  std::filesystem::remove(broken);
 }
