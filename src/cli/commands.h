@@ -14,6 +14,7 @@ void AddWatchCommand(CLI::App& app, int& exit_code);     // src/cli/watch_comman
 void AddParityCommand(CLI::App& app, int& exit_code);    // src/cli/parity_command.cc
 void AddHistoryCommands(CLI::App& app, int& exit_code);  // src/cli/history_command.cc: history, diff, prune
 void AddRecheckCommand(CLI::App& app, int& exit_code);   // src/cli/recheck_command.cc
+void AddReproCommand(CLI::App& app, int& exit_code);     // src/cli/repro_command.cc
 
 // All of the above, in --help order.
 inline void RegisterCommands(CLI::App& app, int& exit_code) {
@@ -23,6 +24,7 @@ inline void RegisterCommands(CLI::App& app, int& exit_code) {
   AddWatchCommand(app, exit_code);
   AddClassifyCommand(app, exit_code);
   AddRecheckCommand(app, exit_code);
+  AddReproCommand(app, exit_code);
   AddHistoryCommands(app, exit_code);
   AddParityCommand(app, exit_code);
 }

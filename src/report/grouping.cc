@@ -33,9 +33,11 @@ int Tier(const FailureGroup& g) {
 }  // namespace
 
 std::string MinimalParams::Describe() const {
+  // Nothing passed in the scope: the keys every failing probe has would only
+  // list what every selected probe carries ("days=* and enhanced=* and ...").
+  if (scope_all_failing) return "every probe";
   if (!all_of.empty()) return fmt::format("{}", fmt::join(all_of, " and "));
   if (!any_of.empty()) return fmt::format("{}", fmt::join(any_of, " or "));
-  if (scope_all_failing) return "any parameters (no probe of these wikis and pages passed)";
   return "none found";
 }
 
@@ -218,6 +220,15 @@ std::string CurlCommand(const Probe& probe, const RunInfo& info) {
   }
   cmd += " " + ShellQuote(probe.url);
   return cmd;
+}
+
+}  // namespace bc
+
+namespace bc {
+
+std::string ReproCommand(const Probe& probe, const RunInfo& info) {
+  // Ids and run ids are hex, digits, 'T', 'Z' and '-' (IsRunId): nothing to quote.
+  return fmt::format("./crawler repro {} --run {} --save repro/", probe.id, info.run_id);
 }
 
 }  // namespace bc

@@ -36,8 +36,8 @@ struct MinimalParams {
   std::vector<std::string> any_of;  // every failing probe has one of these
   bool scope_all_failing = false;   // no passing probe in the scope: everything fails there
 
-  // "damaging=* and hidebots=1", "damaging=* or goodfaith=*",
-  // "any parameters (no probe of these wikis and pages passed)", or
+  // "damaging=* and hidebots=1", "damaging=* or goodfaith=*", "every probe"
+  // (no probe of these wikis and pages passed: whatever the parameters), or
   // "none found" when no rule applies.
   std::string Describe() const;
 };
@@ -77,5 +77,9 @@ std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings
 // agent, and for a wiki with session cookies `-b 'NAME=...'` placeholders
 // (names from info.cookie_names) the user fills in from a browser.
 std::string CurlCommand(const Probe& probe, const RunInfo& info);
+
+// `crawler repro PROBE_ID --run RUN_ID --save repro/`: the same probe fetched
+// again, logged in as the run was, with nothing to paste (src/cli/repro_command.cc).
+std::string ReproCommand(const Probe& probe, const RunInfo& info);
 
 }  // namespace bc

@@ -1,6 +1,8 @@
 #include "report/html_report.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdint>
 #include <set>
 #include <string_view>
 
@@ -8,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "report/escape.h"
+#include "report/overview.h"
 #include "report/run_dir.h"
 
 namespace bc {
@@ -25,12 +28,25 @@ pre { background: #f8f9fa; padding: .5em; overflow-x: auto; white-space: pre-wra
 .meta { color: #54595d; }
 .partial { color: #b32424; font-weight: bold; }
 table { border-collapse: collapse; }
-th, td { border: 1px solid #c8ccd1; padding: .2em .5em; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #c8ccd1; padding: .2em .5em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+#status { padding: .6em 1em; margin: 0 0 1em; border-radius: 4px; font-size: 1.1em; border-left: 8px solid; }
+#status strong { font-size: 1.3em; margin-right: .5em; }
+#status.pass { background: #d5fdf4; border-color: #14866d; }
+#status.fail { background: #fee7e6; border-color: #d33; }
+#status.error, #status.interrupted { background: #fef6e7; border-color: #fc3; }
+.overview { display: flex; flex-wrap: wrap; gap: 1em 2.5em; align-items: flex-start; }
+#verdict-grid td { min-width: 7em; }
+#verdict-grid td.cell { font-size: .9em; }
+#verdict-grid th.clean::after { content: " \2714"; color: #14866d; }
+#latency { max-width: 100%; height: auto; }
+#latency text { font-size: 12px; fill: #202122; }
+#probes { width: 100%; table-layout: fixed; font-size: .9em; }
 th { background: #eaecf0; }
 #probes th { cursor: pointer; user-select: none; }
 #probes th[aria-sort=ascending]::after { content: " \25B2"; }
 #probes th[aria-sort=descending]::after { content: " \25BC"; }
-#probes td.ev { max-width: 40em; overflow-wrap: anywhere; }
+#probes col.w { width: 6.5em; } #probes col.k { width: 8.5em; } #probes col.v { width: 7.5em; }
+#probes col.n { width: 4.6em; } #probes col.r { width: 9em; } #probes col.s { width: 5em; }
 .group { border-left: 4px solid #d33; padding: .3em .8em; margin: .8em 0; background: #fef6f6; }
 .group.tool { border-color: #fc3; background: #fef6e7; }
 .group.other { border-color: #72777d; background: #f8f9fa; }
@@ -41,7 +57,9 @@ th { background: #eaecf0; }
 .v-ok { background: #d5fdf4; }
 .v-exception, .v-fatal, .v-db-error, .v-edge-error, .v-broken { background: #fee7e6; }
 .v-warning { background: #fef6e7; }
-.v-auth, .v-transport { background: #eaecf0; }
+.v-auth, .v-transport { background: #fef6e7; }
+.v-not-run { background: #eaecf0; }
+details.ids { display: inline; } details.ids summary { cursor: pointer; color: #36c; }
 .controls { margin: .5em 0; }
 .controls input { width: 20em; }
 )css";
@@ -128,12 +146,89 @@ void AppendGroup(TextOut& out, size_t number, const FailureGroup& g, const RunIn
   out += fmt::format("<dt>Wikis</dt><dd>{}</dd>\n", E(fmt::format("{}", fmt::join(g.wikis, ", "))));
   out += fmt::format("<dt>Pages</dt><dd>{}</dd>\n", E(KindList(g.kinds)));
   out += fmt::format("<dt>Minimal failing parameters</dt><dd><code>{}</code></dd>\n", E(DescribeFailingParameters(g)));
-  if (!g.request_ids.empty())
-    out += fmt::format("<dt>Request ids</dt><dd><code>{}</code></dd>\n",
-                       E(fmt::format("{}", fmt::join(g.request_ids, " "))));
+  if (!g.request_ids.empty()) {
+    // The first few for a log search; the rest one click away.
+    constexpr size_t kShown = 5;
+    const auto ids = [&](size_t from, size_t to) {
+      std::string text;
+      for (size_t i = from; i < to; ++i) text += (i > from ? " " : "") + g.request_ids[i];
+      return E(text);
+    };
+    const size_t shown = std::min(kShown, g.request_ids.size());
+    out += fmt::format("<dt>Request ids</dt><dd><code>{}</code>", ids(0, shown));
+    if (g.request_ids.size() > shown)
+      out += fmt::format(" <details class=\"ids\"><summary>and {} more</summary><code>{}</code></details>",
+                         g.request_ids.size() - shown, ids(shown, g.request_ids.size()));
+    out += "</dd>\n";
+  }
   out += fmt::format("<dt>First failing URL</dt><dd>{}</dd>\n", Link(first.probe.url, first.probe.url));
-  out += fmt::format("<dt>Reproduce</dt><dd><pre>{}</pre></dd>\n</dl>\n</article>\n",
-                     E(CurlCommand(first.probe, info)));
+  out += fmt::format("<dt>Reproduce</dt><dd><pre>{}</pre></dd>\n<dt>Or with curl</dt><dd><pre>{}</pre></dd>\n</dl>\n</article>\n",
+                     E(ReproCommand(first.probe, info)), E(CurlCommand(first.probe, info)));
+}
+
+// The PASS/FAIL banner: what a release engineer reads first.
+void AppendStatus(TextOut& out, const RunInfo& info, const RunSummary& summary, const Overview& overview,
+                  size_t product_groups) {
+  const RunStatus st = DescribeRunStatus(info, summary, overview, product_groups);
+  std::string cls = st.word;
+  std::transform(cls.begin(), cls.end(), cls.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  out += fmt::format("<div id=\"status\" class=\"{}\" role=\"status\"><strong>{}</strong> exit code {} · {}</div>\n",
+                     cls, st.word, info.exit_code, E(st.sentence));
+}
+
+// Wiki x page kind, each cell coloured by its worst verdict, with the counts.
+void AppendGrid(TextOut& out, const Overview& o, bool warnings_fail) {
+  out += "<table id=\"verdict-grid\">\n<caption>Verdicts by wiki and page (worst first)</caption>\n<thead><tr><th>wiki</th>";
+  for (const PageKind k : o.kinds) out += fmt::format("<th>{}</th>", PageKindName(k));
+  out += "</tr></thead>\n<tbody>\n";
+  for (const std::string& w : o.wikis) {
+    const bool clean = std::find(o.clean.begin(), o.clean.end(), w) != o.clean.end();
+    out += fmt::format("<tr data-wiki=\"{0}\"><th{1}>{0}</th>", E(w), clean ? " class=\"clean\" title=\"clean\"" : "");
+    for (const PageKind k : o.kinds) {
+      const OverviewCell* c = o.Cell(w, k);
+      if (c == nullptr) {
+        out += "<td class=\"cell\">—</td>";
+        continue;
+      }
+      std::vector<std::pair<int, size_t>> present;  // (severity, verdict), worst first
+      for (size_t v = 0; v < kVerdictCount; ++v)
+        if (c->by_verdict[v] > 0) present.emplace_back(Severity(static_cast<Verdict>(v), warnings_fail), v);
+      std::sort(present.begin(), present.end(), [](auto a, auto b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+      std::string counts;
+      for (const auto& [sev, v] : present)
+        counts += fmt::format("{}{} {}", counts.empty() ? "" : "<br>", c->by_verdict[v], VerdictName(static_cast<Verdict>(v)));
+      out += fmt::format("<td class=\"cell v-{0}\" data-worst=\"{0}\">{1}</td>", VerdictName(c->worst), counts);
+    }
+    out += "</tr>\n";
+  }
+  out += "</tbody>\n</table>\n";
+}
+
+// p50 and p95 per page kind as horizontal bars: inline SVG, no script, no asset.
+void AppendLatency(TextOut& out, const Overview& o) {
+  if (o.latency.empty()) return;
+  double top = 0;
+  for (const KindLatency& l : o.latency) top = std::max(top, l.p95);
+  if (top <= 0) top = 1;
+  constexpr int kLabel = 110, kBar = 300, kRow = 34, kWidth = kLabel + kBar + 130;
+  const int height = static_cast<int>(o.latency.size()) * kRow + 24;
+  out += fmt::format("<figure>\n<svg id=\"latency\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
+                     "viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"latency per page kind, p50 and p95\">\n",
+                     kWidth, height);
+  int y = 4;
+  for (const KindLatency& l : o.latency) {
+    const auto w = [&](double v) { return std::max(1, static_cast<int>(v / top * kBar)); };
+    out += fmt::format("<g data-kind=\"{0}\" data-p50=\"{1:.3f}\" data-p95=\"{2:.3f}\">"
+                       "<text x=\"0\" y=\"{3}\">{0}</text>"
+                       "<rect x=\"{4}\" y=\"{5}\" width=\"{6}\" height=\"12\" fill=\"#36c\"><title>p50 {1:.3f} s</title></rect>"
+                       "<rect x=\"{4}\" y=\"{7}\" width=\"{8}\" height=\"12\" fill=\"#a2a9b1\"><title>p95 {2:.3f} s</title></rect>"
+                       "<text x=\"{9}\" y=\"{10}\">p50 {1:.2f} s</text><text x=\"{11}\" y=\"{12}\">p95 {2:.2f} s ({13} pages)</text></g>\n",
+                       PageKindName(l.kind), l.p50, l.p95, y + 16, kLabel, y, w(l.p50), y + 14, w(l.p95),
+                       kLabel + w(l.p50) + 6, y + 10, kLabel + w(l.p95) + 6, y + 24, l.fetched);
+    y += kRow;
+  }
+  out += fmt::format("<text x=\"{}\" y=\"{}\">bars: p50 (blue), p95 (grey); scale 0 to {:.2f} s</text>\n", kLabel, y + 12, top);
+  out += "</svg>\n<figcaption>Time per page (seconds), pages that got a response</figcaption>\n</figure>\n";
 }
 
 std::string EvidenceText(const Outcome& o) {
@@ -158,21 +253,29 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
   const double seconds = info.finished_unix_ms > info.started_unix_ms
                              ? static_cast<double>(info.finished_unix_ms - info.started_unix_ms) / 1000.0
                              : 0.0;
+  const Overview overview = MakeOverview(results, info.warnings_fail);
+  const auto groups = GroupFailures(results, info.warnings_fail);
+  const size_t product_groups = static_cast<size_t>(
+      std::count_if(groups.begin(), groups.end(), [](const FailureGroup& g) { return g.product_failure; }));
   out += fmt::format("<header>\n<h1>beta-crawler run <code>{}</code></h1>\n", E(info.run_id));
+  AppendStatus(out, info, summary, overview, product_groups);
   out += fmt::format(
       "<p class=\"meta\">Targets <code>{}</code> · started {} · {:.1f} s · exit code {} · {} product failure{}, {} "
       "tool failure{} · {} of {} planned probes{}</p>\n",
       E(info.targets_path), E(FormatIsoUtc(info.started_unix_ms)), seconds, info.exit_code, summary.product_failures,
       summary.product_failures == 1 ? "" : "s", summary.tool_failures, summary.tool_failures == 1 ? "" : "s",
       summary.total, info.planned, info.partial ? " · <span class=\"partial\">PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)</span>" : "");
+  out += "<div class=\"overview\">\n";
+  AppendGrid(out, overview, info.warnings_fail);
   out += "<table class=\"totals\"><thead><tr><th>verdict</th><th>probes</th></tr></thead><tbody>\n";
   for (size_t v = 0; v < summary.by_verdict.size(); ++v)
     if (summary.by_verdict[v] > 0)
       out += fmt::format("<tr><td><span class=\"v v-{0}\">{0}</span></td><td>{1}</td></tr>\n",
                          VerdictName(static_cast<Verdict>(v)), summary.by_verdict[v]);
-  out += fmt::format("<tr><th>total</th><th>{}</th></tr>\n</tbody></table>\n</header>\n", summary.total);
+  out += fmt::format("<tr><th>total</th><th>{}</th></tr>\n</tbody></table>\n", summary.total);
+  AppendLatency(out, overview);
+  out += "</div>\n</header>\n";
 
-  const auto groups = GroupFailures(results, info.warnings_fail);
   out += fmt::format("<section id=\"groups\">\n<h2>Failure groups ({})</h2>\n", groups.size());
   if (groups.empty()) out += "<p>No failures.</p>\n";
   for (size_t i = 0; i < groups.size(); ++i) AppendGroup(out, i + 1, groups[i], info, results);
@@ -187,11 +290,24 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
   for (const Verdict v : present) out += fmt::format("<option value=\"{0}\">{0}</option>\n", VerdictName(v));
   out += fmt::format("</select>\n<span id=\"shown\">{}</span> of {} probes shown\n</div>\n", results.size(),
                      results.size());
-  out += "<table id=\"probes\">\n<thead><tr><th data-type=\"text\">wiki</th><th data-type=\"text\">page</th>"
+  out += "<table id=\"probes\">\n<colgroup><col class=\"w\"><col class=\"k\"><col class=\"v\"><col class=\"n\"><col>"
+         "<col><col class=\"r\"><col class=\"s\"><col class=\"n\"></colgroup>\n<thead><tr><th data-type=\"text\">wiki</th><th data-type=\"text\">page</th>"
          "<th data-type=\"text\">verdict</th><th data-type=\"num\">HTTP</th><th data-type=\"text\">parameters</th>"
          "<th data-type=\"text\">evidence</th><th data-type=\"text\">request id</th>"
          "<th data-type=\"num\">seconds</th><th data-type=\"num\">retries</th></tr></thead>\n<tbody>\n";
-  for (const auto& r : results) {
+  // Failures first (worst verdict first), then in finish order: the rows
+  // that matter are on the first screen. 4 bytes a probe.
+  std::vector<uint32_t> order(results.size());
+  {
+    std::vector<uint8_t> severity(results.size());
+    for (size_t i = 0; i < results.size(); ++i) {
+      order[i] = static_cast<uint32_t>(i);
+      severity[i] = static_cast<uint8_t>(Severity(results[i].outcome.result.verdict, info.warnings_fail));
+    }
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return severity[a] > severity[b]; });
+  }
+  for (const uint32_t index : order) {
+    const auto& r = results[index];
     const Verdict v = r.outcome.result.verdict;
     const bool failure = IsProductFailure(v, info.warnings_fail) || IsToolFailure(v);
     out += fmt::format(

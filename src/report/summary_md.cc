@@ -7,13 +7,14 @@
 #include <fmt/ranges.h>
 
 #include "report/escape.h"
+#include "report/overview.h"
 #include "report/run_dir.h"
 
 namespace bc {
 
 namespace {
 
-constexpr size_t kMaxRequestIds = 20;  // enough for a log search; the rest are in pages.jsonl
+constexpr size_t kMaxRequestIds = 5;  // enough to start a log search; the rest are in pages.jsonl
 
 std::string KindList(const std::vector<PageKind>& kinds) {
   std::vector<std::string_view> names;
@@ -55,6 +56,8 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
   if (g.minimal_by_kind.size() > 1) {
     // Per page kind (one may fail everywhere, another only with one parameter).
     minimal = MarkdownCode(DescribeFailingParameters(g)) + " on " + fmt::format("{}", fmt::join(g.wikis, ", "));
+  } else if (g.minimal.scope_all_failing) {
+    minimal = fmt::format("every probe on {} (none of these pages passed)", fmt::join(g.wikis, ", "));
   } else if (!g.minimal.all_of.empty() || !g.minimal.any_of.empty()) {
     const auto& items = g.minimal.all_of.empty() ? g.minimal.any_of : g.minimal.all_of;
     std::vector<std::string> codes;
@@ -69,13 +72,17 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
     std::vector<std::string> ids;
     for (size_t i = 0; i < g.request_ids.size() && i < kMaxRequestIds; ++i) ids.push_back(MarkdownCode(g.request_ids[i]));
     out += fmt::format("- **Request ids:** {}", fmt::join(ids, ", "));
-    if (g.request_ids.size() > kMaxRequestIds) out += fmt::format(" (+{} more in pages.jsonl)", g.request_ids.size() - kMaxRequestIds);
+    if (g.request_ids.size() > kMaxRequestIds)
+      out += fmt::format(" and {} more (pages.jsonl: `evidence.request_id`)", g.request_ids.size() - kMaxRequestIds);
     out += "\n";
   }
   out += fmt::format("- **First failing URL:** {}\n", MarkdownCode(first.probe.url));
   if (!first.outcome.result.evidence.detail.empty())
     out += fmt::format("- **Detector:** {}\n", MarkdownCode(first.outcome.result.evidence.detail));
-  out += "- **Reproduce:**\n\n" + CodeBlock("sh", CurlCommand(first.probe, info)) + "\n";
+  // First the command that needs no cookie pasted: it logs in as the run did.
+  out += "- **Reproduce** (logs in as the run did; prints the status and verdict, saves headers and body):\n\n" +
+         CodeBlock("sh", ReproCommand(first.probe, info)) + "\n";
+  out += "- **Or with curl:**\n\n" + CodeBlock("sh", CurlCommand(first.probe, info)) + "\n";
 }
 
 }  // namespace
@@ -94,6 +101,13 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
                      summary.product_failures, summary.product_failures == 1 ? "" : "s", summary.tool_failures,
                      summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
                      info.partial ? " — **PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)**" : "");
+
+  const Overview overview = MakeOverview(results, info.warnings_fail);
+  // The wikis a release engineer can stop worrying about, named.
+  if (overview.clean.empty())
+    out += "**Clean:** none (every wiki has a failure, or probes that did not run)\n\n";
+  else
+    out += fmt::format("**Clean:** {} (no failure on any page)\n\n", fmt::join(overview.clean, ", "));
 
   out += "| verdict | probes |\n|---|---:|\n";
   for (size_t v = 0; v < summary.by_verdict.size(); ++v)

@@ -12,11 +12,17 @@ What it proves, against the page as chromium runs it:
   * the filter (text box + verdict select) shows exactly the rows an
     independent filter over the server-rendered rows (lxml, here) selects,
     and #shown says that number;
-  * sorting by a numeric column orders the rows both ways.
+  * sorting by a numeric column orders the rows both ways;
+  * the first screen tells the story: a #status banner (PASS/FAIL/ERROR/
+    INTERRUPTED, with the exit code) coloured by the outcome, and the
+    #verdict-grid with a row per wiki whose cells are coloured by their worst
+    verdict (a failing cell and an ok cell differ);
+  * nothing scrolls sideways in a 1280 px wide window (the probe table wraps).
 A copy of the report with two small harness scripts added (one in <head> that
 records errors, one before </body> that drives the filter and writes the
-results into the DOM) is loaded with --dump-dom. The untouched report is
-screenshotted into DIR/report.png as an artifact.
+results into the DOM) is loaded with --dump-dom in a 1280 px window. The
+untouched report is screenshotted at 1280 and 1920 px into
+DIR/report-1280.png and DIR/report-1920.png as artifacts.
 Exit status: 0 when every check passed, 1 when one failed, 2 on a usage or
 environment problem. Uses only file:// URLs: no network.
 """
@@ -50,8 +56,22 @@ window.alert = function (m) { window.__bcErrors.push('alert called: ' + m); };
 
 LATE = """<script>
 (function () {
-  var out = { scenarios: [], sort: {}, errors: window.__bcErrors };
+  var out = { scenarios: [], sort: {}, errors: window.__bcErrors, layout: {} };
   try {
+    var root = document.documentElement;
+    out.layout.scrollWidth = root.scrollWidth;
+    out.layout.clientWidth = root.clientWidth;
+    out.layout.innerWidth = window.innerWidth;
+    var status = document.getElementById('status');
+    if (status) {
+      out.layout.status = status.textContent;
+      out.layout.statusClass = status.className;
+      out.layout.statusBg = getComputedStyle(status).backgroundColor;
+      out.layout.statusTop = status.getBoundingClientRect().top;
+    }
+    out.layout.grid = Array.prototype.map.call(document.querySelectorAll('#verdict-grid tbody td[data-worst]'),
+      function (td) { return { worst: td.getAttribute('data-worst'), bg: getComputedStyle(td).backgroundColor }; });
+    out.layout.gridRows = document.querySelectorAll('#verdict-grid tbody tr').length;
     var text = document.getElementById('filter-text');
     var verdict = document.getElementById('filter-verdict');
     var scenarios = %s;
@@ -120,12 +140,50 @@ def expected_rows(doc, text, verdict):
     return n
 
 
+def check_first_screen(doc, layout):
+    """The banner, the grid, and no sideways scrolling at 1280 px."""
+    failures = 0
+    status = layout.get("status", "")
+    word = status.split()[0] if status else ""
+    if word not in ("PASS", "FAIL", "ERROR", "INTERRUPTED") or "exit code" not in status:
+        failures += fail("no #status banner with PASS/FAIL/ERROR/INTERRUPTED and the exit code: %r" % status)
+    elif layout.get("statusClass") != word.lower() or layout.get("statusBg") in ("", "rgba(0, 0, 0, 0)", "rgb(255, 255, 255)"):
+        failures += fail("the banner is not coloured by its outcome (class %r, background %r)"
+                         % (layout.get("statusClass"), layout.get("statusBg")))
+    elif layout.get("statusTop", 1e9) > 200:
+        failures += fail("the banner is not on the first screen (top %s px)" % layout.get("statusTop"))
+    else:
+        print("ok: banner %r (%s)" % (status[:80], layout.get("statusBg")))
+    wikis = {td.text_content() for td in doc.xpath('//table[@id="probes"]/tbody/tr/td[1]')}
+    grid = layout.get("grid", [])
+    if layout.get("gridRows") != len(wikis) or not grid:
+        failures += fail("#verdict-grid has %s rows, the probes are on %d wikis" % (layout.get("gridRows"), len(wikis)))
+    else:
+        colours = {}
+        for cell in grid:
+            colours.setdefault(cell["worst"], set()).add(cell["bg"])
+        if any(len(c) != 1 for c in colours.values()):
+            failures += fail("cells with the same worst verdict have different colours: %r" % colours)
+        elif "ok" in colours and len(colours) > 1 and any(colours[v] == colours["ok"] for v in colours if v != "ok"):
+            failures += fail("a failing cell looks like an ok one: %r" % colours)
+        else:
+            print("ok: verdict grid, %d wikis, colours by worst verdict %s" % (len(wikis), sorted(colours)))
+    sw, cw = layout.get("scrollWidth", 0), layout.get("clientWidth", 0)
+    if layout.get("innerWidth") != 1280:
+        failures += fail("the layout check ran in a %s px window, not 1280" % layout.get("innerWidth"))
+    elif not cw or sw > cw:
+        failures += fail("the page scrolls sideways at 1280 px (content %s px, window %s px)" % (sw, cw))
+    else:
+        print("ok: no horizontal scroll at 1280 px (content %d px)" % sw)
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group(required=True)
     src.add_argument("--bc-tests", help="the bc_tests binary: render the hostile sample report with it")
     src.add_argument("--report", help="an existing report.html")
-    ap.add_argument("--artifacts", required=True, help="directory for report.html copy, harness.html, dom.html, report.png")
+    ap.add_argument("--artifacts", required=True, help="directory for report.html copy, harness.html, dom.html, report-1280.png, report-1920.png")
     args = ap.parse_args()
 
     os.makedirs(args.artifacts, exist_ok=True)
@@ -166,7 +224,7 @@ def main():
     with open(harness, "w", encoding="utf-8") as f:
         f.write(harness_html)
 
-    r = run_chromium(["--virtual-time-budget=5000", "--dump-dom", "file://" + harness])
+    r = run_chromium(["--window-size=1280,900", "--virtual-time-budget=5000", "--dump-dom", "file://" + harness])
     dom_text = r.stdout.decode("utf-8", errors="replace")
     with open(os.path.join(args.artifacts, "dom.html"), "w", encoding="utf-8") as f:
         f.write(dom_text)
@@ -207,17 +265,24 @@ def main():
         else:
             print("ok: hostile message rendered as text, not markup")
 
-    png = os.path.join(args.artifacts, "report.png")
-    if os.path.exists(png):
-        os.remove(png)
-    r = run_chromium(["--window-size=1280,1600", "--screenshot=" + os.path.abspath(png), "file://" + report])
-    if r.returncode != 0 or not os.path.exists(png) or os.path.getsize(png) < 5000:
-        failures += fail("no usable screenshot at %s (chromium exit %s)" % (png, r.returncode))
-    else:
+    failures += check_first_screen(doc, result.get("layout", {}))
+
+    for width in (1280, 1920):
+        png = os.path.join(args.artifacts, "report-%d.png" % width)
+        if os.path.exists(png):
+            os.remove(png)
+        r = run_chromium(["--window-size=%d,1600" % width, "--screenshot=" + os.path.abspath(png), "file://" + report])
+        if r.returncode != 0 or not os.path.exists(png) or os.path.getsize(png) < 5000:
+            failures += fail("no usable screenshot at %s (chromium exit %s)" % (png, r.returncode))
+            continue
         with open(png, "rb") as f:
-            if f.read(8) != b"\x89PNG\r\n\x1a\n":
-                failures += fail("the screenshot is not a PNG")
-        print("ok: screenshot %s (%d bytes)" % (png, os.path.getsize(png)))
+            head = f.read(24)
+        if head[:8] != b"\x89PNG\r\n\x1a\n":
+            failures += fail("the screenshot is not a PNG")
+        elif int.from_bytes(head[16:20], "big") != width:
+            failures += fail("the %d px screenshot is %d px wide" % (width, int.from_bytes(head[16:20], "big")))
+        else:
+            print("ok: screenshot %s (%d bytes)" % (png, os.path.getsize(png)))
 
     print("check-html: %s (%d failure%s)" % ("FAILED" if failures else "passed", failures, "" if failures == 1 else "s"))
     return 1 if failures else 0

@@ -125,6 +125,8 @@ TEST_CASE("a scope where nothing passed is reported as such", "[report][grouping
   const auto m = FindMinimalParams(rs, All(rs));
   CHECK(m.scope_all_failing);
   CHECK(m.all_of == std::vector<std::string>{"a=*"});
+  // Said as such, not as the keys every probe of the scope carries.
+  CHECK(m.Describe() == "every probe");
 }
 
 TEST_CASE("failures without a signature group by verdict and status; product failures come first",

@@ -105,6 +105,63 @@ TEST_CASE("report.html is self-contained and lists groups and every probe", "[re
   CHECK_THAT(*html, Contains("<code>damaging=*</code>"));
 }
 
+TEST_CASE("report.html opens with a FAIL banner, the verdict grid and the latency chart", "[report][html]") {
+  const auto rs = HostileRun();
+  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  REQUIRE(html.has_value());
+  // The banner comes first, with the exit code and the wikis.
+  const size_t banner = html->find("<div id=\"status\" class=\"fail\"");
+  REQUIRE(banner != std::string::npos);
+  CHECK(banner < html->find("id=\"verdict-grid\""));
+  CHECK(html->find("id=\"verdict-grid\"") < html->find("id=\"groups\""));
+  CHECK_THAT(*html, Contains("<strong>FAIL</strong> exit code 1 · 8 product failures on frwiki, ruwiki in 1 group; "
+                             "no wiki is clean."));
+  // Grid: one row per wiki, a column per page kind, the worst verdict's class and the counts.
+  CHECK(Occurrences(*html, "<tr data-wiki=") == 3);
+  CHECK_THAT(*html, Contains("<td class=\"cell v-exception\" data-worst=\"exception\">2 exception<br>1 ok</td>"));
+  CHECK_THAT(*html, Contains("<td class=\"cell v-transport\" data-worst=\"transport\">1 transport<br>1 warning</td>"));
+  CHECK_THAT(*html, Contains("<td class=\"cell v-ok\" data-worst=\"ok\">3 ok</td>"));
+  // Latency: one bar pair per page kind with a response; the api page with a
+  // transport failure (no response) and a warning counts the warning only.
+  CHECK(Occurrences(*html, "<g data-kind=") == 4);
+  CHECK_THAT(*html, Contains("<g data-kind=\"recentchanges\" data-p50=\"0.190\" data-p95=\"0.500\""));
+  // The probe table: failures first.
+  const size_t first_row = html->find("<tr data-verdict=");
+  CHECK(html->compare(first_row, 29, "<tr data-verdict=\"exception\" ") == 0);
+  CHECK(html->find("<tr data-verdict=\"ok\"") > html->rfind("<tr data-verdict=\"exception\""));
+}
+
+TEST_CASE("report.html says PASS for a clean run and collapses long request id lists", "[report][html]") {
+  std::vector<ProbeResult> pass;
+  for (int i = 0; i < 3; ++i)
+    pass.push_back({MakeProbe(fmt::format("{:016x}", i), i ? "enwiki" : "frwiki", PageKind::kRecentChanges, {}),
+                    MakeOutcome(Verdict::kOk)});
+  RunInfo info = Info();
+  info.exit_code = 0;
+  info.planned = 3;
+  auto ok = RenderHtmlReport(info, SummaryOf(pass), pass);
+  REQUIRE(ok.has_value());
+  CHECK_THAT(*ok, Contains("<div id=\"status\" class=\"pass\" role=\"status\"><strong>PASS</strong> exit code 0 · "
+                           "3 probes on 2 wikis without a product failure.</div>"));
+  CHECK(Occurrences(*ok, "class=\"clean\"") == 2);
+
+  std::vector<ProbeResult> many;
+  for (int i = 0; i < 12; ++i)
+    many.push_back({MakeProbe(fmt::format("{:016x}", i), "frwiki", PageKind::kWatchlist, {{"days", std::to_string(i)}}),
+                    MakeOutcome(Verdict::kException, 500, "RuntimeException", "RuntimeException", "", fmt::format("id{:02}", i))});
+  auto html = RenderHtmlReport(Info(), SummaryOf(many), many);
+  REQUIRE(html.has_value());
+  CHECK_THAT(*html, Contains("<code>id00 id01 id02 id03 id04</code> <details class=\"ids\"><summary>and 7 more</summary>"
+                             "<code>id05 id06 id07 id08 id09 id10 id11</code></details>"));
+
+  RunInfo stopped = Info();
+  stopped.exit_code = 130;
+  stopped.planned = 20;
+  auto partial = RenderHtmlReport(stopped, SummaryOf(many), many);
+  REQUIRE(partial.has_value());
+  CHECK_THAT(*partial, Contains("<strong>INTERRUPTED</strong> exit code 130"));
+}
+
 // Not a test: writes the hostile sample report for the headless-browser check
 // (hidden tag; run with BC_HTML_SAMPLE=/path/report.html).
 TEST_CASE("write the sample report for the browser check", "[.html-sample]") {

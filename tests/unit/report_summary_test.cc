@@ -97,3 +97,35 @@ TEST_CASE("a partial run is marked as such in the summary", "[report][summary]")
 
 }  // namespace
 }  // namespace bc
+
+namespace bc {
+namespace {
+
+TEST_CASE("summary.md names the clean wikis and shows 5 request ids and a count of the rest", "[report][summary]") {
+  std::vector<ProbeResult> rs;
+  for (int i = 0; i < 8; ++i) {
+    Probe p = MakeProbe("f" + std::to_string(i), "frwiki", PageKind::kWatchlist, {{"days", std::to_string(i)}});
+    rs.push_back({p, MakeOutcome(Verdict::kException, 500, "RuntimeException", "RuntimeException", "",
+                                 "req" + std::to_string(i))});
+  }
+  rs.push_back({MakeProbe("e1", "enwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)});
+  rs.push_back({MakeProbe("d1", "dewiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kWarning, 200, "Warning: x")});
+  auto md = RenderSummaryMarkdown(Info(), SummaryOf(rs), rs);
+  REQUIRE(md.has_value());
+  // A non-failing warning leaves a wiki clean; a failure does not.
+  CHECK_THAT(*md, Contains("**Clean:** dewiki, enwiki (no failure on any page)\n"));
+  CHECK_THAT(*md, Contains("- **Request ids:** `req0`, `req1`, `req2`, `req3`, `req4` and 3 more"));
+  CHECK_THAT(*md, !Contains("`req5`"));
+  // The reproduction that needs no cookie comes first, then curl.
+  const size_t repro = md->find("```sh\n./crawler repro f0 --run 20261127T031845Z-abcd --save repro/\n```");
+  REQUIRE(repro != std::string::npos);
+  CHECK(repro < md->find("```sh\ncurl "));
+
+  const auto incident = OresIncident();  // enwiki has a transport failure, ruwiki exceptions
+  auto none = RenderSummaryMarkdown(Info(), SummaryOf(incident), incident);
+  REQUIRE(none.has_value());
+  CHECK_THAT(*none, Contains("**Clean:** none"));
+}
+
+}  // namespace
+}  // namespace bc
