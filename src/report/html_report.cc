@@ -210,7 +210,7 @@ void AppendLatency(TextOut& out, const Overview& o) {
   double top = 0;
   for (const KindLatency& l : o.latency) top = std::max(top, l.p95);
   if (top <= 0) top = 1;
-  constexpr int kLabel = 110, kBar = 300, kRow = 34, kWidth = kLabel + kBar + 130;
+  constexpr int kLabel = 110, kBar = 300, kRow = 34, kWidth = kLabel + kBar + 200;  // room for "p95 12.34 s (1234 pages)"
   const int height = static_cast<int>(o.latency.size()) * kRow + 24;
   out += fmt::format("<figure>\n<svg id=\"latency\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" "
                      "viewBox=\"0 0 {0} {1}\" role=\"img\" aria-label=\"latency per page kind, p50 and p95\">\n",
