@@ -76,7 +76,7 @@ BodyParser::~BodyParser() = default;
 
 void BodyParser::Feed(std::string_view bytes) {
   if (finished_ || !ctxt_->ptr) return;
-  // Invalid UTF-8 would make libxml2 read the rest as Latin-1 (utf8_repair.h).
+  // Invalid UTF-8 would make libxml2 read the rest as Latin-1 (core/utf8.h).
   utf8_.Feed(bytes, [this](std::string_view piece) { ParseChunk(piece); });
 }
 

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "classify/utf8_repair.h"
+#include "core/utf8.h"
 
 namespace bc {
 

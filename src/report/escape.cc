@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "core/utf8.h"
+
 namespace bc {
 
 std::string HtmlEscape(std::string_view text) {
@@ -53,41 +55,18 @@ std::string ScriptSafeJson(std::string_view json) {
 }
 
 std::string XmlSafeText(std::string_view text) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
   std::string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    const auto b = static_cast<unsigned char>(text[i]);
-    if (b < 0x80) {
-      if (b < 0x20 && b != '\t' && b != '\n' && b != '\r')
-        out += kReplacement;
-      else
-        out.push_back(static_cast<char>(b));
-      ++i;
-      continue;
-    }
-    // Length and the smallest code point of a well-formed sequence
-    // (rejects overlong forms, surrogates and values above U+10FFFF).
-    size_t len = 0;
-    uint32_t cp = 0, min = 0;
-    if ((b & 0xE0) == 0xC0) { len = 2; cp = b & 0x1Fu; min = 0x80; }
-    else if ((b & 0xF0) == 0xE0) { len = 3; cp = b & 0x0Fu; min = 0x800; }
-    else if ((b & 0xF8) == 0xF0) { len = 4; cp = b & 0x07u; min = 0x10000; }
-    bool ok = len != 0 && i + len <= text.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      const auto c = static_cast<unsigned char>(text[i + k]);
-      if ((c & 0xC0) != 0x80) ok = false;
-      cp = (cp << 6) | (c & 0x3Fu);
-    }
-    ok = ok && cp >= min && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) && cp != 0xFFFE && cp != 0xFFFF;
-    if (ok) {
-      out.append(text.substr(i, len));
-      i += len;
-    } else {
-      out += kReplacement;
-      ++i;  // resynchronise on the next byte
-    }
+    // Validity is core/utf8.h's (the project's one UTF-8 strictness); what
+    // XML 1.0 adds is only which valid characters it forbids.
+    const Utf8Char ch = DecodeUtf8(text.substr(i));
+    const bool xml_forbidden = (ch.cp < 0x20 && ch.cp != '\t' && ch.cp != '\n' && ch.cp != '\r') || ch.cp == 0xFFFE ||
+                               ch.cp == 0xFFFF;
+    if (!ch.valid || xml_forbidden) out += kUtf8Replacement;
+    else out.append(text.substr(i, ch.len));
+    i += ch.len;
   }
   return out;
 }

@@ -3,13 +3,17 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/utf8.h"
 #include "report/run_dir.h"
 
 namespace bc {
 
 namespace {
+// Page-derived text is made valid UTF-8 here by core/utf8.h (the one
+// strictness the other writers use too); nlohmann's `replace` in DumpJsonLine
+// then never has anything left to replace.
 void PutIfNotEmpty(nlohmann::json& j, const char* key, const std::string& value) {
-  if (!value.empty()) j[key] = value;
+  if (!value.empty()) j[key] = IsValidUtf8(value) ? value : RepairUtf8(value);
 }
 }  // namespace
 
@@ -40,7 +44,7 @@ nlohmann::json OutcomeToJson(const Probe& probe, const Outcome& outcome) {
       {"status", outcome.http_status},
       {"verdict", std::string(VerdictName(outcome.result.verdict))},
       {"evidence", std::move(evidence)},
-      {"final_url", outcome.final_url},
+      {"final_url", IsValidUtf8(outcome.final_url) ? outcome.final_url : RepairUtf8(outcome.final_url)},
       {"redirects", outcome.redirects},
       {"retries", outcome.retries},
       {"bytes", outcome.bytes},

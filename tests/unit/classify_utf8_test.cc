@@ -7,7 +7,7 @@
 #include <string>
 
 #include "classify/classifier.h"
-#include "classify/utf8_repair.h"
+#include "core/utf8.h"
 
 using namespace bc;
 
@@ -20,7 +20,7 @@ std::string Repair(std::string_view in, size_t chunk) {
   r.Finish(emit);
   return out;
 }
-const std::string R(Utf8Repair::kReplacement);
+const std::string R(kUtf8Replacement);
 }  // namespace
 
 TEST_CASE("Utf8Repair keeps valid text and replaces every invalid byte", "[classify][utf8]") {
