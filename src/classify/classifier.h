@@ -1,4 +1,7 @@
 // PageClassifier: one verdict for one HTTP response, fed as the body streams.
+// This file and classifier.cc are the streaming region machine (which bytes
+// get which treatment); the verdict rules are in rules.h, the exception-text
+// parser in exception_text.h (README.md next to this file).
 //
 // Contract (the engine relies on it):
 //  - Construct one per response; call SetStatus and AddHeader (any order)
@@ -19,16 +22,11 @@
 #include <string_view>
 #include <vector>
 
+#include "classify/expectations.h"
 #include "classify/verdict.h"
 #include "plan/probe.h"
 
 namespace bc {
-
-struct Expectations {
-  PageKind kind = PageKind::kRecentChanges;
-  std::string expect_user;                        // non-empty: anonymous view or login redirect => kAuth
-  std::vector<std::string> expect_filter_groups;  // RC/WL: groups required in wgStructuredChangeFilters
-};
 
 class PageClassifier {
  public:

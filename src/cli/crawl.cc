@@ -20,7 +20,6 @@
 namespace bc {
 namespace {
 
-Expectations ExpectationsOf(const Probe& p) { return Expectations{p.kind, p.expect_user, p.expect_filter_groups}; }
 
 Request ToRequest(const Probe& p, size_t index) {
   Request r;
@@ -28,7 +27,7 @@ Request ToRequest(const Probe& p, size_t index) {
   r.url = p.url;
   r.host = p.host;
   r.session = p.account.empty() ? std::string() : p.wiki;
-  r.sink = ClassifyingSink(ExpectationsOf(p));
+  r.sink = ClassifyingSink(ExpectationsFor(p));
   r.tier = p.tier;
   return r;
 }
@@ -141,7 +140,7 @@ void Crawl::LogIn() {
 
 Next Crawl::OnFetched(Response&& r, bool may_hold) {
   const Probe& p = probes_[r.index];
-  const Expectations expect = ExpectationsOf(p);
+  const Expectations expect = ExpectationsFor(p);
   Outcome o = JudgeResponse(std::move(r), &expect);
   if (may_hold && SessionLost(p, o)) {
     held_[p.wiki].push_back(o.probe_index);

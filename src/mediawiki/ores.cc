@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "classify/ores_answer.h"
 #include "classify/page_sink.h"
 #include "mediawiki/api_round.h"
 #include "plan/plan.h"
@@ -141,46 +142,20 @@ std::vector<std::string> ExplainPlan(const Targets& targets, const std::vector<s
 }
 
 Classification JudgeOresAnswer(const WikiFacts& f) {
-  Classification c;
   const Response& r = f.ores_answer.response;
   const Fetch& o = r.fetch;
   if (r.end == Response::End::kFailed) return TransportResult(r.cause, o.transport_error);
-  auto broken = [&](std::string signature, std::string detail) {
-    c.verdict = Verdict::kBroken;
-    c.evidence.signature = std::move(signature);
-    c.evidence.detail = std::move(detail);
-    c.evidence.excerpt = f.ores_answer.response.body.substr(0, 300);
-    return c;
-  };
-  if (o.http_status >= 500) {
-    c.verdict = Verdict::kFatal;
-    c.evidence.signature = fmt::format("ORES API HTTP {}", o.http_status);
-    c.evidence.detail = fmt::format("api.php answered meta=ores with HTTP {}", o.http_status);
-    c.evidence.excerpt = f.ores_answer.response.body.substr(0, 300);
-    return c;
-  }
-  if (o.http_status != 200)
-    return broken(fmt::format("ORES API HTTP {}", o.http_status),
-                  fmt::format("api.php answered meta=ores with HTTP {}", o.http_status));
-  if (!f.ores_error.empty()) return broken("ORES meta=ores unreadable", f.ores_error);
-  if (!f.ores.answered)
-    return broken("ORES meta=ores missing", "ORES is in siteinfo's extensions but meta=ores gave no query.ores");
-  if (f.ores.models.contains("damaging")) {
-    std::vector<std::string> nulls;
-    for (const auto& [level, v] : f.ores.damaging_thresholds)
-      if (!v) nulls.push_back(level);
-    if (!nulls.empty())
-      return broken("ORES thresholds null: damaging",
-                    fmt::format("meta=ores damagingthresholds is null for {}: the 2017 threshold bug; RecentChanges "
-                                "and Watchlist throw when building the ORES filters",
-                                fmt::join(nulls, ", ")));
-    if (f.ores.damaging_thresholds.empty())
-      return broken("ORES thresholds missing: damaging",
-                    "the damaging model is enabled but meta=ores has no damagingthresholds");
-  }
-  c.evidence.detail = fmt::format("meta=ores: {} model(s), {} damaging threshold(s)", f.ores.models.size(),
-                                  f.ores.damaging_thresholds.size());
-  return c;
+  OresMetaAnswer a;
+  a.http_status = o.http_status;
+  a.body = r.body;
+  a.read_error = f.ores_error;
+  a.answered = f.ores.answered;
+  a.model_count = f.ores.models.size();
+  a.damaging_enabled = f.ores.models.contains("damaging");
+  a.damaging_thresholds = f.ores.damaging_thresholds.size();
+  for (const auto& [level, v] : f.ores.damaging_thresholds)
+    if (!v) a.null_damaging_levels.push_back(level);
+  return JudgeOresMeta(a);
 }
 
 std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts) {

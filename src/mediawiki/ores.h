@@ -30,16 +30,9 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
 // `notes` (from ApplyFacts) are printed under each wiki's heading.
 std::vector<std::string> ExplainPlan(const Targets& targets, const std::vector<std::string>& notes);
 
-// The pre-flight verdict of one wiki's meta=ores exchange:
-//   ok        models and numeric thresholds for every enabled damaging level
-//   broken    HTTP 200 but the answer is unusable: "ORES thresholds null: damaging"
-//             (the November 2017 root cause), "ORES thresholds missing: damaging",
-//             "ORES meta=ores unreadable", "ORES meta=ores missing" (ORES in siteinfo
-//             but the module did not answer)
-//   fatal     HTTP 5xx from api.php
-//   transport the transfer failed (kept from the Engine)
-// broken rather than exception: the API did not throw, it answered 200 with the
-// structure a consumer needs missing, which is what DESIGN.md calls broken.
+// The pre-flight verdict of one wiki's meta=ores exchange: a transfer that
+// failed keeps its transport verdict; everything else is judged by
+// classify/ores_answer.h (JudgeOresMeta), beside the other verdict rules.
 Classification JudgeOresAnswer(const WikiFacts& facts);
 
 // One api probe + outcome per wiki of `targets` whose facts say ORES is

@@ -32,6 +32,7 @@ struct Probe {
   std::string account;   // account name from the targets file; empty = anonymous
   std::string expect_user;                        // username the page must show; empty = none
   std::vector<std::string> expect_filter_groups;  // RC/WL filter groups that must be present
+  bool expect_ores = false;  // the wiki runs ORES and the probe asks for ORES data (Expectations::expect_ores)
   int tier = 1;          // 0 = smoke tier (first probe of each wiki x kind), fetched first
 };
 
