@@ -113,6 +113,7 @@ class TargetsParser {
               {"user_agent", "concurrency", "per_host_concurrency", "per_host_rps", "connect_timeout_ms",
                "timeout_ms", "low_speed_bytes", "low_speed_time_ms", "retries", "backoff_ms", "backoff_max_ms",
                "max_body_bytes", "deadline_ms", "max_redirects", "warnings_fail", "max_tool_failure_share",
+               "ores_api_probes",
                "max_probes"},
               "[crawl]");
     CrawlOptions& o = t.crawl;
@@ -153,6 +154,7 @@ class TargetsParser {
     if (auto* n = c.get("deadline_ms")) o.deadline_ms = Integer(*n, "deadline_ms", 0, int64_t{24} * 3600000);
     if (auto* n = c.get("max_redirects")) o.max_redirects = static_cast<int>(Integer(*n, "max_redirects", 0, 20));
     if (auto* n = c.get("warnings_fail")) o.warnings_fail = Bool(*n, "warnings_fail");
+    if (auto* n = c.get("ores_api_probes")) o.ores_api_probes = Bool(*n, "ores_api_probes");
     if (auto* n = c.get("max_tool_failure_share"))
       o.max_tool_failure_share = Number(*n, "max_tool_failure_share", 0, 1);
     if (auto* n = c.get("max_probes")) {

@@ -32,6 +32,7 @@ struct CrawlOptions {
   int max_redirects = 5;              // same-host redirects followed per probe
   bool verify_tls = true;             // off only with an explicit flag (prints a warning)
   bool warnings_fail = false;         // a PHP warning in a page counts as a product failure
+  bool ores_api_probes = true;        // api.php ORES probes on wikis whose API says ORES runs (plan.h OresApiProbes)
   double max_tool_failure_share = 0.2;  // more transport+auth than this share => exit code 2
 };
 

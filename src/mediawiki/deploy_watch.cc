@@ -13,10 +13,16 @@ std::string DeployFingerprint(const WikiFacts& facts) {
   if (!facts.error.empty()) return "unreachable: " + facts.error;
   std::vector<std::string> ext = facts.site.extensions;
   std::sort(ext.begin(), ext.end());
-  // A short, stable digest of the extension list keeps the line readable while
-  // still changing when an extension is added, removed or renamed.
+  // A short, stable digest of the extensions and their versions keeps the
+  // line readable while still changing when an extension is added, removed,
+  // renamed or deployed alone (the 2017 outage was an ORES change, not core).
   std::string joined;
-  for (const std::string& e : ext) joined += e + '\n';
+  for (const std::string& e : ext) {
+    joined += e;
+    if (auto v = facts.site.extension_versions.find(e); v != facts.site.extension_versions.end())
+      joined += ' ' + v->second;
+    joined += '\n';
+  }
   const uint64_t h = StableHash({joined});
   return fmt::format("{}{}{} +{} extensions ({:08x})", facts.site.generator, facts.site.git_hash.empty() ? "" : " @",
                      facts.site.git_hash.substr(0, 12), ext.size(), static_cast<uint32_t>(h));

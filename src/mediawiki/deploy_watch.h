@@ -1,6 +1,6 @@
 // What a deploy changes on a wiki, as `crawler watch` sees it from
-// meta=siteinfo: the MediaWiki version, the git hash of core, and the set of
-// loaded extensions. Pure.
+// meta=siteinfo: the MediaWiki version, the git hash of core, and the loaded
+// extensions with each one's version and commit. Pure.
 #pragma once
 
 #include <map>
@@ -11,7 +11,8 @@
 
 namespace bc {
 
-// One line per wiki state: "MediaWiki 1.39.17 @abc123 +12 extensions (h=...)",
+// One line per wiki state: "MediaWiki 1.39.17 @abc123 +12 extensions (1a2b3c4d)",
+// the digest covering every extension's name, version and commit,
 // or "unreachable: <why>" when the wiki did not answer. Two equal fingerprints
 // mean "nothing deployed in between".
 std::string DeployFingerprint(const WikiFacts& facts);

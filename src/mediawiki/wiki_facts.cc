@@ -36,6 +36,9 @@ Result<SiteFacts> ParseSiteInfo(std::string_view body) {
       const std::string name = Str(e, "name");
       if (name.empty()) continue;
       s.extensions.push_back(name);
+      std::string version = Str(e, "version");
+      if (const std::string vcs = Str(e, "vcs-version"); !vcs.empty()) version += " @" + vcs;
+      s.extension_versions[name] = version;
       if (name == "ORES") s.ores_installed = true;
     }
   return s;

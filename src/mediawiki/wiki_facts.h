@@ -28,6 +28,9 @@ struct SiteFacts {
   std::string generator;    // "MediaWiki 1.42.0-wmf.5"
   std::string git_hash;     // general.git-hash; "" when the wiki does not say
   std::vector<std::string> extensions;  // names, as listed
+  // name -> "VERSION" and, when the wiki says, " @VCS-VERSION" (the git commit
+  // of the extension): what a deploy of an extension alone changes.
+  std::map<std::string, std::string> extension_versions;
   bool ores_installed = false;          // "ORES" is among the extensions
 };
 

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <memory>
 #include <set>
@@ -51,6 +52,22 @@ std::optional<std::pair<std::string, std::string>> OresParam(const std::string& 
       return std::pair{m, key.substr(prefix.size(), key.size() - prefix.size() - suffix.size())};
   }
   return std::nullopt;
+}
+
+// Whether `params` asks for ORES data: a (non-empty) parameter of one of
+// `spec`'s ORES axes, or one ORES defines (damaging, goodfaith and their
+// colours, hidenondamaging) set in an explicit list.
+bool HasOresParam(const PageSpec& spec, const Params& params) {
+  for (const auto& [pk, pv] : params) {
+    if (pv.empty()) continue;
+    if (OresParam(pk) || pk == "hidenondamaging") return true;
+    for (const Axis& a : spec.axes)
+      if (a.ores)
+        for (const Params& v : a.values)
+          for (const auto& [k, _] : v)
+            if (pk == k) return true;
+  }
+  return false;
 }
 
 bool Matches(const Probe& p, const PlanFilter& f) {
@@ -113,8 +130,49 @@ std::vector<Params> AxisValuesOn(const Axis& axis, const Wiki& wiki) {
   return out;
 }
 
+std::string CanonicalQuery(std::string_view query) {
+  const auto hex = [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; };
+  const auto unreserved = [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+  };
+  std::string out;
+  out.reserve(query.size());
+  bool in_value = false;  // past this pair's first '='
+  for (size_t i = 0; i < query.size(); ++i) {
+    auto c = static_cast<unsigned char>(query[i]);
+    // Literal separators keep their meaning; escaped ones (%26, %3D) stay escaped.
+    if (c == '&') {
+      out += '&';
+      in_value = false;
+      continue;
+    }
+    if (c == '=' && !in_value) {
+      out += '=';
+      in_value = true;
+      continue;
+    }
+    if (c == '+') {  // a space in form encoding
+      out += '+';
+      continue;
+    }
+    if (c == '%' && i + 2 < query.size() && hex(query[i + 1]) && hex(query[i + 2])) {
+      c = static_cast<unsigned char>(std::stoi(std::string(query.substr(i + 1, 2)), nullptr, 16));
+      i += 2;
+    }
+    if (c == ' ') out += '+';
+    else if (unreserved(c)) out += static_cast<char>(c);
+    else out += fmt::format("%{:02x}", c);
+  }
+  return out;
+}
+
 std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query) {
-  const uint64_t h = StableHash({wiki, PageKindName(kind), query});
+  // The query part in one spelling, so that libcurl's version (7.88 writes
+  // %3a, newer ones %3A) or a pasted URL's encoding never changes an id.
+  const size_t q = query.find('?');
+  const std::string canonical =
+      q == std::string::npos ? CanonicalQuery(query) : query.substr(0, q + 1) + CanonicalQuery(query.substr(q + 1));
+  const uint64_t h = StableHash({wiki, PageKindName(kind), canonical});
   return fmt::format("{:016x}", h);
 }
 
@@ -133,6 +191,54 @@ Result<BuiltUrl> BuildUrl(const Wiki& wiki, const std::string& script, const Par
   out.url = Get(u.get(), CURLUPART_URL);
   out.query = Get(u.get(), CURLUPART_QUERY);
   out.host = Get(u.get(), CURLUPART_HOST) + ":" + Get(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  return out;
+}
+
+Params OresApiParams(PageKind page, const std::string& target_user, bool logged_in) {
+  Params p = {{"action", "query"}, {"format", "json"}, {"formatversion", "2"}};
+  // A lost session answers assertuserfailed (auth), not an anonymous list.
+  if (logged_in) p.emplace_back("assert", "user");
+  switch (page) {
+    case PageKind::kRecentChanges:
+      p.insert(p.end(), {{"list", "recentchanges"}, {"rclimit", "50"}, {"rcprop", "ids|title|timestamp|oresscores"},
+                         {"rcshow", "oresreview"}});
+      break;
+    case PageKind::kWatchlist:
+      p.insert(p.end(), {{"list", "watchlist"}, {"wllimit", "50"}, {"wlprop", "ids|title|timestamp|oresscores"},
+                         {"wlshow", "oresreview"}});
+      break;
+    case PageKind::kContributions:
+      p.insert(p.end(), {{"list", "usercontribs"}, {"uclimit", "50"}, {"ucprop", "ids|title|timestamp|oresscores"},
+                         {"ucshow", "oresreview"}, {"ucuser", target_user}});
+      break;
+    case PageKind::kApi: return {};
+  }
+  std::sort(p.begin(), p.end());
+  return p;
+}
+
+Result<std::vector<Probe>> OresApiProbes(const Targets& targets, const Wiki& wiki, const Account* account) {
+  std::vector<Probe> out;
+  if (!targets.crawl.ores_api_probes || !wiki.ores_from_facts || wiki.ores_models.empty()) return out;
+  for (const PageSpec& spec : targets.pages) {
+    const bool logged_in = account && spec.expect_login;
+    if (spec.kind == PageKind::kWatchlist && !account) continue;  // the API has no anonymous watchlist
+    if (spec.kind == PageKind::kContributions && spec.target_user.empty()) continue;
+    Probe p;
+    p.wiki = wiki.dbname;
+    p.kind = PageKind::kApi;
+    p.params = OresApiParams(spec.kind, spec.target_user, logged_in);
+    if (p.params.empty()) continue;
+    auto built = BuildUrl(wiki, "api.php", p.params);
+    if (!built) return std::unexpected(built.error());
+    p.url = std::move(built->url);
+    p.query = CanonicalQuery(built->query);
+    p.host = std::move(built->host);
+    p.id = ProbeId(p.wiki, p.kind, p.query);
+    p.account = wiki.account;
+    p.expect_ores = true;
+    out.push_back(std::move(p));
+  }
   return out;
 }
 
@@ -170,11 +276,15 @@ Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& f
         auto built = BuildUrl(wiki, "index.php", p.params);
         if (!built) return std::unexpected(built.error());
         p.url = std::move(built->url);
-        p.query = std::move(built->query);
+        p.query = CanonicalQuery(built->query);
         p.host = std::move(built->host);
         p.id = ProbeId(p.wiki, p.kind, p.query);
         if (!seen.insert(p.id).second) continue;  // two axis values that collapse to one probe
         p.account = wiki.account;
+        // Contributions asking for ORES on a wiki whose damaging model runs:
+        // ORES's own hidenondamaging control must be on the page.
+        p.expect_ores = spec.kind == PageKind::kContributions && WikiHasModel(wiki, "damaging") &&
+                        HasOresParam(spec, p.params);
         if (account && spec.expect_login) p.expect_user = account->username;
         if (spec.kind != PageKind::kContributions)
           for (const std::string& g : spec.expect_filter_groups)
@@ -188,6 +298,10 @@ Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& f
         probes.push_back(std::move(p));
       }
     }
+    auto api = OresApiProbes(targets, wiki, account);
+    if (!api) return std::unexpected(api.error());
+    for (Probe& p : *api)
+      if (seen.insert(p.id).second) probes.push_back(std::move(p));
   }
   std::vector<Probe> kept;
   size_t position = 0;

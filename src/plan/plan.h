@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,31 @@ std::optional<Params> TrimOresValue(const Params& value, const Wiki& wiki);
 // model the wiki does not run; else the trimmed values.
 std::vector<Params> AxisValuesOn(const Axis& axis, const Wiki& wiki);
 
-// 16 hex digits of a 64-bit FNV-1a hash of wiki, kind and canonical query.
+// 16 hex digits of a 64-bit FNV-1a hash of wiki, kind and the query in
+// CanonicalQuery's spelling (for "PATH?QUERY", the part after '?'): the id
+// does not depend on how libcurl or a pasted URL percent-encoded the query.
 std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query);
+
+// One spelling of a query string: escapes decoded and re-encoded with
+// lower-case hex (what libcurl 7.88 writes, so ids stayed as they were),
+// unreserved characters (A-Z a-z 0-9 - . _ ~) literal, a space as '+'; the
+// literal '&' separators and each pair's first '=' kept, escaped ones stay
+// escaped. "title=Special%3ARecentChanges" and "title=Special:RecentChanges"
+// both become "title=Special%3aRecentChanges".
+std::string CanonicalQuery(std::string_view query);
+
+// The api.php parameters of the ORES API probe for the data of a page kind
+// (list=recentchanges / watchlist / usercontribs with *prop=…|oresscores and
+// *show=oresreview, format=json, formatversion=2, assert=user when logged
+// in), sorted. Empty for PageKind::kApi.
+Params OresApiParams(PageKind page, const std::string& target_user, bool logged_in);
+
+// The ORES API probes of one wiki, one per page kind of the targets (the
+// watchlist one only with an account, the usercontribs one only with a
+// target_user), when [crawl] ores_api_probes is on (the default) and the
+// wiki's own API said it runs ORES (Wiki::ores_from_facts with models).
+// Each has expect_ores set: an "Unrecognized value … oresscores" warning is
+// broken. Part of BuildPlan, after the wiki's pages.
+Result<std::vector<Probe>> OresApiProbes(const Targets& targets, const Wiki& wiki, const Account* account);
 
 }  // namespace bc

@@ -56,8 +56,12 @@ if not any('damaging' in r['params'] for r in fr): fail('no damaging axis on frw
 en = [r for r in rows if r['wiki'] == 'enwiki']
 if any('verylikelybad' in k + v for r in en for k, v in r['params'].items()): fail('verylikelybad on enwiki (partial)')
 if not any(r['params'].get('damaging') == 'likelybad' for r in en): fail('likelybad;verylikelybad not trimmed to likelybad')
-api = sorted(r['wiki'] for r in rows if r['kind'] == 'api')
+api = sorted(r['wiki'] for r in rows if r['kind'] == 'api' and r['params'].get('meta') == 'ores')
 if api != ['enwiki', 'frwiki']: fail(f'pre-flight probes on {api}')
+# The ORES API probes (issue 13): where the wiki's API says ORES runs, one per page kind.
+ores_api = sorted((r['wiki'], r['params']['list']) for r in rows if r['kind'] == 'api' and 'list' in r['params'])
+want = [(w, l) for w in ('enwiki', 'frwiki') for l in ('recentchanges', 'usercontribs', 'watchlist')]
+if ores_api != want: fail(f'ORES API probes {ores_api}, want {want}')
 print(f'ok: {len(rows)} probes on {wikis}; ORES axes only where ORES runs, only offered models and levels')
 "
 # A dblist and globs narrow what SiteMatrix found (profiles are back to full).

@@ -3,7 +3,10 @@
 # frwiki's meta=ores answers null thresholds (the 2017 root cause) -> its api
 # probe is broken with the signature "ORES thresholds null: damaging"; ruwiki's
 # meta=ores offers damaging and goodfaith but its pages lost the filter groups
-# (fault silent) -> its RC/Watchlist probes are broken; enwiki is healthy.
+# (fault silent) -> its RC/Watchlist probes are broken, and so are (issue 13)
+# its Contributions probes asking for ORES (no hidenondamaging control) and its
+# ORES API probes (api.php calls oresscores/oresreview unrecognized); frwiki's
+# ORES API probes throw (exception); enwiki is healthy.
 source "$(dirname "$0")/lib.sh"
 sed 's/^\[account.qa\]/[discovery]\nfacts = true\n\n[account.qa]/' "$ROOT/targets/local.toml" \
   | sed "s#\"../tests/farm#\"$FARM#" >"$WORK/facts.toml"
@@ -14,7 +17,7 @@ crawl "$WORK/facts.toml"
 "$FARM/fault" ruwiki none
 [ "$RC" -eq 1 ] || fail "exit code $RC, want 1 (product failures)"$'\n'"$OUT"
 check '
-api = {r["wiki"]: r for r in rows if r["kind"] == "api"}
+api = {r["wiki"]: r for r in rows if r["kind"] == "api" and has(r, "meta", "ores")}
 if sorted(api) != ["enwiki", "frwiki", "ruwiki"]: bad(f"pre-flight probes on {sorted(api)}", rows)
 if api["enwiki"]["verdict"] != "ok": bad("enwiki pre-flight not ok", [api["enwiki"]])
 if api["ruwiki"]["verdict"] != "ok": bad("ruwiki pre-flight not ok (its meta=ores is fine)", [api["ruwiki"]])
@@ -25,8 +28,25 @@ ru = [r for r in rows if r["wiki"] == "ruwiki" and r["kind"] in ("recentchanges"
 if not ru or any(r["verdict"] != "broken" for r in ru): bad("ruwiki RC/WL without ORES groups not broken", [r for r in ru if r["verdict"] != "broken"])
 frp = [r for r in rows if r["wiki"] == "frwiki" and r["kind"] in ("recentchanges", "watchlist")]
 if any(r["verdict"] != "exception" for r in frp): bad("frwiki pages not exception", [r for r in frp if r["verdict"] != "exception"])
+ores_api = [r for r in rows if r["kind"] == "api" and not has(r, "meta")]
+for w in ("enwiki", "frwiki", "ruwiki"):
+    lists = sorted(r["params"]["list"] for r in ores_api if r["wiki"] == w)
+    if lists != ["recentchanges", "usercontribs", "watchlist"]: bad(f"ORES API probes on {w}: {lists}", ores_api)
+ru_api = [r for r in ores_api if r["wiki"] == "ruwiki"]
+if any(r["verdict"] != "broken" or r["evidence"].get("signature") != "ORES API parameters unrecognized" for r in ru_api):
+    bad("ruwiki ORES API probes not flagged (silent failure, API side)", ru_api)
+fr_api = [r for r in ores_api if r["wiki"] == "frwiki"]
+if any(r["verdict"] != "exception" or r["evidence"].get("class") != "RuntimeException" for r in fr_api):
+    bad("frwiki ORES API probes not exception", fr_api)
+ru_c = [r for r in rows if r["wiki"] == "ruwiki" and r["kind"] == "contributions"]
+want_c = lambda r: "broken" if has(r, "hidenondamaging", "1") else "ok"
+if not any(has(r, "hidenondamaging", "1") for r in ru_c) or any(r["verdict"] != want_c(r) for r in ru_c):
+    bad("ruwiki Contributions without the ORES control not flagged", ru_c)
+if any(r["evidence"].get("signature") != "ORES filter missing on Contributions" for r in ru_c if has(r, "hidenondamaging", "1")):
+    bad("ruwiki Contributions flagged for another reason", ru_c)
 en = [r for r in rows if r["wiki"] == "enwiki"]
 if any(r["verdict"] != "ok" for r in en): bad("enwiki not all ok", [r for r in en if r["verdict"] != "ok"])
-print(f"ok: {len(rows)} outcomes; pre-flight flags frwiki null thresholds; ruwiki pages without its models groups are broken")
+print(f"ok: {len(rows)} outcomes; pre-flight flags frwiki null thresholds; ruwiki pages without its models groups, "
+      f"its Contributions without the ORES control and its {len(ru_api)} ORES API probes are broken")
 '
 grep -q "ORES thresholds null: damaging" <<<"$OUT" || fail "terminal output does not name the pre-flight failure"$'\n'"$OUT"

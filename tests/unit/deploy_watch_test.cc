@@ -33,3 +33,24 @@ TEST_CASE("changed wikis are those whose fingerprint differs or that appear or v
   CHECK(ChangedWikis(before, after) == std::vector<std::string>{"dewiki", "frwiki", "ruwiki"});
   CHECK(ChangedWikis(before, before).empty());
 }
+
+TEST_CASE("an extension deployed alone (new version or commit) changes the fingerprint", "[watch]") {
+  auto with = [](std::string ores_version) {
+    WikiFacts f = Facts("MediaWiki 1.44.0-wmf.3", "feedc0de", {"ORES", "SiteMatrix"});
+    f.site.extension_versions = {{"ORES", std::move(ores_version)}, {"SiteMatrix", "1.0"}};
+    return DeployFingerprint(f);
+  };
+  CHECK(with("0.1.0 @1111111") == with("0.1.0 @1111111"));
+  CHECK(with("0.1.0 @1111111") != with("0.1.0 @2222222"));  // same version, another commit
+  CHECK(with("0.1.0") != with("0.2.0"));
+}
+
+TEST_CASE("siteinfo's extension versions and commits are read", "[watch]") {
+  auto s = ParseSiteInfo(
+      R"({"query":{"general":{"wikiid":"enwiki","generator":"MediaWiki 1.44"},"extensions":[)"
+      R"({"type":"other","name":"ORES","version":"0.1.0","vcs-system":"git","vcs-version":"abc123"},)"
+      R"({"type":"other","name":"SiteMatrix","version":"1.5.0"}]}})");
+  REQUIRE(s);
+  CHECK(s->extension_versions.at("ORES") == "0.1.0 @abc123");
+  CHECK(s->extension_versions.at("SiteMatrix") == "1.5.0");
+}

@@ -181,7 +181,13 @@ TEST_CASE("the plan gives ORES axes only where ORES runs, and only the levels ea
   auto plan = BuildPlan(t);
   REQUIRE(plan);
   std::set<std::string> en_damaging, en_colors;
+  std::vector<std::string> ores_api;  // issue 13: where the wiki's API says ORES runs
   for (const Probe& p : *plan) {
+    if (p.kind == PageKind::kApi) {
+      ores_api.push_back(p.wiki);
+      CHECK(p.expect_ores);
+      continue;
+    }
     if (p.wiki == "ruwiki") {
       CHECK(p.expect_filter_groups.empty());
       for (const auto& [k, v] : p.params) CHECK(k == "title");  // no ORES parameter at all
@@ -199,8 +205,10 @@ TEST_CASE("the plan gives ORES axes only where ORES runs, and only the levels ea
   // "verylikelybad" alone is dropped; "likelybad;verylikelybad" is trimmed to "likelybad".
   CHECK(en_damaging == std::set<std::string>{"likelygood", "likelybad"});
   CHECK(en_colors == std::set<std::string>{"damaging__likelybad_color"});
-  // enwiki: damaging {"", likelygood, likelybad} x highlight {"", likelybad colour} = 6; ruwiki: 1.
-  CHECK(plan->size() == 7);
+  // enwiki: damaging {"", likelygood, likelybad} x highlight {"", likelybad colour} = 6; ruwiki: 1;
+  // one ORES API probe (list=recentchanges) on enwiki only.
+  CHECK(ores_api == std::vector<std::string>{"enwiki"});
+  CHECK(plan->size() == 8);
 }
 
 TEST_CASE("TrimOresValue keeps unknown models' levels and non-level parameters", "[discovery][plan]") {

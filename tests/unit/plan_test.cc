@@ -253,3 +253,119 @@ TEST_CASE("a URL list becomes probes; comments and blanks are skipped; bad lines
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().ToString() == "urls.txt:2:1: 'ftp://127.0.0.1/x' is not an http(s) URL");
 }
+
+// --- Issue 13: stable ids, ORES expectations, ORES API probes ----------------
+
+TEST_CASE("a query's percent-encoding does not change its probe id", "[plan][ids]") {
+  // libcurl 7.88 writes %3a, newer versions %3A; a pasted URL may not encode ':' at all.
+  const std::string lower = "title=Special%3aRecentChanges&days=7";
+  CHECK(CanonicalQuery(lower) == lower);
+  CHECK(CanonicalQuery("title=Special%3ARecentChanges&days=7") == lower);
+  CHECK(CanonicalQuery("title=Special:RecentChanges&days=7") == lower);
+  CHECK(CanonicalQuery("title=Special%3ARecentChanges&d%61ys=7") == lower);  // an escaped unreserved byte
+  CHECK(ProbeId("enwiki", PageKind::kRecentChanges, "title=Special%3ARecentChanges&days=7") ==
+        ProbeId("enwiki", PageKind::kRecentChanges, lower));
+  CHECK(ProbeId("enwiki", PageKind::kRecentChanges, "/index.php?title=Special:RecentChanges") ==
+        ProbeId("enwiki", PageKind::kRecentChanges, "/index.php?title=Special%3ARecentChanges"));
+  // Separators keep their meaning: an escaped '&' or '=' stays escaped; a space is '+'.
+  CHECK(CanonicalQuery("a=x%26y%3Dz&b=c d%20e+f") == "a=x%26y%3dz&b=c+d+e+f");
+  CHECK(CanonicalQuery("a=b=c") == "a=b%3dc");
+  CHECK(CanonicalQuery("damaging=likelybad%3Bverylikelybad") == "damaging=likelybad%3bverylikelybad");
+  CHECK(CanonicalQuery("x=%E2%80%94%zz") == "x=%e2%80%94%25zz");
+}
+
+TEST_CASE("the ids of a fixed plan are pinned", "[plan][ids]") {
+  // Pinned from the plan as libcurl 7.88 (Debian 12) encoded it before the
+  // query was canonicalised: canonicalising kept every id.
+  const Targets t = Parse(std::string(kHead) + R"TOML(
+[page.recentchanges]
+strategy = "cartesian"
+[page.recentchanges.axes]
+days = ["7"]
+[page.recentchanges.ores]
+damaging = ["", "likelybad;verylikelybad"]
+[page.contributions]
+strategy = "cartesian"
+target_user = "Editor 1"
+[page.contributions.ores]
+hidenondamaging = ["", "1"]
+)TOML");
+  auto plan = BuildPlan(t);
+  REQUIRE(plan);
+  std::vector<std::string> got;
+  for (const Probe& p : *plan) {
+    got.push_back(p.wiki + " " + p.query + " " + p.id);
+    CHECK(p.url.ends_with("?" + p.query));  // libcurl 7.88's own spelling is the canonical one
+  }
+  // FNV-1a 64 of (wiki, kind, query) as libcurl 7.88 spelled the query.
+  const std::vector<std::string> want = {
+      "enwiki days=7&title=Special%3aRecentChanges 571f72e5c6ae4b81",
+      "enwiki damaging=likelybad%3bverylikelybad&days=7&title=Special%3aRecentChanges cbc99e103b7062e6",
+      "enwiki target=Editor+1&title=Special%3aContributions 9a1e5debb5749a7f",
+      "enwiki hidenondamaging=1&target=Editor+1&title=Special%3aContributions 4814eea9d18309a8",
+      "dewiki days=7&title=Special%3aRecentChanges c84963989d523aed",
+      "dewiki target=Editor+1&title=Special%3aContributions 8a39090ab2907de3",
+  };
+  CHECK(got == want);
+}
+
+TEST_CASE("Contributions probes asking for ORES expect ORES's control where damaging runs", "[plan][ores]") {
+  const Targets t = Parse(std::string(kHead) + R"TOML(
+[page.contributions]
+strategy = "cartesian"
+target_user = "Editor1"
+[page.contributions.axes]
+limit = ["", "20"]
+[page.contributions.ores]
+hidenondamaging = ["", "1"]
+)TOML");
+  auto plan = BuildPlan(t);
+  REQUIRE(plan);
+  size_t expecting = 0;
+  for (const Probe& p : *plan) {
+    const bool ores_param = std::find(p.params.begin(), p.params.end(), std::pair<std::string, std::string>{
+                                                                              "hidenondamaging", "1"}) != p.params.end();
+    INFO(p.wiki << " " << p.query);
+    CHECK(p.expect_ores == (p.wiki == "enwiki" && ores_param));
+    expecting += p.expect_ores ? 1 : 0;
+  }
+  CHECK(expecting == 2);  // enwiki x limit {"", 20} x hidenondamaging=1
+}
+
+TEST_CASE("ORES API probes are planned where the wiki's API says ORES runs, unless switched off", "[plan][ores]") {
+  const std::string pages = R"TOML(
+[page.recentchanges]
+[page.watchlist]
+[page.contributions]
+target_user = "Editor1"
+)TOML";
+  Targets t = Parse(std::string(kHead) + pages);
+  auto api_probes = [](const std::vector<Probe>& plan) {
+    std::vector<std::string> out;
+    for (const Probe& p : plan)
+      if (p.kind == PageKind::kApi) out.push_back(p.wiki + " " + p.query);
+    return out;
+  };
+  // Offline (the file's ores_models only): no API probes.
+  CHECK(api_probes(*BuildPlan(t)).empty());
+  t.wikis[0].ores_from_facts = true;  // enwiki's meta=ores answered with its models
+  auto plan = BuildPlan(t);
+  REQUIRE(plan);
+  const auto api = api_probes(*plan);
+  REQUIRE(api.size() == 3);
+  CHECK(api[0] ==
+        "enwiki action=query&assert=user&format=json&formatversion=2&list=recentchanges&rclimit=50&"
+        "rcprop=ids%7ctitle%7ctimestamp%7coresscores&rcshow=oresreview");
+  CHECK(api[1].find("list=watchlist") != std::string::npos);
+  CHECK(api[1].find("wlshow=oresreview") != std::string::npos);
+  CHECK(api[2].find("list=usercontribs") != std::string::npos);
+  CHECK(api[2].find("ucuser=Editor1") != std::string::npos);
+  CHECK(api[2].find("ucprop=ids%7ctitle%7ctimestamp%7coresscores") != std::string::npos);
+  for (const Probe& p : *plan)
+    if (p.kind == PageKind::kApi) {
+      CHECK(p.expect_ores);
+      CHECK(p.url.find("/api.php?") != std::string::npos);
+    }
+  t.crawl.ores_api_probes = false;
+  CHECK(api_probes(*BuildPlan(t)).empty());
+}
