@@ -39,7 +39,7 @@ bool SessionLost(const Probe& p, const Outcome& o) { return o.result.verdict == 
 }  // namespace
 
 Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& clock) {
-  auto targets = LoadTargets(opts.targets);
+  auto targets = LoadTargetsFor(opts);
   if (!targets) return std::unexpected(targets.error());
   if (!targets->discovery.enabled()) {
     auto loaded = LoadPlan(opts);

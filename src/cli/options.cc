@@ -34,6 +34,35 @@ void AddPlanOptions(CLI::App& cmd, PlanOptions& opts, bool targets_required) {
             return ParseShard(value) ? std::string() : "write it as I/N with 0 <= I < N (e.g. 0/4)";
           },
           "I/N", "shard"));
+  AddNetOptions(cmd, opts.net);
+}
+
+void AddNetOptions(CLI::App& cmd, NetOptions& opts) {
+  cmd.add_option("--resolve", opts.resolve,
+                 "HOST:PORT:ADDR: connect to ADDR for HOST:PORT (as curl --resolve); repeatable, adds to [crawl] resolve");
+  cmd.add_option("--ca-file", opts.ca_file, "PEM file of the CAs to trust (a private CA); replaces [crawl] ca_file");
+}
+
+Result<void> ApplyNetOptions(const NetOptions& opts, CrawlOptions& crawl) {
+  for (const std::string& entry : opts.resolve) {
+    if (auto ok = CheckResolveEntry(entry); !ok)
+      return Fail(Error::Code::kUsage, fmt::format("--resolve {}: {}", entry, ok.error().message));
+    crawl.resolve.push_back(entry);
+  }
+  if (!opts.ca_file.empty()) {
+    if (auto ok = CheckCaFile(opts.ca_file); !ok)
+      return Fail(Error::Code::kUsage, fmt::format("--ca-file: {}", ok.error().message));
+    crawl.ca_file = opts.ca_file;
+    crawl.ca_file_where.clear();
+  }
+  return {};
+}
+
+Result<Targets> LoadTargetsFor(const PlanOptions& opts) {
+  auto targets = LoadTargets(opts.targets);
+  if (!targets) return std::unexpected(targets.error());
+  if (auto ok = ApplyNetOptions(opts.net, targets->crawl); !ok) return std::unexpected(ok.error());
+  return targets;
 }
 
 Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& targets) {
@@ -144,7 +173,7 @@ Result<void> RequireSelection(const PlanOptions& opts, const Targets& targets, s
 }
 
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts) {
-  auto targets = LoadTargets(opts.targets);
+  auto targets = LoadTargetsFor(opts);
   if (!targets) return std::unexpected(targets.error());
   auto filter = MakePlanFilter(opts, *targets);
   if (!filter) return std::unexpected(filter.error());

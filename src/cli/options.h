@@ -16,12 +16,26 @@
 
 namespace bc {
 
+// Where the crawler connects and whom it trusts, over the targets file's
+// [crawl] resolve / ca_file: --resolve adds entries, --ca-file replaces the file.
+struct NetOptions {
+  std::vector<std::string> resolve;    // --resolve HOST:PORT:ADDR (repeatable)
+  std::string ca_file;                 // --ca-file FILE (relative to the working directory)
+};
+
+// Adds --resolve and --ca-file to a command (run, plan, login, ...).
+void AddNetOptions(CLI::App& cmd, NetOptions& opts);
+// Checks the flags (each --resolve entry, the --ca-file file) and applies them
+// to `crawl`. Errors are kUsage naming the flag and the entry.
+Result<void> ApplyNetOptions(const NetOptions& opts, CrawlOptions& crawl);
+
 struct PlanOptions {
   std::string targets;                 // path of the targets TOML file
   std::vector<std::string> wikis;      // --wiki (repeatable)
   std::vector<std::string> kinds;      // --page (repeatable)
   std::vector<std::string> params;     // --param KEY=VALUE (repeatable)
   std::string shard;                   // --shard I/N
+  NetOptions net;                      // --resolve, --ca-file
 };
 
 // `targets_required` = false lets a command offer another source (run --urls).
@@ -37,6 +51,9 @@ Result<PlanFilter> MakePlanFilter(const PlanOptions& opts, const Targets& target
 // The filters as one canonical line ("--wiki frwiki --page watchlist"; "" when
 // none): RunInfo::scope, so `--baseline last` compares like with like.
 std::string PlanScope(const PlanOptions& opts);
+
+// LoadTargets(opts.targets) with opts.net applied.
+Result<Targets> LoadTargetsFor(const PlanOptions& opts);
 
 // Nothing selected is an error, never an empty (and so passing) run: when the
 // filters of `opts` leave no probe of `targets`' plan, a usage Error naming the

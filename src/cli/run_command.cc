@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,27 @@
 
 namespace bc {
 namespace {
+
+// Login failures for people: one line per wiki that failed, and one line per
+// refused account for all the wikis it was then not tried on.
+std::vector<std::string> DescribeLoginFailures(const std::vector<LoginResult>& logins) {
+  std::vector<std::string> lines;
+  std::map<std::string, std::vector<std::string>> skipped;  // refusing wiki -> wikis not tried
+  for (const LoginResult& l : logins) {
+    if (l.ok) continue;
+    if (l.skipped) skipped[l.refused_on].push_back(l.wiki);
+    else lines.push_back(fmt::format("login failed on {}: {}", l.wiki, l.message));
+  }
+  for (const auto& [wiki, others] : skipped) {
+    std::string account;
+    for (const LoginResult& l : logins)
+      if (l.wiki == wiki) account = l.account;
+    lines.push_back(fmt::format("account '{}' not tried on {} other wiki(s) ({}) after {} refused it: one more attempt "
+                                "per wiki would only count against the password throttle; their probes are auth",
+                                account, others.size(), fmt::join(others, ", "), wiki));
+  }
+  return lines;
+}
 
 
 // `run --urls`: no targets file, so limits come from flags with defaults that
@@ -56,6 +78,7 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
   Targets t;
   t.path = urls.file;
   t.crawl = urls.crawl;
+  if (auto ok = ApplyNetOptions(plan.net, t.crawl); !ok) return std::unexpected(ok.error());
   t.max_probes = static_cast<int64_t>(probes->size());
   return std::pair{std::move(t), std::move(*probes)};
 }
@@ -75,8 +98,7 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOpti
 
 void PrintCrawlReport(const CrawlReport& r, bool quiet) {
   const double seconds = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
-  for (const LoginResult& l : r.logins)
-    if (!l.ok) fmt::print("login failed on {}: {}\n", l.wiki, l.message);
+  for (const std::string& line : DescribeLoginFailures(r.logins)) fmt::print("{}\n", line);
   for (const LoginResult& l : r.relogins)
     fmt::print("session lost on {}: re-login {}\n", l.wiki, l.ok ? "ok" : "failed: " + l.message);
   if (!quiet && !r.groups.empty()) {
@@ -223,10 +245,12 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
 
 void AddLoginCommand(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("login", "Log in to every wiki of the targets and say as whom");
-  auto path = std::make_shared<std::string>();
-  cmd->add_option("targets", *path, "Targets file (TOML)")->required();
-  cmd->callback([path, &exit_code] {
-    auto targets = LoadTargets(*path);
+  auto opts = std::make_shared<PlanOptions>();
+  cmd->add_option("targets", opts->targets, "Targets file (TOML)")->required();
+  AddNetOptions(*cmd, opts->net);
+  cmd->callback([opts, &exit_code] {
+    const std::string* path = &opts->targets;
+    auto targets = LoadTargetsFor(*opts);
     if (!targets) {
       exit_code = ReportError(targets.error());
       return;
@@ -248,9 +272,11 @@ void AddLoginCommand(CLI::App& app, int& exit_code) {
     exit_code = 0;
     for (const LoginResult& l : results) {
       if (l.ok) fmt::print("{:<12} logged in as {} ({:.2f} s)\n", l.wiki, l.user, l.seconds);
-      else fmt::print("{:<12} LOGIN FAILED: {}\n", l.wiki, l.message);
+      else if (!l.skipped) fmt::print("{:<12} LOGIN FAILED: {}\n", l.wiki, l.message);
       if (!l.ok) exit_code = 2;
     }
+    for (const std::string& line : DescribeLoginFailures(results))
+      if (line.starts_with("account ")) fmt::print("{}\n", line);
     if (results.empty()) fmt::print("no wiki in {} has an account\n", *path);
   });
 }

@@ -23,6 +23,8 @@ EngineOptions EngineOptionsFor(const CrawlOptions& crawl, const RunClock& clock)
   o.max_body_bytes = crawl.max_body_bytes;
   o.max_redirects = crawl.max_redirects;
   o.verify_tls = crawl.verify_tls;
+  o.ca_file = crawl.ca_file;
+  o.resolve = crawl.resolve;
   o.stop = clock.stop;
   o.deadline = RunDeadline(crawl, clock);
   return o;

@@ -4,10 +4,12 @@
 #include "core/file.h"
 #include "core/redact.h"
 
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -114,7 +116,7 @@ class TargetsParser {
                "timeout_ms", "low_speed_bytes", "low_speed_time_ms", "retries", "backoff_ms", "backoff_max_ms",
                "max_body_bytes", "deadline_ms", "max_redirects", "warnings_fail", "max_tool_failure_share",
                "ores_api_probes",
-               "max_probes"},
+               "max_probes", "resolve", "ca_file"},
               "[crawl]");
     CrawlOptions& o = t.crawl;
     if (auto* n = c.get("user_agent")) {
@@ -157,6 +159,21 @@ class TargetsParser {
     if (auto* n = c.get("ores_api_probes")) o.ores_api_probes = Bool(*n, "ores_api_probes");
     if (auto* n = c.get("max_tool_failure_share"))
       o.max_tool_failure_share = Number(*n, "max_tool_failure_share", 0, 1);
+    if (auto* n = c.get("resolve")) {
+      auto* arr = n->as_array();
+      if (!arr) Fail(*n, "'resolve' must be an array of \"HOST:PORT:ADDR\" strings");
+      for (auto& el : *arr) {
+        std::string entry = String(el, "resolve");
+        if (auto ok = CheckResolveEntry(entry); !ok) Fail(el, "resolve: " + ok.error().message);
+        o.resolve.push_back(std::move(entry));
+      }
+    }
+    if (auto* n = c.get("ca_file")) {
+      o.ca_file = String(*n, "ca_file");
+      std::filesystem::path p(o.ca_file);  // relative to the targets file, like password_file
+      if (p.is_relative()) o.ca_file = (std::filesystem::path(path_).parent_path() / p).string();
+      o.ca_file_where = Where(*n);  // the file itself is checked by LoadTargets (no I/O while parsing)
+    }
     if (auto* n = c.get("max_probes")) {
       t.max_probes = Integer(*n, "max_probes", 1, 10000000);
       t.max_probes_where = Where(*n);
@@ -429,7 +446,62 @@ Result<Targets> ParseTargets(std::string_view text, const std::string& path) {
 Result<Targets> LoadTargets(const std::string& path) {
   auto text = ReadFileToString(path);
   if (!text) return Fail(Error::Code::kConfig, fmt::format("cannot read targets file: {}", text.error().message), path);
-  return ParseTargets(*text, path);
+  auto targets = ParseTargets(*text, path);
+  if (targets && !targets->crawl.ca_file.empty())
+    if (auto ok = CheckCaFile(targets->crawl.ca_file); !ok)
+      return Fail(Error::Code::kConfig, "ca_file: " + ok.error().message, targets->crawl.ca_file_where);
+  return targets;
+}
+
+Result<void> CheckResolveEntry(std::string_view entry) {
+  auto bad = [&](std::string why) {
+    return Fail(Error::Code::kConfig, fmt::format("'{}' is not HOST:PORT:ADDR ({})", entry, why));
+  };
+  const size_t c1 = entry.find(':');
+  const size_t c2 = c1 == std::string_view::npos ? c1 : entry.find(':', c1 + 1);
+  if (c2 == std::string_view::npos) return bad("it needs two ':', e.g. en.wikipedia.beta.test:443:127.0.0.1");
+  const std::string_view host = entry.substr(0, c1), port = entry.substr(c1 + 1, c2 - c1 - 1),
+                         addrs = entry.substr(c2 + 1);
+  if (host.empty() || host.size() > 253) return bad("no host name");
+  for (char ch : host)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.'))
+      return bad(fmt::format("host '{}' may only have letters, digits, '-' and '.'", host));
+  int port_value = 0;
+  if (port.empty() || port.size() > 5) return bad(fmt::format("port '{}' is not 1-65535", port));
+  for (char ch : port) {
+    if (ch < '0' || ch > '9') return bad(fmt::format("port '{}' is not 1-65535", port));
+    port_value = port_value * 10 + (ch - '0');
+  }
+  if (port_value < 1 || port_value > 65535) return bad(fmt::format("port '{}' is not 1-65535", port));
+  if (addrs.empty()) return bad("no address after the port");
+  size_t start = 0;
+  while (start <= addrs.size()) {
+    const size_t comma = std::min(addrs.find(',', start), addrs.size());
+    const std::string addr(addrs.substr(start, comma - start));
+    unsigned char buf[16];
+    const bool v4 = inet_pton(AF_INET, addr.c_str(), buf) == 1;
+    const bool v6 = addr.size() > 2 && addr.front() == '[' && addr.back() == ']' &&
+                    inet_pton(AF_INET6, addr.substr(1, addr.size() - 2).c_str(), buf) == 1;
+    if (!v4 && !v6)
+      return bad(fmt::format("address '{}' is not an IPv4 address or a bracketed IPv6 one like [::1]", addr));
+    start = comma + 1;
+  }
+  return {};
+}
+
+Result<void> CheckCaFile(const std::string& path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0)
+    return Fail(Error::Code::kConfig, fmt::format("cannot read CA file {}: {}", path, std::strerror(errno)));
+  // A bundle is a few hundred KB; never read a device or a huge file.
+  if (!S_ISREG(st.st_mode) || st.st_size > (16 << 20))
+    return Fail(Error::Code::kConfig, fmt::format("CA file {} is not a regular file of at most 16 MB", path));
+  auto text = ReadFileToString(path);
+  if (!text)
+    return Fail(Error::Code::kConfig, fmt::format("cannot read CA file {}: {}", path, text.error().message));
+  if (text->find("-----BEGIN CERTIFICATE-----") == std::string::npos)
+    return Fail(Error::Code::kConfig, fmt::format("CA file {} holds no PEM certificate (-----BEGIN CERTIFICATE-----)", path));
+  return {};
 }
 
 Result<std::string> ReadPassword(const Account& account) {

@@ -31,6 +31,16 @@ struct CrawlOptions {
   int64_t deadline_ms = 0;            // whole run; 0 = none. At it: in flight -> transport, unstarted -> not-run
   int max_redirects = 5;              // same-host redirects followed per probe
   bool verify_tls = true;             // off only with an explicit flag (prints a warning)
+  // "HOST:PORT:ADDR[,ADDR...]" (curl's --resolve): connections to HOST:PORT go to
+  // ADDR, whatever DNS says; the URL, Host header, SNI and certificate check keep
+  // HOST. For a hostname-based farm, a server before its DNS switch, one chosen
+  // backend. Each entry checked by CheckResolveEntry. --resolve adds to these.
+  std::vector<std::string> resolve;
+  // PEM file of the CAs to trust instead of the system store (a private CA);
+  // "" = the system store. Relative to the targets file; --ca-file overrides it.
+  // Verification stays on; LoadTargets checks the file (CheckCaFile).
+  std::string ca_file;
+  std::string ca_file_where;  // FILE:LINE:COL of ca_file, for errors
   bool warnings_fail = false;         // a PHP warning in a page counts as a product failure
   bool ores_api_probes = true;        // api.php ORES probes on wikis whose API says ORES runs (plan.h OresApiProbes)
   double max_tool_failure_share = 0.2;  // more transport+auth than this share => exit code 2
@@ -119,10 +129,19 @@ struct Targets {
   Discovery discovery;                    // [discovery]; default: off (the file's [[wiki]] list, no network)
 };
 
-// Reads and validates a targets file. Errors are kConfig with where = FILE:LINE:COL.
+// Reads and validates a targets file (and [crawl] ca_file's file). Errors are
+// kConfig with where = FILE:LINE:COL.
 Result<Targets> LoadTargets(const std::string& path);
 // Same, from text (path is only used in messages). For tests.
 Result<Targets> ParseTargets(std::string_view text, const std::string& path);
+
+// A resolve entry "HOST:PORT:ADDR[,ADDR...]": HOST a DNS name (letters, digits,
+// '-', '.'), PORT 1-65535, each ADDR an IPv4 address or a bracketed IPv6 one
+// ("[::1]"). The error message says what is wrong with `entry` (the caller
+// adds where: FILE:LINE:COL or the flag).
+Result<void> CheckResolveEntry(std::string_view entry);
+// A CA file: a readable regular file of at most 16 MB holding a PEM certificate.
+Result<void> CheckCaFile(const std::string& path);
 
 // The password of an account, read from its env var or 0600 file.
 // Errors name the account's FILE:LINE:COL, never the secret.

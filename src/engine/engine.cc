@@ -131,6 +131,13 @@ struct Engine::Impl {
       // between batches; the per-host limits are the scheduler's, not curl's.
       curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(std::max(4, o.concurrency)));
     }
+    for (const std::string& entry : o.resolve) {
+      curl_slist* grown = curl_slist_append(resolve_list.get(), entry.c_str());
+      if (grown) {
+        (void)resolve_list.release();  // curl_slist_append returned the (same) head
+        resolve_list.reset(grown);
+      }
+    }
   }
   ~Impl() {
     jobs.clear();
@@ -250,6 +257,7 @@ struct Engine::Impl {
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, c.verify_tls ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, c.verify_tls ? 2L : 0L);
     if (!options.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, options.ca_file.c_str());
+    if (resolve_list) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve_list.get());
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                      options.http2 ? static_cast<long>(CURL_HTTP_VERSION_2TLS) : static_cast<long>(CURL_HTTP_VERSION_1_1));
     // With HTTP/2, wait for the first connection's ALPN answer and multiplex
@@ -480,6 +488,7 @@ struct Engine::Impl {
   Result<RunStats> Run(const RequestBatch& requests, const OnDone& done_cb, const std::atomic<bool>* stop);
 
   EngineOptions options;
+  SlistPtr resolve_list;  // options.resolve for CURLOPT_RESOLVE, built once
   bool init_ok = false;
   MultiPtr multi;                            // destroyed after shares and transfers
   std::map<std::string, SharePtr> shares;    // cookie scope -> store

@@ -58,8 +58,13 @@ struct EngineOptions {
   bool http2 = true;
 
   // CA bundle file for TLS verification; "" = the system store. For tests
-  // against a local server with its own certificate.
+  // against a local server with its own certificate, and [crawl] ca_file.
   std::string ca_file;
+
+  // "HOST:PORT:ADDR[,ADDR...]" entries handed to libcurl (CURLOPT_RESOLVE):
+  // connections to HOST:PORT go to ADDR; URLs, Host, SNI and the certificate
+  // check keep HOST. Checked by the caller (config's CheckResolveEntry).
+  std::vector<std::string> resolve;
 
   // maxlag (seconds) added to Request.api calls; 0 = not added.
   int maxlag_seconds = 5;

@@ -60,17 +60,37 @@ Result<std::string> ParseLoginToken(std::string_view body) {
   return token->get<std::string>();
 }
 
-Result<void> ParseClientLogin(std::string_view body) {
+Result<ClientLoginAnswer> ParseClientLoginAnswer(std::string_view body) {
   auto j = ParseJson(body);
   if (!j) return std::unexpected(j.error());
   const Json* cl = ObjectAt(*j, "clientlogin");
   if (!cl) return Fail(Error::Code::kLogin, "the API's clientlogin answer has no 'clientlogin' object");
-  const std::string status = Str(cl, "status");
-  if (status == "PASS") return {};
-  std::string message = Str(cl, "message");
-  if (message.empty()) message = Str(cl, "messagecode");
+  ClientLoginAnswer a;
+  a.status = Str(cl, "status");
+  a.messagecode = Str(cl, "messagecode");
+  a.message = Str(cl, "message");
+  return a;
+}
+
+bool ClientLoginAnswer::definitive() const {
+  if (status == "PASS") return false;
+  // Session and token trouble: a fresh session may pass (not a refusal of the account).
+  static const char* const kTransient[] = {"badtoken", "sessionfailure", "authpage-cannot-login-continue",
+                                           "authmanager-authn-not-in-progress", "readonlytext", "readonly"};
+  for (const char* code : kTransient)
+    if (messagecode == code) return false;
+  return !messagecode.starts_with("internal_api_error");
+}
+
+Result<void> ParseClientLogin(std::string_view body) {
+  auto a = ParseClientLoginAnswer(body);
+  if (!a) return std::unexpected(a.error());
+  if (a->status == "PASS") return {};
+  std::string message = a->message;
+  if (message.empty()) message = a->messagecode;
   if (message.empty()) message = "no message";
-  return Fail(Error::Code::kLogin, fmt::format("clientlogin {}: {}", status.empty() ? "failed" : status, message));
+  std::replace(message.begin(), message.end(), '\n', ' ');  // one line in reports
+  return Fail(Error::Code::kLogin, fmt::format("clientlogin {}: {}", a->status.empty() ? "failed" : a->status, message));
 }
 
 Result<std::string> ParseUserInfo(std::string_view body) {
@@ -127,10 +147,18 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
     round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "tokens"}, {"type", "login"}}, false));
   auto tokens = RunRound(engine, std::move(round), order);
 
-  // Round 2: clientlogin for every wiki that gave a token.
-  round.clear();
+  // Then clientlogin, one wiki at a time per account (see session.h: the
+  // password throttle counts attempts under one global key per user), and
+  // meta=userinfo for each wiki whose clientlogin passed, in the next wave.
+  struct Pending {
+    size_t i;
+    std::string token;
+  };
+  std::map<std::string, std::vector<Pending>> queue;  // account NAME -> wikis still to log in, in order
   for (size_t i = 0; i < order.size(); ++i) {
     LoginResult& res = results[order[i]];
+    const Wiki& w = *FindWiki(targets, order[i]);
+    res.account = w.account;
     auto it = tokens.find(order[i]);
     if (it == tokens.end() || !it->second.answered() || it->second.fetch.http_status != 200) {
       res.message = "login token request failed: " + (it == tokens.end() ? "no response" : FailureText(it->second));
@@ -142,50 +170,83 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
       continue;
     }
     RegisterSecret(*token);
-    const Wiki& w = *FindWiki(targets, order[i]);
-    const Account& acc = targets.accounts.at(w.account);
-    auto pw = passwords.find(w.account);
-    if (pw == passwords.end()) {
+    if (!passwords.contains(w.account)) {
       res.message = fmt::format("no password for account '{}'", w.account);
       continue;
     }
-    round.push_back(api_request(i,
-                                {{"action", "clientlogin"},
-                                 {"format", "json"},
-                                 {"loginreturnurl", w.url + "/"},
-                                 {"logintoken", *token},
-                                 {"password", pw->second},
-                                 {"username", acc.username}},
-                                true));
+    queue[w.account].push_back({i, std::move(*token)});
   }
-  auto logins = RunRound(engine, std::move(round), order);
-
-  // Round 3: ask the wiki who we are, so a "PASS" that did not stick is caught.
-  round.clear();
-  for (auto& [wiki, resp] : logins) {
-    LoginResult& res = results[wiki];
-    if (!resp.answered() || resp.fetch.http_status != 200) {
-      res.message = "clientlogin request failed: " + FailureText(resp);
-      continue;
+  std::map<std::string, std::string> refused_on;  // account NAME -> the wiki that refused it
+  std::vector<size_t> to_check;                   // clientlogin passed: meta=userinfo next
+  std::map<std::string, size_t> next;             // account NAME -> index into queue[account]
+  for (;;) {
+    round.clear();
+    std::vector<bool> is_check(order.size(), false);
+    for (size_t i : to_check) {
+      round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "userinfo"}}, false));
+      is_check[i] = true;
     }
-    if (auto ok = ParseClientLogin(resp.body); !ok) {
-      res.message = ok.error().message;
-      continue;
+    to_check.clear();
+    for (auto& [account, pending] : queue) {
+      size_t& k = next[account];
+      if (refused_on.contains(account) || k >= pending.size()) continue;
+      const Pending& p = pending[k++];
+      const Wiki& w = *FindWiki(targets, order[p.i]);
+      round.push_back(api_request(p.i,
+                                  {{"action", "clientlogin"},
+                                   {"format", "json"},
+                                   {"loginreturnurl", w.url + "/"},
+                                   {"logintoken", p.token},
+                                   {"password", passwords.at(account)},
+                                   // The refusal is read by people: in English, whatever the wiki's language.
+                                   {"uselang", "en"},
+                                   {"username", targets.accounts.at(account).username}},
+                                  true));
     }
-    const size_t i = static_cast<size_t>(std::find(order.begin(), order.end(), wiki) - order.begin());
-    round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "userinfo"}}, false));
+    if (round.empty()) break;
+    for (auto& [wiki, resp] : RunRound(engine, std::move(round), order)) {
+      LoginResult& res = results[wiki];
+      const size_t i = static_cast<size_t>(std::find(order.begin(), order.end(), wiki) - order.begin());
+      if (is_check[i]) {
+        auto name = ParseUserInfo(resp.body);
+        if (!name) res.message = name.error().message;
+        else if (name->empty()) res.message = "the wiki still sees an anonymous user after clientlogin (session cookie not kept?)";
+        else {
+          res.ok = true;
+          res.user = *name;
+        }
+        continue;
+      }
+      if (!resp.answered() || resp.fetch.http_status != 200) {
+        res.message = "clientlogin request failed: " + FailureText(resp);
+        continue;
+      }
+      auto answer = ParseClientLoginAnswer(resp.body);
+      if (!answer) {
+        res.message = answer.error().message;
+        continue;
+      }
+      if (answer->status == "PASS") {
+        to_check.push_back(i);
+        continue;
+      }
+      res.message = ParseClientLogin(resp.body).error().message;
+      if (answer->definitive()) {
+        res.refused = true;
+        refused_on.emplace(res.account, wiki);
+      }
+    }
   }
-  auto infos = RunRound(engine, std::move(round), order);
-  for (auto& [wiki, resp] : infos) {
-    LoginResult& res = results[wiki];
-    auto name = ParseUserInfo(resp.body);
-    if (!name) {
-      res.message = name.error().message;
-    } else if (name->empty()) {
-      res.message = "the wiki still sees an anonymous user after clientlogin (session cookie not kept?)";
-    } else {
-      res.ok = true;
-      res.user = *name;
+  // The refused accounts' other wikis: never tried.
+  for (auto& [account, pending] : queue) {
+    auto refused = refused_on.find(account);
+    if (refused == refused_on.end()) continue;
+    for (size_t k = next[account]; k < pending.size(); ++k) {
+      LoginResult& res = results[order[pending[k].i]];
+      res.skipped = true;
+      res.refused_on = refused->second;
+      res.message = fmt::format("not tried: account '{}' was refused on {} ({})", account, refused->second,
+                                results[refused->second].message);
     }
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -26,7 +26,23 @@ struct LoginResult {
   bool ok = false;
   std::string user;         // the user name the wiki says we are (meta=userinfo)
   std::string message;      // why it failed; empty on success
-  double seconds = 0;       // wall time of the three API round trips
+  double seconds = 0;       // wall time of the whole LogIn call
+  bool refused = false;     // the wiki refused the account for good (wrong password,
+                            // throttled, locked, blocked, a second factor needed)
+  bool skipped = false;     // never tried: the account was refused on `refused_on`
+  std::string account;      // the account NAME tried (or skipped)
+  std::string refused_on;   // skipped: the wiki that refused the account
+};
+
+// What action=clientlogin answered.
+struct ClientLoginAnswer {
+  std::string status;       // PASS, FAIL, UI, REDIRECT, RESTART
+  std::string messagecode;  // e.g. wrongpassword, login-throttled
+  std::string message;      // the wiki's text (for a throttle it names the wait)
+  // A refusal that another attempt would only repeat and that counts against
+  // MediaWiki's password-attempt throttle: any non-PASS answer except a lost
+  // session or token (badtoken, sessionfailure, ...), which a retry may fix.
+  bool definitive() const;
 };
 
 // Pure parsers of api.php JSON answers (unit-tested on recorded answers).
@@ -34,14 +50,27 @@ struct LoginResult {
 Result<std::string> ParseLoginToken(std::string_view body);
 // action=clientlogin -> ok, or the API's status and message.
 Result<void> ParseClientLogin(std::string_view body);
+// action=clientlogin -> its status, code and message (an Error only when the
+// body is not a clientlogin answer at all).
+Result<ClientLoginAnswer> ParseClientLoginAnswer(std::string_view body);
 // meta=userinfo -> the user name; "" when anonymous.
 Result<std::string> ParseUserInfo(std::string_view body);
 
 // Logs the accounts of `wikis` (dbnames from targets; wikis without an
-// account are skipped) in, all wikis concurrently through `engine`.
-// `passwords` maps account NAME to password. Returns one result per wiki
-// attempted, in targets order. Clears a wiki's cookie scope first, so it also
-// serves as a re-login.
+// account are skipped) in through `engine`. `passwords` maps account NAME to
+// password. Returns one result per wiki, in targets order. Clears a wiki's
+// cookie scope first, so it also serves as a re-login.
+//
+// One account's clientlogins never overlap. MediaWiki's password-attempt
+// throttle counts every attempt of a user (from one IP) under a global key
+// (CentralAuth: all wikis; default 5 per 300 s) and only a success clears it:
+// a dozen concurrent logins of one account can lock it out everywhere. So
+// login tokens and the final meta=userinfo checks go to all wikis at once,
+// but each account logs in to one wiki at a time (different accounts in
+// parallel). After the first definitive refusal (ClientLoginAnswer::definitive)
+// the account is not tried again: its other wikis get skipped = true, with
+// refused_on and the refusal's message, so one wrong password costs one
+// attempt, not one per wiki.
 std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std::vector<std::string>& wikis,
                                const std::map<std::string, std::string>& passwords);
 

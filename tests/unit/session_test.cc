@@ -35,6 +35,31 @@ TEST_CASE("clientlogin PASS succeeds and FAIL carries the wiki's reason", "[sess
   CHECK_THAT(ui.error().message, Catch::Contains("UI"));
 }
 
+TEST_CASE("a refusal of the account is definitive; a lost session or token is not", "[session]") {
+  auto answer = [](const char* body) {
+    auto a = ParseClientLoginAnswer(body);
+    REQUIRE(a.has_value());
+    return *a;
+  };
+  // The answers MediaWiki 1.39 gives (messages abridged).
+  const ClientLoginAnswer wrong = answer(
+      R"({"clientlogin":{"status":"FAIL","message":"Incorrect username or password entered.\nPlease try again.","messagecode":"wrongpassword"}})");
+  CHECK(wrong.definitive());
+  CHECK(wrong.messagecode == "wrongpassword");
+  const ClientLoginAnswer throttled = answer(
+      R"({"clientlogin":{"status":"FAIL","message":"You have made too many recent login attempts.\nPlease wait 5 minutes before trying again.","messagecode":"login-throttled"}})");
+  CHECK(throttled.definitive());
+  CHECK_THAT(throttled.message, Catch::Contains("Please wait 5 minutes"));
+  CHECK(answer(R"({"clientlogin":{"status":"FAIL","messagecode":"login-userblocked"}})").definitive());
+  CHECK(answer(R"({"clientlogin":{"status":"FAIL","messagecode":"centralauth-login-error-locked"}})").definitive());
+  CHECK(answer(R"({"clientlogin":{"status":"UI","messagecode":"oathauth-auth-ui"}})").definitive());
+  CHECK_FALSE(answer(R"({"clientlogin":{"status":"PASS","username":"CrawlerQA"}})").definitive());
+  CHECK_FALSE(answer(R"({"clientlogin":{"status":"FAIL","messagecode":"badtoken"}})").definitive());
+  CHECK_FALSE(answer(R"({"clientlogin":{"status":"FAIL","messagecode":"sessionfailure"}})").definitive());
+  CHECK_FALSE(answer(R"({"clientlogin":{"status":"FAIL","messagecode":"internal_api_error_DBQueryError"}})").definitive());
+  CHECK_FALSE(ParseClientLoginAnswer(R"({"error":{"code":"badtoken"}})").has_value());
+}
+
 TEST_CASE("userinfo tells a logged-in user from an anonymous one", "[session]") {
   auto anon = ParseUserInfo(R"({"batchcomplete":"","query":{"userinfo":{"id":0,"name":"127.0.0.1","anon":""}}})");
   REQUIRE(anon.has_value());

@@ -209,6 +209,17 @@ TEST_CASE("the checked-in targets files and the README example parse", "[config]
     INFO(name << ": " << (t ? "" : t.error().ToString()));
     CHECK(t.has_value());
   }
+  {
+    // Its ca_file exists only while the beta farm runs: parse without loading it.
+    std::ifstream farm(std::string(BC_SOURCE_DIR) + "/targets/beta-farm.toml");
+    std::stringstream text;
+    text << farm.rdbuf();
+    auto t = ParseTargets(text.str(), std::string(BC_SOURCE_DIR) + "/targets/beta-farm.toml");
+    INFO((t ? "" : t.error().ToString()));
+    REQUIRE(t.has_value());
+    CHECK(t->crawl.resolve.size() == 12);
+    CHECK(t->crawl.ca_file.ends_with("tests/farm/beta/state/tls/ca.pem"));
+  }
   std::ifstream in(std::string(BC_SOURCE_DIR) + "/targets/README.md");
   std::stringstream ss;
   ss << in.rdbuf();
@@ -221,4 +232,57 @@ TEST_CASE("the checked-in targets files and the README example parse", "[config]
   INFO((t ? "" : t.error().ToString()));
   REQUIRE(t.has_value());
   CHECK(t->pages.size() == 3);
+}
+
+TEST_CASE("[crawl] resolve entries are kept in order; a bad one names its position and what is wrong", "[config]") {
+  auto t = ParseTargets(Replace(kGood, "per_host_concurrency = 4",
+                                "per_host_concurrency = 4\nresolve = [\"en.wikipedia.beta.test:8343:127.0.0.1\", "
+                                "\"fr.wikipedia.beta.test:443:[::1],127.0.0.2\"]"),
+                        "t.toml");
+  REQUIRE(t.has_value());
+  CHECK(t->crawl.resolve ==
+        std::vector<std::string>{"en.wikipedia.beta.test:8343:127.0.0.1", "fr.wikipedia.beta.test:443:[::1],127.0.0.2"});
+
+  auto bad = [](const std::string& entry) {
+    return ErrorOf(Replace(kGood, "per_host_concurrency = 4", "per_host_concurrency = 4\nresolve = [\"ok.test:1:127.0.0.1\", \"" + entry + "\"]"));
+  };
+  // Line 6; the second string starts at column 35.
+  CHECK_THAT(bad("en.wikipedia.beta.test:8343"),
+             Catch::StartsWith("t.toml:6:35: resolve: 'en.wikipedia.beta.test:8343' is not HOST:PORT:ADDR (it needs two ':'"));
+  CHECK_THAT(bad("host.test:0:127.0.0.1"), Catch::Contains("port '0' is not 1-65535"));
+  CHECK_THAT(bad("host.test:99999:127.0.0.1"), Catch::Contains("port '99999' is not 1-65535"));
+  CHECK_THAT(bad("host.test:443:localhost"), Catch::Contains("address 'localhost' is not an IPv4 address"));
+  CHECK_THAT(bad("host.test:443:::1"), Catch::Contains("is not an IPv4 address or a bracketed IPv6"));
+  CHECK_THAT(bad("host.test:443:127.0.0.1,"), Catch::Contains("address ''"));
+  CHECK_THAT(bad("ho st:443:127.0.0.1"), Catch::Contains("host 'ho st' may only have"));
+  CHECK_THAT(bad(":443:127.0.0.1"), Catch::Contains("no host name"));
+  CHECK_THAT(ErrorOf(Replace(kGood, "per_host_concurrency = 4", "per_host_concurrency = 4\nresolve = \"a:1:127.0.0.1\"")),
+             Catch::StartsWith("t.toml:6:11: 'resolve' must be an array"));
+}
+
+TEST_CASE("[crawl] ca_file is relative to the targets file and must hold a PEM certificate", "[config]") {
+  const auto dir = std::filesystem::temp_directory_path() / "bc-targets-ca-test";
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir / "ca.pem") << "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"; }
+  { std::ofstream(dir / "empty.pem") << "not a certificate\n"; }
+  const std::string path = (dir / "t.toml").string();
+  auto with = [&](const std::string& value) {
+    std::ofstream(path) << Replace(kGood, "per_host_concurrency = 4", "per_host_concurrency = 4\nca_file = \"" + value + "\"");
+    return LoadTargets(path);
+  };
+  auto t = with("ca.pem");
+  REQUIRE(t.has_value());
+  CHECK(t->crawl.ca_file == (dir / "ca.pem").string());
+  auto missing = with("nope.pem");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK_THAT(missing.error().ToString(), Catch::StartsWith(path + ":6:11: ca_file: cannot read CA file " + (dir / "nope.pem").string()));
+  auto empty = with("empty.pem");
+  REQUIRE_FALSE(empty.has_value());
+  CHECK_THAT(empty.error().ToString(), Catch::Contains("holds no PEM certificate"));
+  auto device = with("/dev/zero");
+  REQUIRE_FALSE(device.has_value());
+  CHECK_THAT(device.error().ToString(), Catch::Contains("is not a regular file"));
+  // Parsing alone never touches the file (the fuzzer feeds ParseTargets).
+  CHECK(ParseTargets(Replace(kGood, "per_host_concurrency = 4", "per_host_concurrency = 4\nca_file = \"/dev/zero\""), path));
+  std::filesystem::remove_all(dir);
 }
