@@ -134,8 +134,12 @@ void Crawl::LogIn() {
   // A login cut short by Ctrl-C/TERM is no login failure: its probes are
   // not run (the engine ends them at once), and the exit code is 130/143.
   const bool stopped_at_login = Stopped();
+  // A wiki whose API did not answer the login (an edge error page, a reset)
+  // says nothing about the account: its pages are loaded anyway, anonymously,
+  // so their verdicts (edge-error, transport) name the real trouble rather
+  // than "auth: login failed" on every probe.
   for (const LoginResult& l : report_.logins)
-    if (!l.ok && !stopped_at_login) login_failed_[l.wiki] = l.message;
+    if (!l.ok && !stopped_at_login && !l.unreachable) login_failed_[l.wiki] = l.message;
 }
 
 Next Crawl::OnFetched(Response&& r, bool may_hold) {

@@ -33,7 +33,8 @@ std::vector<std::string> DescribeLoginFailures(const std::vector<LoginResult>& l
   for (const LoginResult& l : logins) {
     if (l.ok) continue;
     if (l.skipped) skipped[l.refused_on].push_back(l.wiki);
-    else lines.push_back(fmt::format("login failed on {}: {}", l.wiki, l.message));
+    else lines.push_back(fmt::format("login failed on {}: {}{}", l.wiki, l.message,
+                                     l.unreachable ? " (the wiki did not answer; its pages were loaded anyway)" : ""));
   }
   for (const auto& [wiki, others] : skipped) {
     std::string account;

@@ -162,6 +162,7 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
     auto it = tokens.find(order[i]);
     if (it == tokens.end() || !it->second.answered() || it->second.fetch.http_status != 200) {
       res.message = "login token request failed: " + (it == tokens.end() ? "no response" : FailureText(it->second));
+      res.unreachable = it != tokens.end() && (!it->second.answered() || it->second.fetch.http_status >= 500);
       continue;
     }
     auto token = ParseLoginToken(it->second.body);
@@ -219,6 +220,7 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
       }
       if (!resp.answered() || resp.fetch.http_status != 200) {
         res.message = "clientlogin request failed: " + FailureText(resp);
+        res.unreachable = !resp.answered() || resp.fetch.http_status >= 500;
         continue;
       }
       auto answer = ParseClientLoginAnswer(resp.body);

@@ -32,6 +32,9 @@ struct LoginResult {
   bool skipped = false;     // never tried: the account was refused on `refused_on`
   std::string account;      // the account NAME tried (or skipped)
   std::string refused_on;   // skipped: the wiki that refused the account
+  bool unreachable = false; // the wiki's API did not answer the login (transport error or
+                            // HTTP 5xx, e.g. an edge error page): nothing is known about
+                            // the account; the crawl loads the wiki's pages anyway
 };
 
 // What action=clientlogin answered.
