@@ -248,6 +248,8 @@ class TargetsParser {
         if (!t.accounts.contains(wiki.account))
           Fail(*n, fmt::format("wiki '{}' uses account '{}', which is not defined; add [account.{}]", wiki.dbname,
                                wiki.account, wiki.account));
+        if (std::string problem = PlainHttpLoginProblem(wiki.url); !problem.empty())
+          Fail(*w.get("url"), fmt::format("wiki '{}' logs in as account '{}': {}", wiki.dbname, wiki.account, problem));
       }
       if (auto* n = w.get("ores_models")) {
         wiki.ores_models = StringList(*n, "ores_models");
@@ -359,7 +361,7 @@ class TargetsParser {
   void ParseDiscovery(const toml::table& d, Targets& t) {
     CheckKeys(d,
               {"facts", "preflight", "page_levels", "sitematrix", "dblist", "include", "exclude", "families", "states", "account",
-               "script_path", "sitematrix_limit"},
+               "script_path", "sitematrix_limit", "allow_hosts"},
               "[discovery]");
     Discovery& o = t.discovery;
     o.where = Where(d);
@@ -398,8 +400,14 @@ class TargetsParser {
       if (std::string problem = ScriptPathProblem(o.script_path); !problem.empty()) Fail(*n, problem);
     }
     if (auto* n = d.get("sitematrix_limit")) o.sitematrix_limit = Integer(*n, "sitematrix_limit", 1, 5000);
+    if (auto* n = d.get("allow_hosts")) {
+      o.allow_hosts = StringList(*n, "allow_hosts");
+      for (const std::string& g : o.allow_hosts)
+        if (std::string problem = HostGlobProblem(g); !problem.empty()) Fail(*n, problem);
+    }
     if (o.sitematrix.empty())
-      for (const char* k : {"dblist", "include", "exclude", "families", "states", "account", "sitematrix_limit"})
+      for (const char* k : {"dblist", "include", "exclude", "families", "states", "account", "sitematrix_limit",
+                            "allow_hosts"})
         if (auto* n = d.get(k))
           Fail(*n, fmt::format("'{}' filters SiteMatrix discovery; set sitematrix = \"https://.../api.php\" too", k));
   }

@@ -88,6 +88,12 @@ struct Discovery {
   std::string account;      // account NAME for discovered wikis; "" = anonymous
   std::string script_path = "/w";  // of discovered wikis
   int64_t sitematrix_limit = 500;  // smlimit: languages per SiteMatrix request
+  // Origins a discovered wiki may have: "host" or "host:port" globs (* and ?;
+  // without a port: the SiteMatrix URL's port). Empty = the default: the
+  // SiteMatrix URL's host and the hosts under its parent domain
+  // (meta.wikimedia.beta.wmcloud.org -> *.wikimedia.beta.wmcloud.org), on its
+  // port. A wiki elsewhere gets no request at all (mediawiki/discovery.h).
+  std::vector<std::string> allow_hosts;
   std::string where;        // FILE:LINE:COL of [discovery]
   bool enabled() const { return facts || !sitematrix.empty(); }
 };

@@ -82,6 +82,40 @@ std::string ScriptPathProblem(std::string_view p) {
   return {};
 }
 
+std::string HostGlobProblem(std::string_view glob) {
+  const bool ok = !glob.empty() && std::all_of(glob.begin(), glob.end(), [](char ch) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    return std::isalnum(c) || ch == '.' || ch == '-' || ch == '*' || ch == '?' || ch == ':' || ch == '[' || ch == ']';
+  });
+  if (!ok)
+    return fmt::format("allow_hosts entry '{}' must be a host or host:port glob, e.g. \"*.beta.wmcloud.org\" or "
+                       "\"127.0.0.1:8101\" (no scheme or path)", glob);
+  return {};
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  if (host == "localhost" || host == "[::1]" || host == "::1") return true;
+  if (!host.starts_with("127.")) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
+}
+
+std::string PlainHttpLoginProblem(std::string_view url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  const std::string text(url);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) return "not a URL";
+  if (Part(u.get(), CURLUPART_SCHEME) == "https") return {};
+  std::string host = Part(u.get(), CURLUPART_HOST);
+  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (IsLoopbackHost(host)) return {};
+  return fmt::format("the password would cross the network in clear to {} (plain http); logging in needs https "
+                     "(plain http only on loopback)", host);
+}
+
 std::string UserAgentProblem(std::string_view ua) {
   for (size_t i = 0; i < ua.size(); ++i)
     if (IsControl(static_cast<unsigned char>(ua[i])))

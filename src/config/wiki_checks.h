@@ -20,6 +20,13 @@ std::string WikiUrlProblem(std::string_view url);
 // (also percent-encoded), only path characters (RFC 3986 pchar: letters,
 // digits, -._~!$&'()*+,;=:@ and %XX), no trailing "/".
 std::string ScriptPathProblem(std::string_view script_path);
+// An [discovery] allow_hosts entry: "host" or "host:port", globs (* ?) allowed,
+// no scheme, path, userinfo or spaces.
+std::string HostGlobProblem(std::string_view glob);
+// 127.0.0.0/8, ::1 or localhost: where plain http may carry a password.
+bool IsLoopbackHost(std::string_view host);
+// "" when a password may be sent to `url`: https, or http to a loopback host.
+std::string PlainHttpLoginProblem(std::string_view url);
 // No control characters (CR and LF would inject a header into every request).
 std::string UserAgentProblem(std::string_view user_agent);
 

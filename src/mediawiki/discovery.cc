@@ -1,13 +1,18 @@
 #include "mediawiki/discovery.h"
 
+#include <curl/curl.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <memory>
+#include <optional>
 #include <sstream>
+#include <tuple>
 
+#include "config/wiki_checks.h"
 #include "core/file.h"
 #include "engine/engine.h"
 #include "mediawiki/api_json.h"
@@ -83,7 +88,82 @@ std::string NormaliseUrl(std::string url) {
   return url;
 }
 
+struct HostPort {
+  std::string scheme, host, port;  // lower-case host; port with the scheme's default filled in
+};
+std::optional<HostPort> SplitUrl(std::string_view url) {
+  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
+  const std::string text(url);
+  if (!u || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) return std::nullopt;
+  HostPort hp;
+  for (auto [part, out, flags] : {std::tuple{CURLUPART_SCHEME, &hp.scheme, 0u}, std::tuple{CURLUPART_HOST, &hp.host, 0u},
+                                  std::tuple{CURLUPART_PORT, &hp.port, static_cast<unsigned>(CURLU_DEFAULT_PORT)}}) {
+    char* raw = nullptr;
+    if (curl_url_get(u.get(), part, &raw, flags) != CURLUE_OK) return std::nullopt;
+    *out = raw;
+    curl_free(raw);
+  }
+  std::transform(hp.host.begin(), hp.host.end(), hp.host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return hp;
+}
+
+bool IsIpAddress(std::string_view host) {
+  return host.starts_with('[') ||
+         std::all_of(host.begin(), host.end(), [](char c) { return (c >= '0' && c <= '9') || c == '.'; });
+}
+
 }  // namespace
+
+std::string OriginAllowlist::Describe() const {
+  std::string out;
+  for (const std::string& g : globs) out += (out.empty() ? "" : ", ") + g;
+  return out;
+}
+
+OriginAllowlist MakeOriginAllowlist(const Discovery& d) {
+  OriginAllowlist a;
+  const auto sm = SplitUrl(d.sitematrix);
+  if (!sm) return a;  // no SiteMatrix: nothing is discovered, nothing allowed
+  a.sitematrix_scheme = sm->scheme;
+  a.sitematrix_port = sm->port;
+  for (std::string g : d.allow_hosts) {
+    std::transform(g.begin(), g.end(), g.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (g.find(':') == std::string::npos) g += ":" + sm->port;
+    a.globs.push_back(std::move(g));
+  }
+  if (!d.allow_hosts.empty()) return a;
+  // Default: the SiteMatrix host and the hosts under its parent domain, unless
+  // that parent is a top-level domain or the host an address.
+  a.globs.push_back(sm->host + ":" + sm->port);
+  const size_t dot = sm->host.find('.');
+  if (!IsIpAddress(sm->host) && dot != std::string::npos && sm->host.find('.', dot + 1) != std::string::npos) {
+    const std::string parent = sm->host.substr(dot + 1);
+    a.globs.push_back(parent + ":" + sm->port);
+    a.globs.push_back("*." + parent + ":" + sm->port);
+  }
+  return a;
+}
+
+std::string DiscoveredSiteProblem(const OriginAllowlist& allow, const MatrixSite& site, std::string_view url,
+                                  bool logs_in) {
+  if (std::string p = DbnameProblem(site.dbname); !p.empty()) return p;
+  if (std::string p = WikiUrlProblem(url); !p.empty()) return p;
+  const auto hp = SplitUrl(url);
+  if (!hp) return "url is not a URL";
+  const std::string origin = hp->host + ":" + hp->port;
+  const bool allowed = std::any_of(allow.globs.begin(), allow.globs.end(), [&](const std::string& g) {
+    return fnmatch(g.c_str(), origin.c_str(), 0) == 0;
+  });
+  if (!allowed)
+    return fmt::format("{} is outside [discovery] allow_hosts ({}): not one request is sent there", origin,
+                       allow.Describe());
+  if (allow.sitematrix_scheme == "https" && hp->scheme != "https")
+    return "plain http although SiteMatrix was read over https";
+  if (logs_in)
+    if (std::string p = PlainHttpLoginProblem(url); !p.empty()) return p;
+  return {};
+}
 
 std::string MatrixSite::family() const { return code == "wiki" ? "wikipedia" : code; }
 
@@ -211,7 +291,15 @@ Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock, cons
     }
     Selection sel = SelectSites(sites, d, dblist);
     prep.skipped = std::move(sel.skipped);
+    const OriginAllowlist allow = MakeOriginAllowlist(d);
     for (MatrixSite& s : sel.kept) {
+      // A SiteMatrix answer is input from the network: its wikis get the
+      // checks a [[wiki]] entry gets, and must lie where the file allows.
+      const std::string url = NormaliseUrl(s.url);
+      if (std::string problem = DiscoveredSiteProblem(allow, s, url, !d.account.empty()); !problem.empty()) {
+        prep.skipped.push_back({s.dbname, problem, true});
+        continue;
+      }
       const bool listed = std::any_of(targets.wikis.begin(), targets.wikis.end(),
                                       [&](const Wiki& w) { return w.dbname == s.dbname; });
       if (listed) {
@@ -220,7 +308,7 @@ Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock, cons
       }
       Wiki w;
       w.dbname = s.dbname;
-      w.url = NormaliseUrl(s.url);
+      w.url = url;
       w.script_path = d.script_path;
       if (!s.lang.empty()) w.lang = s.lang;
       w.account = d.account;

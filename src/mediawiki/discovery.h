@@ -47,7 +47,24 @@ bool GlobMatch(std::string_view pattern, std::string_view name);
 struct SkippedSite {
   std::string dbname;
   std::string reason;  // "closed", "not in dblist", "excluded by 'test*'", ...
+  bool refused = false;  // failed a trust check (origin, URL, dbname): `run` says so on stderr
 };
+
+// The origins discovered wikis may have ([discovery] allow_hosts, or its
+// default from the SiteMatrix URL: targets/README.md). A wiki outside gets no
+// request at all: not even the facts.
+struct OriginAllowlist {
+  std::string sitematrix_scheme;   // "https": discovered wikis must be https too (never downgraded)
+  std::string sitematrix_port;     // the port of globs that name none
+  std::vector<std::string> globs;  // "host:port" globs, lower-case
+  std::string Describe() const;    // "*.beta.wmcloud.org:443, ..." for messages
+};
+OriginAllowlist MakeOriginAllowlist(const Discovery& d);
+// "" when a wiki SiteMatrix lists may be crawled: its dbname, URL (no userinfo,
+// path, query or fragment) as a [[wiki]]'s; its origin allowed; https when
+// SiteMatrix was https; with an account, https unless loopback. Else why not. Pure.
+std::string DiscoveredSiteProblem(const OriginAllowlist& allow, const MatrixSite& site, std::string_view url,
+                                  bool logs_in);
 struct Selection {
   std::vector<MatrixSite> kept;      // in SiteMatrix order
   std::vector<SkippedSite> skipped;

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 
+#include "config/wiki_checks.h"
 #include "core/redact.h"
 #include "mediawiki/api_json.h"
 #include "plan/plan.h"
@@ -171,6 +172,11 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
       continue;
     }
     RegisterSecret(*token);
+    // The config and discovery refuse these already; this is where the password goes.
+    if (std::string problem = PlainHttpLoginProblem(w.url); !problem.empty()) {
+      res.message = "not logged in: " + problem;
+      continue;
+    }
     if (!passwords.contains(w.account)) {
       res.message = fmt::format("no password for account '{}'", w.account);
       continue;
