@@ -102,6 +102,7 @@ Result<void> Crawl::Start() {
   info.scope = options_.scope;
   info.warnings_fail = targets_.crawl.warnings_fail;
   info.user_agent = targets_.crawl.user_agent;
+  info.tls_verified = targets_.crawl.verify_tls;
 
   for (const Probe& p : probes_)
     if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki);
@@ -209,7 +210,9 @@ Result<void> Crawl::Relogin() {
         retry.push_back(ToRequest(probes_[i], i));
       } else {
         Outcome o = std::move(held_outcomes_[i]);
-        o.result.evidence.detail += l.ok ? "; not re-fetched: interrupted" : "; re-login failed: " + l.message;
+        // A re-login a signal cut short is no failed re-login.
+        o.result.evidence.detail +=
+            l.ok || Stopped() ? "; not re-fetched: interrupted" : "; re-login failed: " + l.message;
         Emit(probes_[i], std::move(o));
       }
     }
@@ -226,6 +229,9 @@ Result<void> Crawl::Relogin() {
 Result<CrawlReport> Crawl::Conclude() {
   RunInfo& info = report_.info;
   RunReport& out = *report_.files;
+  // A signal before this crawl's first request (during discovery) or after
+  // its last one is an interruption too.
+  interrupted_ = interrupted_ || Stopped();
   for (const Wiki& w : targets_.wikis)
     if (!w.account.empty()) info.cookie_names[w.dbname] = engine_->CookieNames(w.dbname);
   info.finished_unix_ms = NowUnixMs();
@@ -237,24 +243,29 @@ Result<CrawlReport> Crawl::Conclude() {
 
   // Compared with a baseline, probe by probe: with --fail-on new only new
   // failures make exit code 1 (tool trouble and interruption still win).
+  // An unreadable history costs the comparison, never the files.
   if (!options_.baseline.empty()) {
-    auto history = History::Open(out.history_path());
-    if (!history) return std::unexpected(history.error());
-    auto base = history->FindBaseline(options_.baseline, info);
-    if (!base) return std::unexpected(base.error());
-    std::vector<OutcomeRow> base_rows;
-    if (*base) {
-      auto rows = history->LoadOutcomes(**base);
-      if (!rows) return std::unexpected(rows.error());
-      base_rows = std::move(*rows);
+    auto base_rows = [&]() -> Result<std::vector<OutcomeRow>> {
+      auto history = History::Open(out.history_path());
+      if (!history) return std::unexpected(history.error());
+      auto base = history->FindBaseline(options_.baseline, info);
+      if (!base) return std::unexpected(base.error());
+      if (!*base) return std::vector<OutcomeRow>{};
       report_.baseline_id = **base;
+      return history->LoadOutcomes(**base);
+    }();
+    if (base_rows) {
+      report_.diff = DiffRuns(*base_rows, out.CurrentRows());
+      if (options_.fail_on_new_only && info.exit_code == 1 && report_.diff->new_failures.empty()) info.exit_code = 0;
+    } else if (!write_error_) {
+      write_error_ = base_rows.error();
     }
-    report_.diff = DiffRuns(base_rows, out.CurrentRows());
-    if (options_.fail_on_new_only && info.exit_code == 1 && report_.diff->new_failures.empty()) info.exit_code = 0;
   }
 
+  // Every file is attempted; what could not be written is in the report
+  // (write_error: the verdict line is still printed, the exit code is 2).
   if (auto ok = out.Finish(info); !ok && !write_error_) write_error_ = ok.error();
-  if (write_error_) return std::unexpected(*write_error_);
+  report_.write_error = std::move(write_error_);
   report_.groups = GroupFailures(out.results(), info.warnings_fail);
   return std::move(report_);
 }

@@ -73,6 +73,10 @@ struct CrawlReport {
   // Resident memory when the crawl began (the plan loaded, nothing fetched), KiB:
   // what the crawl adds is the peak (PeakResidentKb) minus this (bench/run).
   int64_t resident_at_start_kb = 0;
+  // A result file or the history could not be written (a full disk, a locked
+  // or unwritable history.sqlite). Every other file was still attempted, and
+  // the verdict line is still printed; the process then exits 2 (ExitCodeOf).
+  std::optional<Error> write_error;
 
   const RunSummary& summary() const { return files->summary(); }                // counts per verdict
   // In finish order; refers to the plan's probes (keep the plan alive).
@@ -87,8 +91,12 @@ struct CrawlReport {
 int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share);
 
 // The terminal summary of a finished crawl (src/cli/run_command.cc): failed
-// logins, re-logins, failure groups (unless quiet), totals, verdict line.
+// logins, re-logins, failure groups (unless quiet), totals, verdict line; then
+// a write error on stderr, if any.
 void PrintCrawlReport(const CrawlReport& report, bool quiet);
+// The process exit code of a finished crawl: 130/143 when interrupted, else 2
+// when something could not be written, else the crawl's own (info.exit_code).
+int ExitCodeOf(const CrawlReport& report);
 // The same as one JSON object (`run --format json`): totals, groups, diff.
 std::string CrawlReportJson(const CrawlReport& report);
 
@@ -110,8 +118,8 @@ class Crawl {
   Crawl& operator=(const Crawl&) = delete;
 
   // An Error only when nothing could be done (passwords unreadable, results
-  // dir not writable, a results file not written); every finding, failed
-  // logins included, is in the report.
+  // dir not writable); every finding, failed logins included, and a results
+  // file or history not written (CrawlReport::write_error) is in the report.
   Result<CrawlReport> Run();
 
  private:

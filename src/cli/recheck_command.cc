@@ -67,7 +67,7 @@ int Recheck(const RecheckOptions& o) {
   // Only the failing probes were re-run: the others are "gone" by design.
   if (report->diff) report->diff->gone_probes.clear();
   PrintCrawlReport(*report, o.quiet);
-  return report->info.exit_code == 130 ? InterruptedExitCode() : report->info.exit_code;
+  return ExitCodeOf(*report);
 }
 
 }  // namespace

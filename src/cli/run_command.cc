@@ -84,12 +84,27 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
   return std::pair{std::move(t), std::move(*probes)};
 }
 
+// Discovered wikis that failed a trust check (outside allow_hosts, a bad
+// URL or dbname): never crawled, and the run says so.
+// Both strings come from the network: control bytes (terminal escapes) are shown as \xHH.
+void PrintRefusedSites(const Preparation& prep) {
+  const auto printable = [](std::string_view text) {
+    std::string out;
+    for (unsigned char c : text) out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+    return out;
+  };
+  for (const SkippedSite& s : prep.skipped)
+    if (s.refused)
+      fmt::print(stderr, "crawler: discovery: {} not crawled: {}\n", printable(s.dbname), printable(s.reason));
+}
+
 // A targets plan after [discovery] (SiteMatrix, facts); the ORES API
 // pre-flight outcomes go to `preflight`, to be written before the pages.
 Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOptions& plan, const RunClock& clock,
                                                                  std::vector<std::pair<Probe, Outcome>>& preflight) {
   auto prepared = LoadPreparedPlan(plan, clock);
   if (!prepared) return std::unexpected(prepared.error());
+  PrintRefusedSites(prepared->preparation);
   preflight = std::move(prepared->preflight);
   return std::pair{std::move(prepared->targets), std::move(prepared->probes)};
 }
@@ -99,9 +114,17 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOpti
 
 void PrintCrawlReport(const CrawlReport& r, bool quiet) {
   const double seconds = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
-  for (const std::string& line : DescribeLoginFailures(r.logins)) fmt::print("{}\n", line);
+  // A login a signal cut short is no failed login (crawl.cc: its probes are not-run).
+  const bool interrupted = r.info.exit_code == 130 || r.info.exit_code == 143;
+  if (interrupted) {
+    for (const LoginResult& l : r.logins)
+      if (!l.ok) fmt::print("login interrupted on {}\n", l.wiki);
+  } else {
+    for (const std::string& line : DescribeLoginFailures(r.logins)) fmt::print("{}\n", line);
+  }
   for (const LoginResult& l : r.relogins)
-    fmt::print("session lost on {}: re-login {}\n", l.wiki, l.ok ? "ok" : "failed: " + l.message);
+    fmt::print("session lost on {}: re-login {}\n", l.wiki,
+               l.ok ? "ok" : interrupted ? "interrupted" : "failed: " + l.message);
   if (!quiet && !r.groups.empty()) {
     fmt::print("\nfailure groups:\n");
     for (const FailureGroup& g : r.groups) {
@@ -136,6 +159,13 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
     case 2: line(fmt::terminal_color::yellow, "ERROR: the crawl could not be done properly (logins or transport/auth verdicts)"); break;
     default: line(fmt::terminal_color::yellow, "INTERRUPTED: partial results written"); break;
   }
+  std::fflush(stdout);
+  if (r.write_error) ReportError(*r.write_error);
+}
+
+int ExitCodeOf(const CrawlReport& r) {
+  if (r.info.exit_code == 130) return InterruptedExitCode();
+  return r.write_error ? 2 : r.info.exit_code;
 }
 
 std::string CrawlReportJson(const CrawlReport& r) {
@@ -162,7 +192,7 @@ std::string CrawlReportJson(const CrawlReport& r) {
                            {"example_url", r.results()[g.first].probe.url}});
   }
   for (const LoginResult& l : r.logins)
-    if (!l.ok) j["login_failures"][l.wiki] = l.message;
+    if (!l.ok && r.info.exit_code != 130) j["login_failures"][l.wiki] = l.message;
   // The crawl's own memory, beyond the plan (issue 3's target; bench/run reads it).
   j["memory"] = {{"resident_at_start_kb", r.resident_at_start_kb}, {"peak_resident_kb", PeakResidentKb()}};
   if (r.diff) {
@@ -212,10 +242,17 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(Error{Error::Code::kUsage, "give a targets file (e.g. targets/local.toml) or --urls FILE", ""});
       return;
     }
+    // Before discovery: Ctrl-C/TERM there writes an interrupted run (exit
+    // 130/143) like during the crawl, not a dead process without results.
+    run->stop = InstallStopHandlers();
     // The run's deadline counts from here: discovery, logins and the crawl share it.
     run->started = std::chrono::steady_clock::now();
     auto loaded = urls->file.empty() ? LoadDiscoveredPlan(*plan, RunClock{run->started, run->stop}, run->preflight)
                                      : LoadUrlList(*plan, *urls);
+    if (!loaded && run->stop->load()) {
+      // Interrupted before there was a plan: an empty, interrupted run of the file.
+      if (auto file = LoadTargets(plan->targets)) loaded = std::pair{std::move(*file), std::vector<Probe>{}};
+    }
     if (!loaded) {
       exit_code = ReportError(loaded.error());
       return;
@@ -226,7 +263,6 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       std::fprintf(stderr, "crawler: WARNING: --insecure: TLS certificates are not verified; a man in the middle can "
                            "read the session cookies\n");
     }
-    run->stop = InstallStopHandlers();
     const bool json = *format == "json";
     auto progress = std::make_shared<ProgressDisplay>(probes.size() + run->preflight.size(),
                                                       !*quiet && isatty(STDERR_FILENO), !*quiet && !json);
@@ -237,10 +273,14 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(report.error());
       return;
     }
-    if (json) fmt::print("{}\n", CrawlReportJson(*report));
-    else PrintCrawlReport(*report, *quiet);
-    exit_code = report->info.exit_code;
-    if (exit_code == 130) exit_code = InterruptedExitCode();
+    if (json) {
+      fmt::print("{}\n", CrawlReportJson(*report));
+      std::fflush(stdout);
+      if (report->write_error) ReportError(*report->write_error);
+    } else {
+      PrintCrawlReport(*report, *quiet);
+    }
+    exit_code = ExitCodeOf(*report);
   });
 }
 
@@ -256,28 +296,40 @@ void AddLoginCommand(CLI::App& app, int& exit_code) {
       exit_code = ReportError(targets.error());
       return;
     }
+    // A signal ends discovery and the logins; it is reported as such, never as a failed login.
+    const std::atomic<bool>* stop = InstallStopHandlers();
     if (!targets->discovery.sitematrix.empty()) {  // the wikis to log in to come from SiteMatrix
       targets->discovery.facts = false;
-      if (auto prep = PrepareTargets(*targets); !prep) {
+      auto prep = PrepareTargets(*targets, RunClock{std::chrono::steady_clock::now(), stop});
+      if (stop->load()) {
+        fmt::print("interrupted during discovery: no login tried\n");
+        exit_code = InterruptedExitCode();
+        return;
+      }
+      if (!prep) {
         exit_code = ReportError(prep.error());
         return;
       }
+      PrintRefusedSites(*prep);
     }
     auto passwords = ReadPasswords(*targets);
     if (!passwords) {
       exit_code = ReportError(passwords.error());
       return;
     }
-    Engine engine(EngineOptionsFor(targets->crawl));
+    Engine engine(EngineOptionsFor(targets->crawl, RunClock{std::chrono::steady_clock::now(), stop}));
     auto results = LogIn(engine, *targets, {}, *passwords);
-    exit_code = 0;
+    const bool stopped = stop->load();
+    exit_code = stopped ? InterruptedExitCode() : 0;
     for (const LoginResult& l : results) {
       if (l.ok) fmt::print("{:<12} logged in as {} ({:.2f} s)\n", l.wiki, l.user, l.seconds);
+      else if (stopped) fmt::print("{:<12} interrupted: no verdict\n", l.wiki);
       else if (!l.skipped) fmt::print("{:<12} LOGIN FAILED: {}\n", l.wiki, l.message);
-      if (!l.ok) exit_code = 2;
+      if (!l.ok && !stopped) exit_code = 2;
     }
-    for (const std::string& line : DescribeLoginFailures(results))
-      if (line.starts_with("account ")) fmt::print("{}\n", line);
+    if (!stopped)
+      for (const std::string& line : DescribeLoginFailures(results))
+        if (line.starts_with("account ")) fmt::print("{}\n", line);
     if (results.empty()) fmt::print("no wiki in {} has an account\n", *path);
   });
 }

@@ -1,9 +1,8 @@
 // Ctrl-C and SIGTERM for long-running commands (run, recheck, watch): the first
 // signal sets a flag the engine polls (finish in-flight transfers quickly,
 // write every outcome, exit 130/143); a second one exits at once.
-// Installed once the plan is made: a signal during discovery (nothing fetched
-// is kept yet, no run directory exists) ends the process the default way. From
-// the logins on, the engine's stop flag ends logins and the crawl alike.
+// Installed before discovery: the engine's stop flag ends discovery, logins and
+// the crawl alike, and an interrupted run is written from any of them.
 #pragma once
 
 #include <atomic>

@@ -51,7 +51,7 @@ int CrawlOnce(const WatchOptions& o, const std::atomic<bool>* stop) {
   auto report = RunCrawl(prepared->targets, prepared->probes, run);
   if (!report) return ReportError(report.error());
   PrintCrawlReport(*report, o.quiet);
-  return report->info.exit_code;
+  return report->write_error ? 2 : report->info.exit_code;
 }
 
 int Watch(const WatchOptions& o) {

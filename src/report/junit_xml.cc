@@ -165,7 +165,8 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
     x.Attr("timestamp", FormatIsoUtc(info.started_unix_ms).substr(0, 19));
     x.Start("properties");
     const std::pair<const char*, std::string> props[] = {
-        {"run_id", info.run_id}, {"targets", info.targets_path}, {"partial", info.partial ? "true" : "false"}};
+        {"run_id", info.run_id}, {"targets", info.targets_path}, {"partial", info.partial ? "true" : "false"},
+        {"tls_verified", info.tls_verified ? "true" : "false"}};
     for (const auto& [name, value] : props) {
       x.Start("property");
       x.Attr("name", name);

@@ -45,6 +45,8 @@ Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary
                      Seconds(std::max<int64_t>(0, info.finished_unix_ms - info.started_unix_ms)));
   Header(out, "beta_crawler_run_partial", "1 when the last run ended before every probe ran (Ctrl-C, the run deadline, --fail-fast).");
   out += fmt::format("beta_crawler_run_partial {}\n", info.partial ? 1 : 0);
+  Header(out, "beta_crawler_run_tls_verified", "0 when the last run did not verify TLS certificates (--insecure).");
+  out += fmt::format("beta_crawler_run_tls_verified {}\n", info.tls_verified ? 1 : 0);
   Header(out, "beta_crawler_exit_code", "Exit code of the last run (0 clean, 1 product failures, 2 crawl failed).");
   out += fmt::format("beta_crawler_exit_code {}\n", info.exit_code);
   Header(out, "beta_crawler_last_run_timestamp_seconds", "Unix time the last run finished.");

@@ -86,8 +86,8 @@ Result<std::string> CreateRunDir(const std::string& results_dir, const std::stri
   if (ec) return Fail(Error::Code::kIo, "cannot create the results directory: " + ec.message(), results_dir);
   const std::string dir = (fs::path(results_dir) / run_id).string();
   // mkdir (not create_directories) so that an existing directory is an error:
-  // two runs must never share one.
-  if (::mkdir(dir.c_str(), 0755) != 0) return std::unexpected(IoError("cannot create the run directory", dir, errno));
+  // two runs must never share one. 0777 less the umask, like every file.
+  if (::mkdir(dir.c_str(), 0777) != 0) return std::unexpected(IoError("cannot create the run directory", dir, errno));
   return dir;
 }
 

@@ -101,6 +101,8 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
                      summary.product_failures, summary.product_failures == 1 ? "" : "s", summary.tool_failures,
                      summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
                      info.partial ? " — **PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)**" : "");
+  if (!info.tls_verified)
+    out += "- **TLS certificates were NOT verified (--insecure):** a man in the middle could have served these pages\n\n";
 
   const Overview overview = MakeOverview(results, info.warnings_fail);
   // The wikis a release engineer can stop worrying about, named.

@@ -4,7 +4,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <string>
 #include <utility>
 
 #include "core/file.h"
@@ -13,11 +15,17 @@ namespace bc {
 Result<TextOut> TextOut::ToFile(const std::string& path) {
   TextOut out;
   out.path_ = path;
-  out.tmp_ = path + ".tmp.XXXXXX";
-  out.fd_ = ::mkstemp(out.tmp_.data());
+  // Mode 0666 less the umask, like every other file the crawler writes: the
+  // operator decides who reads results (a 077 umask keeps them private).
+  // Not mkstemp: it forces 0600. The name is unique per process and call;
+  // O_EXCL refuses a name someone else made.
+  static std::atomic<unsigned> serial{0};
+  for (int attempt = 0; attempt < 100 && out.fd_ < 0; ++attempt) {
+    out.tmp_ = path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(serial++);
+    out.fd_ = ::open(out.tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (out.fd_ < 0 && errno != EEXIST) break;
+  }
   if (out.fd_ < 0) return std::unexpected(IoError("cannot create a temporary file", out.tmp_, errno));
-  // mkstemp creates 0600; results are meant to be read by others (CI, a web server).
-  ::fchmod(out.fd_, 0644);
   return out;
 }
 

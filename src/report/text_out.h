@@ -17,7 +17,7 @@ class TextOut {
  public:
   // In memory: text() is everything appended.
   TextOut() = default;
-  // Streams to a temporary file next to `path` (created now, mode 0644).
+  // Streams to a temporary file next to `path` (created now, mode 0666 less the umask).
   static Result<TextOut> ToFile(const std::string& path);
 
   TextOut(TextOut&& other) noexcept;

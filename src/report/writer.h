@@ -35,6 +35,7 @@ struct RunInfo {
   std::string scope;
   bool warnings_fail = false;    // CrawlOptions::warnings_fail: a warning is a product failure
   std::string user_agent;        // put into curl reproduction commands; may be empty
+  bool tls_verified = true;      // false with --insecure: every report says so
   // Per wiki dbname, the NAMES of the session cookies a logged-in probe sends.
   // Only names: reproduction commands show `-b 'NAME=...'` placeholders.
   std::map<std::string, std::vector<std::string>> cookie_names;

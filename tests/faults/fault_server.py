@@ -43,8 +43,12 @@ The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
                               quoting the request's Cookie header, the session id, and the
                               session's clientlogin form (password, login token); a login
                               that fails with a message quoting the password, token and cookie
+  /f/NAME/api.php?action=sitematrix
+                              a hostile SiteMatrix (hostile_sitematrix below)
   /secretsjson                JSON: every session id and login token handed out so far, and
                               every Authorization header a /f/ or /mix/ request carried
+  /f/slow-sm/api.php, /f/slow-login/api.php
+                              SiteMatrix (the hostile one) / clientlogin answered after 20 s
   /f/redirect-userinfo/index.php
                               302 to the same origin with a user name (http://evil@...)
   /mixtable                   JSON: that table with each behaviour's expected verdict and
@@ -53,7 +57,9 @@ The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
   /stats                      JSON: {"max_inflight": {PORT: n, "total": n}}: the most page
                               requests (/f/, /mix/ index.php) answered at once
   /otherlog                   JSON: every request the "other host" received
-                              (method, path, cookie, authorization)
+                              (method, path, cookie, authorization, whether the body
+                              held PASSWORD); it answers a login token request like
+                              MediaWiki, so a crawler that logs in there POSTs the password
 
 With --extra it also opens, and reports on a second stdout line
   EXTRA {"main2": P, "other": P, "silent": P, "refused": P}
@@ -213,6 +219,11 @@ async def serve_fault(reader, writer, method, path, query, q, headers, body):
     if headers.get("authorization"):
         AUTHORIZATIONS.append({"path": path, "authorization": headers["authorization"]})
     if path.endswith("/api.php"):
+        # slow-sm: SiteMatrix takes 20 s; slow-login: clientlogin takes 20 s
+        # (signals during discovery and during the login, run_trust.py signals).
+        if (path.startswith("/f/slow-sm/") and q.get("action") == "sitematrix") or \
+                (path.startswith("/f/slow-login/") and method == "POST"):
+            await asyncio.sleep(20)
         return fake_api(writer, method, q, headers, body, path)
     parts = path.split("/")
     if parts[1] == "mix":
@@ -384,12 +395,34 @@ def echo_page(name, headers):
     return ok[:at] + warning + ok[at:]
 
 
+def hostile_sitematrix(writer):
+    """action=sitematrix naming one wiki on this server's origin and others
+    the crawler must not touch: another origin (the "other host", by address
+    and by name), a dbname with quotes and markup, URLs with a path, query,
+    fragment or user name (the last four on main2, which must see nothing)."""
+    main = writer.get_extra_info("sockname")[1]
+    other, main2 = EXTRA_PORTS.get("other", 9), EXTRA_PORTS.get("main2", 9)
+    site = lambda db, url: {"url": url, "dbname": db, "code": "wiki", "sitename": "Trust"}  # noqa: E731
+    return {"sitematrix": {"count": 1, "0": {"code": "en", "name": "English", "site": [
+        site("trust_ok", f"http://127.0.0.1:{main}"),
+        site("trust_foreign", f"http://127.0.0.1:{other}"),
+        site("trust_foreign_name", f"http://localhost:{other}"),
+        site('Bad Name"<x>', f"http://127.0.0.1:{main2}"),
+        site("trust_path", f"http://127.0.0.1:{main2}/x"),
+        site("trust_query", f"http://127.0.0.1:{main2}?x=1#frag"),
+        site("trust_userinfo", f"http://evil@127.0.0.1:{main2}"),
+    ]}}}
+
+
 def fake_api(writer, method, q, headers, body, path=""):
     """Just enough of MediaWiki's api.php for the crawler's clientlogin."""
     if method == "POST":
         q = {**q, **dict(urllib.parse.parse_qsl(body.decode("latin-1"), keep_blank_values=True))}
     sid = session_of(headers)
     out_headers = {"Content-Type": "application/json; charset=utf-8"}
+    if q.get("action") == "sitematrix":
+        respond(writer, 200, json.dumps(hostile_sitematrix(writer)).encode(), out_headers)
+        return True
     if q.get("meta") == "tokens":
         sid = f"s{random.getrandbits(64):016x}"
         token = f"{random.getrandbits(64):016x}+\\"
@@ -450,10 +483,15 @@ async def handle_other(reader, writer):
             request = await read_request(reader)
             if request is None:
                 return
-            method, target, headers, _ = request
+            method, target, headers, body = request
             OTHER_LOG.append({"method": method, "path": target, "cookie": headers.get("cookie", ""),
-                              "authorization": headers.get("authorization", "")})
-            respond(writer, 200, b"<html><body>other host</body></html>")
+                              "authorization": headers.get("authorization", ""),
+                              "password": PASSWORD.encode() in body})
+            if "api.php" in target and "meta=tokens" in target:  # lure a login: a token, as MediaWiki would
+                respond(writer, 200, b'{"query":{"tokens":{"logintoken":"0123456789abcdef+\\\\"}}}',
+                        {"Content-Type": "application/json"})
+            else:
+                respond(writer, 200, b"<html><body>other host</body></html>")
             await writer.drain()
     except (ConnectionError, asyncio.IncompleteReadError, ValueError):
         return
