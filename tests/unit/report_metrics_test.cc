@@ -85,7 +85,19 @@ TEST_CASE("every metrics.prom line is a HELP, a TYPE or a well-formed sample of 
       ++samples;
     }
   }
-  CHECK(samples == 2 * kVerdictCount + 7);  // 2 (wiki, kind) pairs x every verdict, 7 run gauges
+  CHECK(samples == 2 * kVerdictCount + 8);  // 2 (wiki, kind) pairs x every verdict, 8 run gauges
+}
+
+TEST_CASE("metrics.prom says whether the run verified TLS certificates", "[report][metrics]") {
+  const auto rs = Results();
+  RunInfo info = Info();
+  auto text = RenderMetrics(info, SummaryOf(rs), rs);
+  REQUIRE(text.has_value());
+  CHECK_THAT(*text, Contains("beta_crawler_run_tls_verified 1\n"));
+  info.tls_verified = false;  // --insecure
+  text = RenderMetrics(info, SummaryOf(rs), rs);
+  REQUIRE(text.has_value());
+  CHECK_THAT(*text, Contains("beta_crawler_run_tls_verified 0\n"));
 }
 
 TEST_CASE("a clean complete run is its own last clean run; a partial one is not", "[report][metrics]") {
