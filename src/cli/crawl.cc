@@ -14,6 +14,7 @@
 #include "engine/engine.h"
 #include "mediawiki/ores.h"
 #include "report/history.h"
+#include "report/known_match.h"
 #include "report/redact.h"
 #include "report/run_dir.h"
 
@@ -67,11 +68,12 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& c
   return out;
 }
 
-int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share) {
+int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share,
+                  bool fail_on_known, bool fail_on_flaky) {
   if (interrupted) return 130;
   const double tool_share = summary.total ? static_cast<double>(summary.tool_failures) / static_cast<double>(summary.total) : 0;
   if (login_failed || tool_share > max_tool_failure_share) return 2;
-  if (summary.product_failures > 0) return 1;
+  if (summary.Failing(fail_on_known, fail_on_flaky) > 0) return 1;
   // Probes never fetched (the run deadline) leave the answer open: not a pass.
   return summary.Of(Verdict::kNotRun) > 0 ? 2 : 0;
 }
@@ -86,10 +88,19 @@ Result<CrawlReport> Crawl::Run() {
   LogIn();
   if (auto ok = Fetch(); !ok) return std::unexpected(ok.error());
   if (auto ok = Relogin(); !ok) return std::unexpected(ok.error());
+  if (auto ok = Confirm(); !ok) return std::unexpected(ok.error());
   return Conclude();
 }
 
 Result<void> Crawl::Start() {
+  // A bad known-issues file stops the run before anything is fetched (exit 2).
+  if (const std::string& file = options_.known_file.empty() ? targets_.crawl.known : options_.known_file;
+      !file.empty()) {
+    auto loaded = LoadKnownIssues(file);
+    if (!loaded) return std::unexpected(loaded.error());
+    known_ = std::move(*loaded);
+  }
+  known_matched_.assign(known_.entries.size(), 0);
   report_.resident_at_start_kb = ResidentKb();
   RunInfo& info = report_.info;
   info.run_id = MakeRunId();
@@ -103,6 +114,8 @@ Result<void> Crawl::Start() {
   info.warnings_fail = targets_.crawl.warnings_fail;
   info.user_agent = targets_.crawl.user_agent;
   info.tls_verified = targets_.crawl.verify_tls;
+  info.fail_on_known = options_.fail_on_known;
+  info.fail_on_flaky = options_.fail_on_flaky;
 
   for (const Probe& p : probes_)
     if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki);
@@ -122,11 +135,16 @@ Result<void> Crawl::Start() {
 }
 
 // Every outcome goes through here exactly once: redacted (report/redact.h:
-// the progress display and every file see only redacted text), then appended
-// to pages.jsonl at once, so a crash later loses nothing already fetched.
-void Crawl::Emit(const Probe& probe, Outcome outcome) {
+// the progress display and every file see only redacted text), matched
+// against the known issues, then appended to pages.jsonl at once, so a crash
+// later loses nothing already fetched.
+void Crawl::Emit(const Probe& probe, Outcome outcome, bool shown) {
   RedactOutcome(outcome);
-  if (options_.on_outcome) options_.on_outcome(probe, outcome);
+  if (const KnownIssue* k = MatchKnownIssue(known_, probe, outcome, targets_.crawl.warnings_fail)) {
+    outcome.known_task = k->task;
+    ++known_matched_[static_cast<size_t>(k - known_.entries.data())];
+  }
+  if (options_.on_outcome && !shown) options_.on_outcome(probe, outcome);
   if (auto ok = report_.files->Add(probe, outcome); !ok && !write_error_) write_error_ = ok.error();
 }
 
@@ -153,7 +171,15 @@ Next Crawl::OnFetched(Response&& r, bool may_hold) {
     return Next::GoOn();
   }
   const bool product_failure = IsProductFailure(o.result.verdict, targets_.crawl.warnings_fail);
-  Emit(p, std::move(o));
+  if (product_failure && targets_.crawl.confirm_after_ms > 0) {
+    // Shown at once, written after Confirm (pages.jsonl then says "confirmed").
+    RedactOutcome(o);
+    if (options_.on_outcome) options_.on_outcome(p, o);
+    const int64_t at = o.finished_unix_ms;
+    unconfirmed_.push_back(HeldFailure{o.probe_index, std::move(o), at});
+  } else {
+    Emit(p, std::move(o));
+  }
   if (product_failure && options_.fail_fast) return Next::StopStarting("--fail-fast");
   return Next::GoOn();
 }
@@ -226,6 +252,31 @@ Result<void> Crawl::Relogin() {
   return {};
 }
 
+Result<void> Crawl::Confirm() {
+  if (unconfirmed_.empty()) return {};
+  if (!interrupted_) {
+    ConfirmOptions co;
+    co.after_ms = targets_.crawl.confirm_after_ms;
+    co.times = targets_.crawl.confirm_times;
+    co.deadline = RunDeadline(targets_.crawl, RunClock{options_.started, options_.stop});
+    co.warnings_fail = targets_.crawl.warnings_fail;
+    co.stop = options_.stop;
+    auto confirmed = ConfirmFailures(
+        *engine_, unconfirmed_, co, [&](size_t i) { return ToRequest(probes_[i], i); },
+        [&](size_t i, Response&& r) {
+          const Expectations expect = ExpectationsOf(probes_[i]);
+          return JudgeResponse(std::move(r), &expect).result.verdict;
+        });
+    if (!confirmed) return std::unexpected(confirmed.error());
+    // Cut short by Ctrl-C: exit 130. The deadline only leaves failures unconfirmed
+    // (every probe ran; they fail the run as without confirmation).
+    interrupted_ = interrupted_ || confirmed->interrupted;
+  }
+  for (HeldFailure& h : unconfirmed_) Emit(probes_[h.index], std::move(h.outcome), /*shown=*/true);
+  unconfirmed_.clear();
+  return {};
+}
+
 Result<CrawlReport> Crawl::Conclude() {
   RunInfo& info = report_.info;
   RunReport& out = *report_.files;
@@ -239,7 +290,9 @@ Result<CrawlReport> Crawl::Conclude() {
   info.partial = interrupted_ || deadline_exceeded_ || out.results().size() < info.planned ||
                  out.summary().Of(Verdict::kNotRun) > 0;
   info.exit_code = CrawlExitCode(out.summary(), !login_failed_.empty(), interrupted_,
-                                 targets_.crawl.max_tool_failure_share);
+                                 targets_.crawl.max_tool_failure_share, options_.fail_on_known, options_.fail_on_flaky);
+  for (size_t i = 0; i < known_.entries.size(); ++i)
+    info.known.push_back({known_.entries[i].task, known_.entries[i].note, known_matched_[i]});
 
   // Compared with a baseline, probe by probe: with --fail-on new only new
   // failures make exit code 1 (tool trouble and interruption still win).
@@ -256,7 +309,16 @@ Result<CrawlReport> Crawl::Conclude() {
     }();
     if (base_rows) {
       report_.diff = DiffRuns(*base_rows, out.CurrentRows());
-      if (options_.fail_on_new_only && info.exit_code == 1 && report_.diff->new_failures.empty()) info.exit_code = 0;
+      if (options_.fail_on_new_only && info.exit_code == 1) {
+        // Only new failures that fail the run count: not a known or flaky one.
+        std::set<std::string> not_failing;
+        for (const auto& r : out.results())
+          if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail) && !FailsRun(r.outcome, info))
+            not_failing.insert(r.probe.id);
+        const bool any_new = std::any_of(report_.diff->new_failures.begin(), report_.diff->new_failures.end(),
+                                         [&](const DiffEntry& e) { return !not_failing.contains(e.probe_id); });
+        if (!any_new) info.exit_code = 0;
+      }
     } else if (!write_error_) {
       write_error_ = base_rows.error();
     }

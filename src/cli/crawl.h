@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "cli/confirm.h"
 #include "cli/options.h"
+#include "config/known.h"
 #include "config/engine_options.h"
 #include "config/targets.h"
 #include "core/error.h"
@@ -47,6 +49,12 @@ struct RunOptions {
   // RunInfo::scope: "" for the whole plan, PlanScope() of the filters, or
   // "recheck of RUN_ID". `--baseline last` only looks at runs of the same scope.
   std::string scope;
+  // Known issues: this file instead of the targets' [crawl] known ("" = that
+  // one, if any). A failure an entry matches is shown with its task and
+  // fails the run only with fail_on_known.
+  std::string known_file;
+  bool fail_on_known = false;  // --fail-on known
+  bool fail_on_flaky = false;  // --fail-on flaky: a failure that did not reproduce fails the run too
 };
 
 // A plan whose targets went through [discovery] first (SiteMatrix, per-wiki
@@ -87,8 +95,10 @@ struct CrawlReport {
 // Exit code rule (DESIGN.md): 130 when interrupted; 2 when the crawl could not
 // be done properly (a login failed, or transport+auth verdicts above
 // max_tool_failure_share); 1 when any product failure; 2 when probes were not
-// run (the run deadline); else 0.
-int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share);
+// run (the run deadline); else 0. Known and flaky failures count as product
+// failures only when fail_on_known / fail_on_flaky say so.
+int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted, double max_tool_failure_share,
+                  bool fail_on_known = false, bool fail_on_flaky = false);
 
 // The terminal summary of a finished crawl (src/cli/run_command.cc): failed
 // logins, re-logins, failure groups (unless quiet), totals, verdict line; then
@@ -106,6 +116,8 @@ std::string CrawlReportJson(const CrawlReport& report);
 //   Fetch     every other probe through the engine, each outcome written as it
 //             arrives; an `auth` page that expected our user is held back
 //   Relogin   log in again where the session was lost, re-fetch the held probes
+//   Confirm   fetch every product failure again after confirm_after_ms (cli/confirm.h);
+//             until then failures are shown but not written
 //   Conclude  exit code, baseline diff, the rendered files, failure groups
 // Every phase shares one Engine (cookies, connections), one stop flag and one
 // run deadline (RunOptions::started + deadline_ms). A new phase is a method
@@ -127,10 +139,13 @@ class Crawl {
   void LogIn();
   Result<void> Fetch();
   Result<void> Relogin();
+  Result<void> Confirm();
   Result<CrawlReport> Conclude();
 
-  // Every outcome goes through here exactly once (pages.jsonl at once).
-  void Emit(const Probe& probe, Outcome outcome);
+  // Every outcome goes through here exactly once (pages.jsonl at once):
+  // redacted, matched against the known issues. `shown`: on_outcome already
+  // saw it (a failure held for confirmation).
+  void Emit(const Probe& probe, Outcome outcome, bool shown = false);
   // on_done of the crawl's engine Runs: the Outcome, held or written;
   // --fail-fast's stop after the first product failure.
   Next OnFetched(Response&& r, bool may_hold);
@@ -146,6 +161,9 @@ class Crawl {
   std::map<std::string, std::string> login_failed_;    // wiki -> reason
   std::map<std::string, std::vector<size_t>> held_;    // wiki -> probes to re-fetch after a re-login
   std::map<size_t, Outcome> held_outcomes_;            // their first outcomes (auth)
+  KnownIssues known_;                                  // --known / [crawl] known
+  std::vector<int64_t> known_matched_;                 // failures each entry matched
+  std::vector<HeldFailure> unconfirmed_;               // product failures waiting for Confirm
   std::optional<Error> write_error_;                   // the first results write that failed
   bool interrupted_ = false;
   bool deadline_exceeded_ = false;

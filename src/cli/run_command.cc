@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <map>
@@ -12,6 +13,7 @@
 
 #include "cli/commands.h"
 #include "cli/crawl.h"
+#include "cli/notify.h"
 #include "cli/options.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
@@ -133,11 +135,25 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
                                                    : g.exception_class + ": " + g.message;
       std::vector<std::string> kinds;
       for (PageKind k : g.kinds) kinds.emplace_back(PageKindName(k));
-      fmt::print("  [{}] {}\n      {} probes on {} ({}); failing parameters: {}\n", VerdictName(g.verdict), what,
-                 g.members.size(), fmt::join(g.wikis, ", "), fmt::join(kinds, ", "), DescribeFailingParameters(g));
+      fmt::print("  [{}{}] {}\n      {} probes on {} ({}); failing parameters: {}\n", VerdictName(g.verdict),
+                 g.flaky ? ", flaky" : !g.known_task.empty() ? ", known" : "", what, g.members.size(),
+                 fmt::join(g.wikis, ", "), fmt::join(kinds, ", "), DescribeFailingParameters(g));
+      if (!g.known_task.empty()) {
+        std::string note;
+        for (const auto& k : r.info.known)
+          if (k.task == g.known_task && !k.note.empty()) note = " (" + k.note + ")";
+        fmt::print("      known issue {}{}: {}{}\n", g.known_task, note, TaskUrl(g.known_task),
+                   r.info.fail_on_known ? "" : "; does not fail the run");
+      }
+      if (const std::string confirmed = DescribeConfirmation(g); !confirmed.empty())
+        fmt::print("      {}{}\n", confirmed,
+                   g.flaky ? (r.info.fail_on_flaky ? "; flaky" : "; flaky, does not fail the run") : "");
       fmt::print("      e.g. {}\n", r.results()[g.first].probe.url);
     }
   }
+  if (r.info.WholePlan())
+    for (const auto& k : r.info.known)
+      if (k.matched == 0) fmt::print("known issue {} not seen this run: possibly fixed ({})\n", k.task, TaskUrl(k.task));
   if (r.diff) {
     fmt::print("\n{}", FormatRunDiff(*r.diff, r.baseline_id.empty() ? "(no earlier run)" : r.baseline_id, r.info.run_id));
   }
@@ -146,6 +162,8 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
     if (r.summary().by_verdict[v]) totals += fmt::format(" {} {}", VerdictName(static_cast<Verdict>(v)), r.summary().by_verdict[v]);
   fmt::print("\nrun {}: {} of {} probes in {:.1f} s ({:.1f} pages/s):{}\n", r.info.run_id, r.summary().total,
              r.info.planned, seconds, seconds > 0 ? static_cast<double>(r.summary().total) / seconds : 0.0, totals);
+  if (r.summary().known || r.summary().flaky)
+    fmt::print("of the product failures: {} known, {} flaky (did not reproduce)\n", r.summary().known, r.summary().flaky);
   fmt::print("results: {}/\n", r.run_dir());
   // The verdict line in colour on a terminal: what a release engineer reads first.
   const bool color = isatty(STDOUT_FILENO);
@@ -154,8 +172,17 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
     else fmt::print("{}\n", text);
   };
   switch (r.info.exit_code) {
-    case 0: line(fmt::terminal_color::green, "PASS: no product failure"); break;
-    case 1: line(fmt::terminal_color::red, fmt::format("FAIL: {} product failures", r.summary().product_failures)); break;
+    case 0:
+      if (r.summary().product_failures == 0) {
+        line(fmt::terminal_color::green, "PASS: no product failure");
+      } else {
+        std::vector<std::string> parts;
+        if (r.summary().known) parts.push_back(fmt::format("{} known", r.summary().known));
+        if (r.summary().flaky) parts.push_back(fmt::format("{} flaky", r.summary().flaky));
+        line(fmt::terminal_color::green, fmt::format("PASS: no product failure beyond {}", fmt::join(parts, " and ")));
+      }
+      break;
+    case 1: line(fmt::terminal_color::red, fmt::format("FAIL: {} product failures", r.summary().Failing(r.info))); break;
     case 2: line(fmt::terminal_color::yellow, "ERROR: the crawl could not be done properly (logins or transport/auth verdicts)"); break;
     default: line(fmt::terminal_color::yellow, "INTERRUPTED: partial results written"); break;
   }
@@ -179,6 +206,9 @@ std::string CrawlReportJson(const CrawlReport& r) {
   j["results"] = r.run_dir();
   j["product_failures"] = r.summary().product_failures;
   j["tool_failures"] = r.summary().tool_failures;
+  j["failing"] = r.summary().Failing(r.info);
+  j["known"] = r.summary().known;
+  j["flaky"] = r.summary().flaky;
   j["totals"] = nlohmann::json::object();
   for (size_t v = 0; v < r.summary().by_verdict.size(); ++v)
     if (r.summary().by_verdict[v]) j["totals"][std::string(VerdictName(static_cast<Verdict>(v)))] = r.summary().by_verdict[v];
@@ -189,8 +219,12 @@ std::string CrawlReportJson(const CrawlReport& r) {
     j["groups"].push_back({{"verdict", VerdictName(g.verdict)}, {"key", g.key}, {"class", g.exception_class},
                            {"message", g.message}, {"probes", g.members.size()}, {"wikis", g.wikis},
                            {"kinds", kinds}, {"failing_parameters", DescribeFailingParameters(g)},
-                           {"example_url", r.results()[g.first].probe.url}});
+                           {"example_url", r.results()[g.first].probe.url}, {"known_task", g.known_task},
+                           {"flaky", g.flaky}, {"fetches", g.fetches}, {"failed_fetches", g.failed_fetches}});
   }
+  if (r.info.WholePlan())
+    for (const auto& k : r.info.known)
+      if (k.matched == 0) j["known_not_seen"].push_back(k.task);
   for (const LoginResult& l : r.logins)
     if (!l.ok && r.info.exit_code != 130) j["login_failures"][l.wiki] = l.message;
   // The crawl's own memory, beyond the plan (issue 3's target; bench/run reads it).
@@ -223,19 +257,44 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--results", run->results_dir, "Results root (default: results)");
   cmd->add_flag("--fail-fast", run->fail_fast, "Stop scheduling after the first product failure");
-  auto fail_on = std::make_shared<std::string>("any");
+  auto fail_on = std::make_shared<std::vector<std::string>>();
   cmd->add_option("--baseline", run->baseline, "Compare with a run: 'last' (same targets and filters) or a run id");
-  cmd->add_option("--fail-on", *fail_on, "What makes exit code 1: 'any' product failure (default) or only 'new' ones "
-                                         "(implies --baseline last)")
-      ->check(CLI::IsMember({"any", "new"}));
+  cmd->add_option("--fail-on", *fail_on, "What makes exit code 1: 'any' product failure (default) but known and "
+                                         "flaky ones, or only 'new' ones (implies --baseline last); add 'known' "
+                                         "and/or 'flaky' to count those too (comma-separated or repeated)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"any", "new", "known", "flaky"}));
+  auto confirm_after = std::make_shared<int64_t>(-1);
+  cmd->add_option("--confirm-after-ms", *confirm_after, "Fetch each product failure again this long after its first "
+                                                        "fetch (instead of [crawl] confirm_after_ms, default 10000); "
+                                                        "0 = no confirmation")
+      ->check(CLI::Range(int64_t{0}, int64_t{600000}));
+  cmd->add_option("--known", run->known_file, "Known-issues file (TOML, [[known]] entries with a task); instead of "
+                                              "[crawl] known");
   cmd->add_flag("-q,--quiet", *quiet, "Print only the final totals");
   auto insecure = std::make_shared<bool>(false);
   cmd->add_flag("--insecure", *insecure, "Do not verify TLS certificates (prints a warning; never for real wikis)");
+  auto notify = std::make_shared<NotifyOptions>();
+  auto notify_when = std::make_shared<std::string>();
+  cmd->add_option("--notify-webhook", notify->webhook, "POST the run's JSON to this http(s) URL when it ends "
+                                                       "(instead of [notify] webhook)")
+      ->check([](const std::string& url) {
+        return url.starts_with("http://") || url.starts_with("https://") ? std::string()
+                                                                         : std::string("must be an http(s) URL");
+      });
+  cmd->add_option("--notify-command", notify->command, "Run this shell command with the run's JSON on stdin when it "
+                                                       "ends (instead of [notify] command)");
+  cmd->add_option("--notify", *notify_when, "When to notify: 'failures' (runs with product failures; default) or "
+                                            "'always'")
+      ->check(CLI::IsMember({"failures", "always"}));
   auto format = std::make_shared<std::string>("text");
   cmd->add_option("--format", *format, "Final summary as text (default) or json (one object on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, &exit_code] {
-    run->fail_on_new_only = *fail_on == "new";
+  cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, notify, notify_when, confirm_after, &exit_code] {
+    const auto asked = [&](const char* what) { return std::find(fail_on->begin(), fail_on->end(), what) != fail_on->end(); };
+    run->fail_on_new_only = asked("new");
+    run->fail_on_known = asked("known");
+    run->fail_on_flaky = asked("flaky");
     run->scope = PlanScope(*plan);
     if (run->fail_on_new_only && run->baseline.empty()) run->baseline = "last";
     if (urls->file.empty() && plan->targets.empty()) {
@@ -258,6 +317,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       return;
     }
     auto& [targets, probes] = *loaded;
+    if (*confirm_after >= 0) targets.crawl.confirm_after_ms = *confirm_after;
     if (*insecure) {
       targets.crawl.verify_tls = false;
       std::fprintf(stderr, "crawler: WARNING: --insecure: TLS certificates are not verified; a man in the middle can "
@@ -280,7 +340,20 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     } else {
       PrintCrawlReport(*report, *quiet);
     }
+    std::fflush(stdout);
     exit_code = ExitCodeOf(*report);
+    // Flags win over the targets' [notify]; a notifier never changes the exit code.
+    NotifyOptions to = targets.notify;
+    if (!notify->webhook.empty()) to.webhook = notify->webhook;
+    if (!notify->command.empty()) to.command = notify->command;
+    if (!notify_when->empty()) to.always = *notify_when == "always";
+    if (ShouldNotify(to, *report))
+      for (const NotifyResult& n : SendNotifications(to, NotifyPayload(*report), targets.crawl.user_agent,
+                                                     targets.crawl.verify_tls)) {
+        if (n.ok) std::fprintf(stderr, "notify: %s: %s\n", n.notifier.c_str(), n.message.c_str());
+        else std::fprintf(stderr, "crawler: notify: %s failed: %s (the exit code stays %d)\n", n.notifier.c_str(),
+                          n.message.c_str(), exit_code);
+      }
   });
 }
 

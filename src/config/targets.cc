@@ -35,11 +35,12 @@ class TargetsParser {
   Targets Parse(const toml::table& root) {
     Targets t;
     t.path = path_;
-    CheckKeys(root, {"crawl", "account", "wiki", "page", "discovery"}, "top level");
+    CheckKeys(root, {"crawl", "account", "wiki", "page", "discovery", "notify"}, "top level");
     if (auto* crawl = root.get("crawl")) ParseCrawl(Table(*crawl, "crawl"), t);
     else Fail(root, "missing [crawl] table; it needs at least user_agent = \"name/version (contact)\"");
     if (auto* accounts = root.get("account")) ParseAccounts(Table(*accounts, "account"), t);
     if (auto* d = root.get("discovery")) ParseDiscovery(Table(*d, "discovery"), t);
+    if (auto* n = root.get("notify")) ParseNotify(Table(*n, "notify"), t);
     if (auto* wikis = root.get("wiki")) ParseWikis(*wikis, t);
     if (t.wikis.empty() && t.discovery.sitematrix.empty())
       Fail(root, "no wikis: add at least one [[wiki]] entry with dbname and url, or [discovery] sitematrix = \"URL\"");
@@ -116,7 +117,7 @@ class TargetsParser {
                "timeout_ms", "low_speed_bytes", "low_speed_time_ms", "retries", "backoff_ms", "backoff_max_ms",
                "max_body_bytes", "deadline_ms", "max_redirects", "warnings_fail", "max_tool_failure_share",
                "ores_api_probes",
-               "max_probes", "resolve", "ca_file"},
+               "max_probes", "resolve", "ca_file", "confirm_after_ms", "confirm_times", "known"},
               "[crawl]");
     CrawlOptions& o = t.crawl;
     if (auto* n = c.get("user_agent")) {
@@ -173,6 +174,15 @@ class TargetsParser {
       std::filesystem::path p(o.ca_file);  // relative to the targets file, like password_file
       if (p.is_relative()) o.ca_file = (std::filesystem::path(path_).parent_path() / p).string();
       o.ca_file_where = Where(*n);  // the file itself is checked by LoadTargets (no I/O while parsing)
+    }
+    if (auto* n = c.get("confirm_after_ms")) o.confirm_after_ms = Integer(*n, "confirm_after_ms", 0, 600000);
+    if (auto* n = c.get("confirm_times")) o.confirm_times = static_cast<int>(Integer(*n, "confirm_times", 1, 5));
+    if (auto* n = c.get("known")) {
+      o.known = String(*n, "known");
+      if (o.known.empty()) Fail(*n, "known is empty; leave it out, or name a known-issues file");
+      // Relative to the targets file, like password_file.
+      std::filesystem::path p(o.known);
+      if (p.is_relative()) o.known = (std::filesystem::path(path_).parent_path() / p).string();
     }
     if (auto* n = c.get("max_probes")) {
       t.max_probes = Integer(*n, "max_probes", 1, 10000000);
@@ -410,6 +420,25 @@ class TargetsParser {
                             "allow_hosts"})
         if (auto* n = d.get(k))
           Fail(*n, fmt::format("'{}' filters SiteMatrix discovery; set sitematrix = \"https://.../api.php\" too", k));
+  }
+
+  void ParseNotify(const toml::table& n, Targets& t) {
+    CheckKeys(n, {"webhook", "command", "when", "timeout_ms"}, "[notify]");
+    NotifyOptions& o = t.notify;
+    if (auto* v = n.get("webhook")) {
+      o.webhook = String(*v, "webhook");
+      if (o.webhook.rfind("http://", 0) != 0 && o.webhook.rfind("https://", 0) != 0)
+        Fail(*v, "webhook must be an http(s) URL");  // the URL itself is not echoed: it may hold a token
+    }
+    if (auto* v = n.get("command")) o.command = String(*v, "command");
+    if (auto* v = n.get("when")) {
+      const std::string when = String(*v, "when");
+      if (when != "always" && when != "failures")
+        Fail(*v, fmt::format("when = '{}': use \"failures\" (the default: runs with product failures) or \"always\"",
+                             when));
+      o.always = when == "always";
+    }
+    if (auto* v = n.get("timeout_ms")) o.timeout_ms = Integer(*v, "timeout_ms", 100, 600000);
   }
 
   void CheckWatchlistAccounts(const Targets& t) const {

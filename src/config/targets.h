@@ -44,6 +44,20 @@ struct CrawlOptions {
   bool warnings_fail = false;         // a PHP warning in a page counts as a product failure
   bool ores_api_probes = true;        // api.php ORES probes on wikis whose API says ORES runs (plan.h OresApiProbes)
   double max_tool_failure_share = 0.2;  // more transport+auth than this share => exit code 2
+  // Confirmation: after the crawl each product failure is fetched again, at
+  // least this long after its first fetch (bounded by deadline_ms); one that
+  // never fails again is `flaky`. 0 = no confirmation.
+  int64_t confirm_after_ms = 10000;
+  int confirm_times = 1;              // re-fetches per failure at most (stops at the first that fails again)
+  std::string known;                  // known-issues file (config/known.h), relative to the targets file; "" = none
+};
+
+// [notify]: who hears about a run when it ends (src/report/notify.h).
+struct NotifyOptions {
+  std::string webhook;          // http(s) URL that gets one POST of the run's JSON; "" = none
+  std::string command;          // run by /bin/sh with the same JSON on stdin; "" = none
+  bool always = false;          // also for runs without product failures (when = "always")
+  int64_t timeout_ms = 10000;   // per notifier; past it the notifier is given up (reported, exit code unchanged)
 };
 
 // [account.NAME]: a MediaWiki account the crawler logs in with.
@@ -133,6 +147,7 @@ struct Targets {
   int64_t max_probes = 10000;             // plan larger than this => config error
   std::string max_probes_where;
   Discovery discovery;                    // [discovery]; default: off (the file's [[wiki]] list, no network)
+  NotifyOptions notify;                   // [notify]; default: nobody
 };
 
 // Reads and validates a targets file (and [crawl] ca_file's file). Errors are

@@ -279,6 +279,9 @@ struct Engine::Impl {
       curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(job.req.post_fields.size()));
       // No "Expect: 100-continue" round trip for a form post.
       t->request_headers.reset(curl_slist_append(nullptr, "Expect:"));
+      // Appending to a non-empty list keeps its head (on failure the list is unchanged).
+      if (!job.req.content_type.empty() && t->request_headers)
+        curl_slist_append(t->request_headers.get(), ("Content-Type: " + job.req.content_type).c_str());
       curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->request_headers.get());
     }
     if (curl_multi_add_handle(multi.get(), e) != CURLM_OK) {

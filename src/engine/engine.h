@@ -109,6 +109,8 @@ struct Request {
   std::string host;          // scheduling key "host:port"; per-host limits apply to it
   std::string post_fields;   // non-empty => POST application/x-www-form-urlencoded
                              // (retried only when the connection could not be made)
+  std::string content_type;  // with post_fields: its Content-Type instead of the form's
+                             // (a webhook's "application/json"); "" = the form
   std::string session;       // cookie scope (a wiki dbname): same scope => one in-memory
                              // cookie store; "" = no cookies at all
   BodySinkFactory sink;      // set: the body goes to the sinks it makes, Response.body stays

@@ -25,9 +25,10 @@ std::map<std::string, std::string> ParamMap(const Params& params) {
 }
 
 int Tier(const FailureGroup& g) {
-  if (g.product_failure) return 0;
-  if (IsToolFailure(g.verdict)) return 1;
-  return 2;
+  // Failures that fail the run first; known and flaky ones after them.
+  if (g.product_failure) return g.known_task.empty() && !g.flaky ? 0 : 1;
+  if (IsToolFailure(g.verdict)) return 2;
+  return 3;
 }
 
 }  // namespace
@@ -142,21 +143,27 @@ std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings
     const Verdict v = o.result.verdict;
     if (v == Verdict::kOk) continue;
     const Evidence& ev = o.result.evidence;
-    std::string key = ev.signature;
-    if (key.empty() && v == Verdict::kTransport && !o.transport_error.empty())
-      key = "transport: " + o.transport_error;
-    if (key.empty()) key = fmt::format("{} HTTP {}", VerdictName(v), o.http_status);
-    auto [it, inserted] = by_key.emplace(key, groups.size());
+    const std::string key = FailureKey(o);
+    // A known issue and a failure that did not reproduce are told apart from
+    // the same cause failing for real: each gets its own group.
+    const bool product = IsProductFailure(v, warnings_fail);
+    const bool flaky = product && o.known_task.empty() && IsFlaky(o);
+    const std::string known = product ? o.known_task : std::string();
+    auto [it, inserted] = by_key.emplace(key + '\x1f' + known + (flaky ? "\x1f" "flaky" : ""), groups.size());
     if (inserted) {
       FailureGroup g;
       g.key = key;
       g.verdict = v;
-      g.product_failure = IsProductFailure(v, warnings_fail);
+      g.product_failure = product;
+      g.known_task = known;
+      g.flaky = flaky;
       g.first = i;
       groups.push_back(std::move(g));
     }
     FailureGroup& g = groups[it->second];
     g.members.push_back(i);
+    g.fetches += 1 + o.confirm_fetches;
+    g.failed_fetches += 1 + o.confirm_failed;
     if (g.exception_class.empty()) g.exception_class = ev.exception_class;
     if (g.message.empty()) g.message = ev.message;
     if (!ev.request_id.empty() &&
@@ -185,6 +192,20 @@ std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings
            std::make_tuple(Tier(b), -static_cast<int64_t>(b.members.size()), b.key);
   });
   return groups;
+}
+
+std::string FailureKey(const Outcome& o) {
+  const Verdict v = o.result.verdict;
+  std::string key = o.result.evidence.signature;
+  if (key.empty() && v == Verdict::kTransport && !o.transport_error.empty()) key = "transport: " + o.transport_error;
+  if (key.empty()) key = fmt::format("{} HTTP {}", VerdictName(v), o.http_status);
+  return key;
+}
+
+std::string DescribeConfirmation(const FailureGroup& g) {
+  if (g.fetches <= static_cast<int64_t>(g.members.size())) return "";  // nothing was fetched again
+  if (g.flaky) return fmt::format("not reproduced: failed on {} of {} fetches (the first ones only)", g.failed_fetches, g.fetches);
+  return fmt::format("reproduced on {} of {} fetches", g.failed_fetches, g.fetches);
 }
 
 std::string DescribeFailingParameters(const FailureGroup& group) {

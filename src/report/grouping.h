@@ -62,15 +62,33 @@ struct FailureGroup {
   // fail everywhere while another fails only with one parameter.
   std::vector<std::pair<PageKind, MinimalParams>> minimal_by_kind;
   size_t first = 0;              // index of the first failing probe (its URL reproduces the group)
+  // Product failures only: every member matched this known issue ("" = none),
+  // or every member did not reproduce (flaky, and not known).
+  std::string known_task;
+  bool flaky = false;
+  int64_t fetches = 0;         // fetches of the members: the first ones plus the confirming re-fetches
+  int64_t failed_fetches = 0;  // of those, how many failed
 };
+
+// The cause a failure is grouped by: evidence.signature; when empty,
+// "transport: <curl error>" for transport verdicts with an error text, else
+// "<verdict> HTTP <status>". A known issue's `signature` is a substring of it.
+std::string FailureKey(const Outcome& outcome);
+
+// "reproduced on 2 of 2 fetches" ("not reproduced: failed on 2 of 4 fetches
+// (the first ones only)" for a flaky group), or "" when no member was
+// fetched again.
+std::string DescribeConfirmation(const FailureGroup& group);
 
 // "damaging=*" for a one-kind group; for several kinds, one clause per kind:
 // "recentchanges, watchlist: every probe; contributions: hidenondamaging=1".
 std::string DescribeFailingParameters(const FailureGroup& group);
 
-// Groups every non-ok outcome by key. Order: product failures first, then
-// tool failures, then the rest (non-failing warnings); within each, bigger
-// groups first, then by key. Pure.
+// Groups every non-ok outcome by key (FailureKey), known issues and flaky
+// failures apart from the others of the same key. Order: product failures
+// that fail the run first, then known and flaky ones, then tool failures,
+// then the rest (non-failing warnings); within each, bigger groups first,
+// then by key. Pure.
 std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings_fail);
 
 // A curl command that reloads `probe` without any secret: the URL, the user

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "config/known.h"
 #include "report/escape.h"
 #include "report/overview.h"
 #include "report/run_dir.h"
@@ -137,9 +138,17 @@ void AppendGroup(TextOut& out, size_t number, const FailureGroup& g, const RunIn
                  const ResultList& results) {
   const auto& first = results[g.first];
   const char* cls = g.product_failure ? "" : IsToolFailure(g.verdict) ? " tool" : " other";
-  out += fmt::format("<article class=\"group{}\">\n<h3>{}. <span class=\"v v-{}\">{}</span> <code>{}</code> ({} probe{})</h3>\n<dl>\n",
-                     cls, number, VerdictName(g.verdict), VerdictName(g.verdict), E(g.key), g.members.size(),
+  out += fmt::format("<article class=\"group{}\">\n<h3>{}. <span class=\"v v-{}\">{}</span>{} <code>{}</code> ({} probe{})</h3>\n<dl>\n",
+                     g.flaky || !g.known_task.empty() ? " other" : cls, number, VerdictName(g.verdict),
+                     VerdictName(g.verdict), g.flaky ? " flaky" : !g.known_task.empty() ? " known" : "", E(g.key),
+                     g.members.size(),
                      g.members.size() == 1 ? "" : "s");
+  if (!g.known_task.empty())
+    out += fmt::format("<dt>Known issue</dt><dd>{}{}</dd>\n", Link(TaskUrl(g.known_task), g.known_task),
+                       info.fail_on_known ? "" : " (does not fail the run)");
+  if (const std::string confirmed = DescribeConfirmation(g); !confirmed.empty())
+    out += fmt::format("<dt>Confirmation</dt><dd>{}{}</dd>\n", E(confirmed),
+                       g.flaky ? (info.fail_on_flaky ? "; flaky" : "; flaky, does not fail the run") : "");
   if (!g.exception_class.empty() || !g.message.empty())
     out += fmt::format("<dt>Exception</dt><dd><code>{}</code>{}{}</dd>\n", E(g.exception_class),
                        g.exception_class.empty() || g.message.empty() ? "" : ": ", E(g.message));
@@ -282,6 +291,11 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
   out += fmt::format("<section id=\"groups\">\n<h2>Failure groups ({})</h2>\n", groups.size());
   if (groups.empty()) out += "<p>No failures.</p>\n";
   for (size_t i = 0; i < groups.size(); ++i) AppendGroup(out, i + 1, groups[i], info, results);
+  if (info.WholePlan())
+    for (const auto& k : info.known)
+      if (k.matched == 0)
+        out += fmt::format("<p class=\"known-not-seen\">Known issue {} not seen this run: possibly fixed</p>\n",
+                           Link(TaskUrl(k.task), k.task));
   out += "</section>\n";
 
   std::set<Verdict> present;

@@ -53,6 +53,12 @@ nlohmann::json OutcomeToJson(const Probe& probe, const Outcome& outcome) {
       {"finished", FormatIsoUtc(outcome.finished_unix_ms)},
   };
   PutIfNotEmpty(j, "error", outcome.transport_error);
+  PutIfNotEmpty(j, "known", outcome.known_task);
+  // Only for failures that were fetched again: true = failed again, false = flaky.
+  if (outcome.confirm_fetches > 0) {
+    j["confirmed"] = outcome.confirm_failed > 0;
+    j["confirm"] = {{"fetches", outcome.confirm_fetches}, {"failed", outcome.confirm_failed}};
+  }
   return j;
 }
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "config/known.h"
 #include "report/escape.h"
 #include "report/run_dir.h"
 
@@ -94,6 +95,11 @@ int AppendToTextOut(void* context, const char* data, int len) {
   return len;
 }
 
+// A known issue's failure that does not fail the run (no --fail-on known).
+bool NotCountedKnown(const Outcome& o, const RunInfo& info) {
+  return IsProductFailure(o.result.verdict, info.warnings_fail) && !o.known_task.empty() && !info.fail_on_known;
+}
+
 }  // namespace
 
 Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultList& results, TextOut& out) {
@@ -132,7 +138,7 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
   for (const auto& r : results) {
     ++tests;
     total_time += r.outcome.timings.total;
-    if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail)) ++failures;
+    if (FailsRun(r.outcome, info)) ++failures;
     if (IsToolFailure(r.outcome.result.verdict)) ++errors;
   }
 
@@ -149,9 +155,9 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
     for (const uint32_t i : rs) {
       const auto& r = results[i];
       s_time += r.outcome.timings.total;
-      if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail)) ++s_failures;
+      if (FailsRun(r.outcome, info)) ++s_failures;
       if (IsToolFailure(r.outcome.result.verdict)) ++s_errors;
-      if (r.outcome.result.verdict == Verdict::kNotRun) ++s_skipped;
+      if (r.outcome.result.verdict == Verdict::kNotRun || NotCountedKnown(r.outcome, info)) ++s_skipped;
     }
     x.Start("testsuite");
     x.Attr("name", std::string(wiki));
@@ -181,7 +187,18 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
       x.Attr("name", fmt::format("{} {}", PageKindName(r.probe.kind), r.probe.query));
       x.Attr("classname", fmt::format("beta-crawler.{}.{}", wiki, PageKindName(r.probe.kind)));
       x.Attr("time", Seconds(r.outcome.timings.total));
-      if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) {
+      if (NotCountedKnown(r.outcome, info)) {  // filed already: skipped, with its task
+        x.Start("skipped");
+        x.Attr("message", fmt::format("known issue {} ({}): {}", r.outcome.known_task, TaskUrl(r.outcome.known_task),
+                                      Message(r)));
+        x.End();
+      } else if (IsProductFailure(v, info.warnings_fail) && !FailsRun(r.outcome, info)) {  // flaky: passed on re-fetch
+        x.Start("system-out");
+        x.Text(fmt::format("flaky: {} on the first fetch, not on {} re-fetch{} (does not fail the run)\n\n{}",
+                           VerdictName(v), r.outcome.confirm_fetches, r.outcome.confirm_fetches == 1 ? "" : "es",
+                           Body(r, info)));
+        x.End();
+      } else if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) {
         x.Start(IsToolFailure(v) ? "error" : "failure");
         x.Attr("type", std::string(VerdictName(v)));
         x.Attr("message", Message(r));

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "config/known.h"
 #include "report/escape.h"
 #include "report/overview.h"
 #include "report/run_dir.h"
@@ -33,8 +34,19 @@ std::string CodeBlock(std::string_view lang, std::string_view text) {
 void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
                  const ResultList& results) {
   const auto& first = results[g.first];
-  out += fmt::format("### {}. {} — {} ({} probe{})\n\n", number, VerdictName(g.verdict), MarkdownCode(g.key),
+  out += fmt::format("### {}. {}{} — {} ({} probe{})\n\n", number, VerdictName(g.verdict),
+                     g.flaky ? " (flaky)" : !g.known_task.empty() ? " (known)" : "", MarkdownCode(g.key),
                      g.members.size(), g.members.size() == 1 ? "" : "s");
+  if (!g.known_task.empty()) {
+    std::string note;
+    for (const auto& k : info.known)
+      if (k.task == g.known_task && !k.note.empty()) note = " — " + MarkdownCode(k.note);
+    out += fmt::format("- **Known issue:** [{}]({}){}{}\n", g.known_task, TaskUrl(g.known_task), note,
+                       info.fail_on_known ? "" : " (does not fail the run)");
+  }
+  if (const std::string confirmed = DescribeConfirmation(g); !confirmed.empty())
+    out += fmt::format("- **Confirmation:** {}{}\n", confirmed,
+                       g.flaky ? (info.fail_on_flaky ? "; flaky" : "; flaky, does not fail the run") : "");
   if (!g.exception_class.empty() || !g.message.empty()) {
     out += "- **Exception:** ";
     if (!g.exception_class.empty()) out += MarkdownCode(g.exception_class);
@@ -85,6 +97,17 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
   out += "- **Or with curl:**\n\n" + CodeBlock("sh", CurlCommand(first.probe, info)) + "\n";
 }
 
+// Entries of the known-issues file that matched nothing in a whole-plan run.
+void AppendKnownNotSeen(std::string& out, const RunInfo& info) {
+  if (!info.WholePlan()) return;
+  std::string lines;
+  for (const auto& k : info.known)
+    if (k.matched == 0)
+      lines += fmt::format("- [{}]({}){}: not seen this run: possibly fixed\n", k.task, TaskUrl(k.task),
+                           k.note.empty() ? "" : " " + MarkdownCode(k.note));
+  if (!lines.empty()) out += "## Known issues not seen\n\n" + lines + "\n";
+}
+
 }  // namespace
 
 Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary& summary,
@@ -97,8 +120,13 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
   out += fmt::format("- **Targets:** {}\n", MarkdownCode(info.targets_path));
   out += fmt::format("- **Started:** {} · **duration:** {:.1f} s · **exit code:** {}\n",
                      FormatIsoUtc(info.started_unix_ms), seconds, info.exit_code);
-  out += fmt::format("- **Result:** {} product failure{}, {} tool failure{}, {} of {} planned probes done{}\n\n",
-                     summary.product_failures, summary.product_failures == 1 ? "" : "s", summary.tool_failures,
+  out += fmt::format("- **Result:** {} product failure{}{}, {} tool failure{}, {} of {} planned probes done{}\n\n",
+                     summary.product_failures, summary.product_failures == 1 ? "" : "s",
+                     summary.known || summary.flaky
+                         ? fmt::format(" ({} known, {} flaky: {} fail the run)", summary.known, summary.flaky,
+                                       summary.Failing(info))
+                         : std::string(),
+                     summary.tool_failures,
                      summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
                      info.partial ? " — **PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)**" : "");
   if (!info.tls_verified)
@@ -139,6 +167,7 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
     for (const auto& g : groups)
       if (IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
   }
+  AppendKnownNotSeen(out, info);
   if (other > 0) {
     out += fmt::format("## Warnings, not counted as failures ({} group{})\n\n", other, other == 1 ? "" : "s");
     for (const auto& g : groups)

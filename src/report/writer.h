@@ -42,6 +42,19 @@ struct RunInfo {
   // Unix ms of the newest earlier run with no product failure (from History,
   // LastCleanRunMs); 0 = none known. metrics.prom exports it.
   int64_t last_clean_unix_ms = 0;
+  // --fail-on known / flaky: those failures fail the run too. By default they
+  // are shown (with their task, or as flaky) and do not make exit code 1.
+  bool fail_on_known = false;
+  bool fail_on_flaky = false;
+  // The known-issues entries of the run (config/known.h), in file order, with
+  // how many failures each matched. In a complete whole-plan run (scope "",
+  // not partial) an entry that matched nothing is reported as possibly fixed.
+  struct KnownStatus {
+    std::string task, note;
+    int64_t matched = 0;
+  };
+  std::vector<KnownStatus> known;
+  bool WholePlan() const { return scope.empty() && !partial; }
 };
 
 // Counts over the outcomes of a run. Built with Count() as outcomes arrive.
@@ -50,9 +63,21 @@ struct RunSummary {
   int64_t total = 0;                    // outcomes counted
   int64_t product_failures = 0;         // IsProductFailure(verdict, warnings_fail)
   int64_t tool_failures = 0;            // IsToolFailure(verdict)
+  int64_t known = 0;                    // product failures a known issue matched (Outcome::known_task)
+  int64_t flaky = 0;                    // product failures that did not reproduce (IsFlaky), not known
 
   int64_t Of(Verdict v) const { return by_verdict[static_cast<size_t>(v)]; }
+  // The product failures that fail the run (exit code 1): known and flaky
+  // ones only with --fail-on known / flaky.
+  int64_t Failing(bool fail_on_known, bool fail_on_flaky) const {
+    return product_failures - (fail_on_known ? 0 : known) - (fail_on_flaky ? 0 : flaky);
+  }
+  int64_t Failing(const RunInfo& info) const { return Failing(info.fail_on_known, info.fail_on_flaky); }
 };
+
+// A product failure that makes exit code 1: not a known one (Outcome::known_task)
+// unless info.fail_on_known, not a flaky one unless info.fail_on_flaky.
+bool FailsRun(const Outcome& outcome, const RunInfo& info);
 
 // Adds one outcome to `summary`.
 void Count(RunSummary& summary, const Outcome& outcome, bool warnings_fail);
