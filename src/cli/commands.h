@@ -15,6 +15,7 @@ void AddParityCommand(CLI::App& app, int& exit_code);    // src/cli/parity_comma
 void AddHistoryCommands(CLI::App& app, int& exit_code);  // src/cli/history_command.cc: history, diff, prune
 void AddRecheckCommand(CLI::App& app, int& exit_code);   // src/cli/recheck_command.cc
 void AddReproCommand(CLI::App& app, int& exit_code);     // src/cli/repro_command.cc
+void AddSummaryCommand(CLI::App& app, int& exit_code);   // src/cli/summary_command.cc
 
 // All of the above, in --help order.
 inline void RegisterCommands(CLI::App& app, int& exit_code) {
@@ -26,6 +27,7 @@ inline void RegisterCommands(CLI::App& app, int& exit_code) {
   AddRecheckCommand(app, exit_code);
   AddReproCommand(app, exit_code);
   AddHistoryCommands(app, exit_code);
+  AddSummaryCommand(app, exit_code);
   AddParityCommand(app, exit_code);
 }
 

@@ -97,6 +97,16 @@ std::string ShellQuote(std::string_view word) {
   return out;
 }
 
+std::string RemarkupCode(std::string_view text) {
+  std::string body;
+  body.reserve(text.size() + 2);
+  for (const char c : text) body.push_back(c == '`' ? '\'' : c == '\n' || c == '\r' || c == '\t' ? ' ' : c);
+  const size_t begin = body.find_first_not_of(' ');
+  if (begin == std::string::npos) return "`-`";
+  body = body.substr(begin, body.find_last_not_of(' ') - begin + 1);
+  return "`" + body + "`";
+}
+
 std::string MarkdownCode(std::string_view text) {
   std::string body;
   body.reserve(text.size());

@@ -35,4 +35,11 @@ std::string ShellQuote(std::string_view word);
 // folded into spaces. Not for table cells (a `|` would split the cell).
 std::string MarkdownCode(std::string_view text);
 
+// Phabricator Remarkup inline monospace (`text`), whose content is shown
+// literally (no T123 links, @mentions or markup inside). Remarkup has no
+// escape for a backtick inside it: each becomes ', line breaks and tabs
+// become spaces, and leading/trailing blanks are dropped (a monospace span
+// cannot start with one). Not for table cells.
+std::string RemarkupCode(std::string_view text);
+
 }  // namespace bc

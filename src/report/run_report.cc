@@ -9,6 +9,7 @@
 #include "report/rendered_writer.h"
 #include "report/run_dir.h"
 #include "report/summary_md.h"
+#include "report/summary_remarkup.h"
 
 namespace bc {
 
@@ -30,6 +31,7 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   const ResultList* shared = r.results_.get();
   r.writers_.push_back(std::make_unique<JsonlWriter>(in_dir("pages.jsonl")));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.md"), &WriteSummaryMarkdown, shared));
+  r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.remarkup"), &WriteSummaryRemarkup, shared));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &WriteJunitXml, shared));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("report.html"), &WriteHtmlReport, shared));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &WriteMetrics, shared));

@@ -48,6 +48,9 @@ CRAWL = {
     "max_body_bytes": 16 << 20,
     "deadline_ms": 30000,
     "max_redirects": 4,
+    # No confirming re-fetch: the behaviours count the server's requests per
+    # probe exactly (run_faults.py confidence tests confirmation on its own).
+    "confirm_after_ms": 0,
 }
 
 B = dict  # shorthand

@@ -30,6 +30,9 @@ The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
   /f/NAME/index.php?...       behaviour NAME of tests/faults/catalogue.py (a [[wiki]]
                               with script_path "/f/NAME"); every request is counted
                               under "PORT|PATH|QUERY" (QUERY without maxlag)
+  /f/exception-once/index.php?...
+                              not in the catalogue: the exception page on the first
+                              request of a URL, the ok page after (a flaky failure)
   /f/NAME/api.php, /mix/api.php
                               a fake MediaWiki login API (meta=tokens&type=login,
                               action=clientlogin, meta=userinfo): user CrawlerQA,
@@ -316,6 +319,13 @@ async def serve_behaviour(reader, writer, name, path, query, headers, key):
             respond(writer, code, text, {"Retry-After": after})
     elif name == "exception-500":
         respond(writer, 500, PAGES["exception"], {**html, "X-Request-Id": "e0f5e007efa0aa70a9e3dea5"})
+    elif name == "exception-once":
+        # The flaky failure of run_faults.py confidence: the exception page on
+        # the first fetch of a URL only (a transient error during a deploy).
+        if HITS[key] > 1:
+            respond(writer, 200, ok, html)
+        else:
+            respond(writer, 500, PAGES["exception"], {**html, "X-Request-Id": "f1a4e0f1a4e0f1a4e0f1a4e0"})
     elif name == "bad-utf8-exception":
         respond(writer, 500, PAGES["bad-utf8-exception"], html)
     elif name == "edge-502":

@@ -4,6 +4,7 @@
   run_faults.py --crawler BIN behaviour NAME...  one `crawler run` per behaviour (3 probes)
   run_faults.py --crawler BIN urls               `crawler run --urls` over the quick behaviours
   run_faults.py --crawler BIN failfast           `run --fail-fast`: partial, latest, not a baseline
+  run_faults.py --crawler BIN confidence         confirmation (flaky), known issues, notifications, Remarkup
   run_faults.py --crawler BIN mixed              one 10,000-probe run mixing every behaviour
   run_faults.py --crawler BIN selftest           the fake server misbehaves as designed, and
                                                  the checks reject wrong data
@@ -387,7 +388,8 @@ def urls_run(crawler, keep):
                 f.write("# fault behaviours, two probes each\n" + "\n".join(urls) + "\n")
             results = os.path.join(tmp, "results")
             run = CrawlerRun(crawler, ["--urls", path, "--kind", "recentchanges", "--concurrency", "32",
-                                       "--per-host", "32", "--results", results], kill_after=90)
+                                       "--per-host", "32", "--results", results, "--confirm-after-ms", "0"],
+                             kill_after=90)
             # 16 of the 40 are transport: more than max_tool_failure_share (0.2), so exit 2.
             lines = check_run(c, run, results, len(urls), 2, 60)
             hits = server.get_json("/hitsjson")
@@ -422,7 +424,7 @@ def failfast_run(crawler, keep):
                 f.write("\n".join(urls) + "\n")
             results = os.path.join(tmp, "results")
             common = ["--urls", path, "--kind", "recentchanges", "--concurrency", "1", "--per-host", "1",
-                      "--results", results]
+                      "--results", results, "--confirm-after-ms", "0"]
             complete = CrawlerRun(crawler, common, kill_after=60)
             c.equal(complete.returncode, 1, "exit code of the complete run")
             ff = CrawlerRun(crawler, common + ["--fail-fast"], kill_after=60)
@@ -447,6 +449,168 @@ def failfast_run(crawler, keep):
                 c.equal(again.summary.get("still_failing"), 1, "the known failure is still failing")
             print(f"faults: fail-fast: {totals} exit={ff.returncode} wall={ff.seconds:.2f}s; "
                   f"baseline of the next run: {again.summary and again.summary.get('baseline')}")
+            c.done()
+
+
+class WebhookReceiver:
+    """A loopback HTTP server that records every request (method, path,
+    content type, body) and answers `code`."""
+
+    def __init__(self, code=200):
+        import http.server
+        import threading
+        self.requests = []
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                receiver.requests.append({"method": "POST", "path": self.path,
+                                          "content_type": self.headers.get("Content-Type", ""), "body": body})
+                self.send_response(code)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            do_GET = do_POST
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def run_text(crawler, args, timeout=120):
+    """`crawler ARGS` with text output: (exit code, stdout, stderr)."""
+    p = subprocess.run([crawler, *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    return p.returncode, p.stdout, p.stderr
+
+
+def confidence_run(crawler, keep):
+    """Confirmation, known issues, notifications and the Remarkup summary
+    (issue 17) through the binary: one wiki whose exception page is there on
+    every fetch (persistent), one whose exception page is there only on the
+    first fetch of each URL (flaky), one ok. The run exits 1 with the
+    persistent failures confirmed (2 of 2 fetches) and the others flaky; a
+    loopback webhook gets exactly one POST and a command the same JSON; with a
+    known-issues file matching the persistent wiki the run exits 0 and shows the
+    task, and the entry that matched nothing is "possibly fixed"; a bad
+    known-issues file is FILE:LINE:COL and exit 2; a dead webhook is reported
+    and leaves the exit code alone."""
+    c = Checks("confidence")
+    with scratch_dir("bc-faults-confidence-", keep) as tmp:
+        with FaultServer() as server, WebhookReceiver() as hook:
+            main = server.ports["main"]
+            wikis = [{"dbname": n, "url": f"http://127.0.0.1:{main}", "script_path": f"/f/{b}", "ores_models": []}
+                     for n, b in (("f_persist", "exception-500"), ("f_flaky", "exception-once"), ("f_ok", "ok"))]
+            # 300 ms: long enough to be a real second fetch, short enough for CI.
+            crawl = {**catalogue.CRAWL, "confirm_after_ms": 300, "confirm_times": 1}
+            targets = os.path.join(tmp, "targets.toml")
+            write_targets(targets, crawl, wikis, ["1", "2"])
+            results = os.path.join(tmp, "results")
+            got = os.path.join(tmp, "notify-command.json")
+            run = CrawlerRun(crawler, [targets, "--results", results,
+                                       "--notify-webhook", f"http://127.0.0.1:{hook.port}/hooks/beta-crawler",
+                                       "--notify-command", f"cat > {got}"], kill_after=60)
+            lines = check_run(c, run, results, 6, 1, 30)
+            s = run.summary or {}
+            c.equal((s.get("product_failures"), s.get("failing"), s.get("flaky"), s.get("known")), (4, 2, 2, 0),
+                    "product failures, failing, flaky, known (summary)")
+            hits = server.get_json("/hitsjson")
+            for line in lines:
+                wiki = line["wiki"]
+                behaviour = {"f_persist": "exception-500", "f_flaky": "exception-once", "f_ok": "ok"}[wiki]
+                key = f"{main}|/f/{behaviour}/index.php|{line['query']}"
+                if wiki == "f_ok":
+                    c.check("confirmed" not in line, f"{wiki}: an ok page has no 'confirmed': {line}")
+                    c.equal(hits.get(key), 1, f"{wiki}: fetches of an ok page")
+                else:
+                    c.equal(line["verdict"], "exception", f"{wiki}: verdict of the first fetch")
+                    c.equal(line.get("confirmed"), wiki == "f_persist", f"{wiki}: 'confirmed' in pages.jsonl")
+                    c.equal(hits.get(key), 2, f"{wiki}: fetches (the first and one confirmation)")
+            groups = {g.get("flaky"): g for g in s.get("groups", [])}
+            c.equal(set(groups), {False, True}, "a confirmed and a flaky group")
+            if False in groups:
+                c.equal((groups[False].get("fetches"), groups[False].get("failed_fetches")), (4, 4),
+                        "the persistent group: reproduced on 4 of 4 fetches")
+            if True in groups:
+                c.equal((groups[True].get("fetches"), groups[True].get("failed_fetches")), (4, 2),
+                        "the flaky group: failed on 2 of 4 fetches")
+            c.equal(len(hook.requests), 1, "POSTs the webhook received")
+            if hook.requests:
+                req = hook.requests[0]
+                c.equal(req["path"], "/hooks/beta-crawler", "webhook path")
+                c.equal(req["content_type"], "application/json", "webhook content type")
+                payload = json.loads(req["body"])
+                c.equal(payload.get("exit_code"), 1, "webhook payload: exit code")
+                c.equal(payload.get("run_id"), s.get("run_id"), "webhook payload: run id")
+                c.equal(payload.get("flaky"), 2, "webhook payload: flaky count")
+                c.equal(sorted(tuple(g["wikis"]) for g in payload.get("groups", [])), [("f_flaky",), ("f_persist",)],
+                        "webhook payload: the groups' wikis")
+                c.check(payload.get("report", "").endswith(f"{s.get('run_id')}/report.html"),
+                        f"webhook payload: the report's path: {payload.get('report')}")
+                c.check(PASSWORD not in req["body"].decode() and "fwiki_session" not in req["body"].decode(),
+                        "no secret in the webhook payload")
+                try:
+                    with open(got) as f:
+                        c.equal(json.loads(f.read()), payload, "the command got the webhook's JSON on stdin")
+                except (OSError, ValueError) as e:
+                    c.check(False, f"the notify command's output: {e}")
+            with open(os.path.join(results, s.get("run_id", "?"), "summary.md")) as f:
+                md = f.read()
+            c.check("reproduced on 4 of 4 fetches" in md, "summary.md: the persistent group was reproduced")
+            c.check("flaky, does not fail the run" in md, "summary.md: the flaky group is flaky")
+
+            # The persistent failure is filed: exit 0, the task shown.
+            known = os.path.join(tmp, "known.toml")
+            with open(known, "w") as f:
+                f.write('[[known]]\ntask = "T181191"\nnote = "the persistent exception"\nverdict = "exception"\n'
+                        'wiki = "f_persist"\n\n[[known]]\ntask = "T999999"\nclass = "NoSuchException"\n')
+            code, out, err = run_text(crawler, ["run", targets, "--results", results, "--known", known])
+            c.equal(code, 0, f"exit code with the persistent failure known; stderr: {err[-500:]}")
+            c.check("known issue T181191 (the persistent exception): https://phabricator.wikimedia.org/T181191" in out,
+                    f"the terminal shows the task: {out[-1500:]}")
+            c.check("known issue T999999 not seen this run: possibly fixed" in out, "the unseen entry: possibly fixed")
+            # The flaky URLs were fetched before: ok now.
+            c.check("PASS: no product failure beyond 2 known\n" in out, f"the verdict line: {out[-300:]}")
+            code, remarkup, err = run_text(crawler, ["summary", "latest", "--results", results, "--format", "remarkup"])
+            c.equal(code, 0, f"crawler summary --format remarkup: {err}")
+            c.check("- **Known issue:** T181191 `the persistent exception` (does not fail the run)" in remarkup,
+                    "the Remarkup summary names the task")
+            c.check("```lang=sh" in remarkup, "the Remarkup summary has a lang=sh reproduction")
+            code, _, _ = run_text(crawler, ["run", targets, "--results", results, "--known", known,
+                                            "--fail-on", "known,flaky"])
+            c.equal(code, 1, "exit code with --fail-on known,flaky")
+
+            # A bad known-issues file: where and what, exit 2, nothing fetched.
+            with open(known, "w") as f:
+                f.write('[[known]]\ntask = "T1"\nverdict = "exceptoin"\n')
+            before = sum(server.get_json("/hitsjson").values())
+            code, out, err = run_text(crawler, ["run", targets, "--results", results, "--known", known])
+            c.equal(code, 2, "exit code with a bad known-issues file")
+            c.check(f"{known}:3:11:" in err, f"the error names FILE:LINE:COL: {err!r}")
+            c.equal(sum(server.get_json("/hitsjson").values()), before, "requests made with a bad known-issues file")
+
+            # A dead webhook: reported, the exit code unchanged.
+            code, out, err = run_text(crawler, ["run", targets, "--results", results, "--notify-webhook",
+                                                f"http://127.0.0.1:{server.ports['refused']}/hook", "--notify",
+                                                "always"])
+            c.equal(code, 1, "exit code when the webhook is down")
+            c.check(f"notify: webhook http://127.0.0.1:{server.ports['refused']} failed" in err,
+                    f"the dead webhook is reported: {err[-500:]}")
+            c.equal(len(hook.requests), 1, "the first webhook got nothing more")
+            check_no_secrets(c, run, results)
+            print(f"faults: confidence: exit={run.returncode} failing={s.get('failing')} flaky={s.get('flaky')} "
+                  f"wall={run.seconds:.2f}s; webhook POSTs={len(hook.requests)}")
             c.done()
 
 
@@ -643,7 +807,7 @@ def main():
     ap.add_argument("--deadline", type=float, default=120.0, help="mixed run: deadline_ms / 1000")
     ap.add_argument("--strict", action="store_true", help="check known bugs against the right expectations")
     ap.add_argument("--sanitized", action="store_true", help="a sanitizer build: peak RSS reported, not bounded")
-    ap.add_argument("what", choices=["behaviour", "urls", "failfast", "mixed", "selftest", "list"])
+    ap.add_argument("what", choices=["behaviour", "urls", "failfast", "confidence", "mixed", "selftest", "list"])
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
     global STRICT, SANITIZED
@@ -670,6 +834,8 @@ def main():
             urls_run(args.crawler, args.keep)
         elif args.what == "failfast":
             failfast_run(args.crawler, args.keep)
+        elif args.what == "confidence":
+            confidence_run(args.crawler, args.keep)
         elif args.what == "mixed":
             mixed_run(args.crawler, args.keep, args.rss_bound_mb, args.deadline)
         else:
