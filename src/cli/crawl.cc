@@ -264,7 +264,7 @@ Result<void> Crawl::Confirm() {
     auto confirmed = ConfirmFailures(
         *engine_, unconfirmed_, co, [&](size_t i) { return ToRequest(probes_[i], i); },
         [&](size_t i, Response&& r) {
-          const Expectations expect = ExpectationsOf(probes_[i]);
+          const Expectations expect = ExpectationsFor(probes_[i]);
           return JudgeResponse(std::move(r), &expect).result.verdict;
         });
     if (!confirmed) return std::unexpected(confirmed.error());
