@@ -22,6 +22,8 @@ password_file = "$FARM/state/qa.password"
 [discovery]
 sitematrix = "http://127.0.0.1:8101/api.php"
 sitematrix_limit = 2
+# The farm's wikis are on three ports of one host; the default allows only the SiteMatrix port.
+allow_hosts = ["127.0.0.1:*"]
 script_path = ""
 account = "qa"
 facts = true
