@@ -31,7 +31,7 @@ TEST_CASE("a run's scope is its filters in a canonical order, empty for the whol
   CHECK(PlanScope(c) != PlanScope(a));
 }
 
-TEST_CASE("--shard is I/N with 0 <= I < N, checked by CLI11 before any plan is built", "[cli][shard]") {
+TEST_CASE("the --shard option is I/N with 0 <= I < N, checked by CLI11 before any plan is built", "[cli][shard]") {
   CHECK(ParseShard("0/4") == std::pair<size_t, size_t>{0, 4});
   CHECK(ParseShard("3/4") == std::pair<size_t, size_t>{3, 4});
   for (const char* bad : {"4/4", "1/0", "1", "1/", "/4", "-1/4", "1/4x", "a/b", " 1/4", "1//4", ""}) {
