@@ -10,6 +10,7 @@
 #include "report/run_dir.h"
 #include "report/summary_md.h"
 #include "report/summary_remarkup.h"
+#include "report/writer_thread.h"
 
 namespace bc {
 
@@ -37,16 +38,20 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &WriteMetrics, shared));
   for (auto& w : r.writers_)
     if (auto begun = w->Begin(info); !begun) return std::unexpected(begun.error());
+  std::vector<ReportWriter*> streamed;
+  for (auto& w : r.writers_) streamed.push_back(w.get());
+  r.writer_thread_ = std::make_unique<WriterThread>(std::move(streamed));
   return r;
 }
 
 Result<void> RunReport::Add(const Probe& probe, const Outcome& outcome) {
   Count(summary_, outcome, warnings_fail_);
   results_->Add(probe, outcome);
-  for (auto& w : writers_)
-    if (auto added = w->Add(probe, outcome); !added) return added;
-  return {};
+  // pages.jsonl is written on the writer thread: the fetch loop only queues.
+  return writer_thread_->Post(probe, outcome);
 }
+
+Result<void> RunReport::Flush() { return writer_thread_->Flush(); }
 
 std::vector<OutcomeRow> RunReport::CurrentRows() const { return ToOutcomeRows("", *results_, warnings_fail_); }
 
@@ -55,6 +60,8 @@ Result<void> RunReport::Finish(RunInfo info) {
   const auto keep = [&](Result<void> r) {
     if (!r && first_error) first_error = std::move(r);
   };
+  // Every queued outcome is in pages.jsonl before anything else is written.
+  keep(writer_thread_->Stop());
   auto history = History::Open(history_path_);
   if (history && info.last_clean_unix_ms == 0) {
     auto last = history->LastCleanRunMs(info.targets_path);

@@ -8,7 +8,8 @@
 //   ... decide exit code (report->summary(), DiffRuns(baseline, report->CurrentRows()))
 //   report->Finish(info_with_finished_exit_code_partial);
 //
-// Not thread-safe. Refers to every probe given to Add until destroyed.
+// Not thread-safe: call it from one thread (it runs a writer thread of its
+// own for pages.jsonl). Refers to every probe given to Add until destroyed.
 #pragma once
 
 #include <memory>
@@ -20,6 +21,8 @@
 #include "report/writer.h"
 
 namespace bc {
+
+class WriterThread;  // report/writer_thread.h
 
 class RunReport {
  public:
@@ -40,13 +43,17 @@ class RunReport {
   // before Finish, e.g. for --fail-on new).
   std::vector<OutcomeRow> CurrentRows() const;
 
-  // Appends to pages.jsonl at once (flushed) and keeps the result for the
-  // end-of-run formats (compactly, see results.h). Counts it with
+  // Queues the outcome for pages.jsonl (written and flushed on the writer
+  // thread, report/writer_thread.h: a slow disk does not hold up the caller)
+  // and keeps the result for the end-of-run formats (compactly, see
+  // results.h). Returns the first pages.jsonl write error seen so far. Counts it with
   // info.warnings_fail from Start. `probe` must outlive this RunReport: it
   // is referred to, not copied (the plan and the pre-flight probes do).
   Result<void> Add(const Probe& probe, const Outcome& outcome);
   Result<void> Add(const Probe&& probe, const Outcome& outcome) = delete;  // would dangle
 
+  // Waits until pages.jsonl holds every outcome given to Add so far.
+  Result<void> Flush();
   // `info`: the final RunInfo (finished_unix_ms, exit_code, partial set).
   // When info.last_clean_unix_ms is 0 it is looked up in the history first.
   // Writes every file (each atomically; all are attempted even when one
@@ -65,6 +72,9 @@ class RunReport {
   // Heap-allocated so the writers' pointer to it survives moves of RunReport.
   std::unique_ptr<ResultList> results_;
   std::vector<std::unique_ptr<ReportWriter>> writers_;  // pages.jsonl first
+  // Calls the writers' Add from Start to Finish; declared after writers_ so
+  // it is stopped (destroyed) before them.
+  std::unique_ptr<WriterThread> writer_thread_;
 };
 
 }  // namespace bc

@@ -43,6 +43,7 @@ TEST_CASE("a run report streams pages.jsonl, then writes every file, history and
   const Probe p1 = MakeProbe("p1", "ruwiki", PageKind::kRecentChanges, {{"damaging", "likelybad"}});
   const Probe p2 = MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {});
   REQUIRE(report->Add(p1, MakeOutcome(Verdict::kException, 500, "MWException: null")).has_value());
+  REQUIRE(report->Flush().has_value());  // pages.jsonl is written on its own thread
   CHECK(LineCount(dir + "/pages.jsonl") == 1);  // visible before the run ends
   CHECK_FALSE(fs::exists(dir + "/summary.md"));
   REQUIRE(report->Add(p2, MakeOutcome(Verdict::kOk)).has_value());
