@@ -60,6 +60,8 @@ th { background: #eaecf0; }
 .v-warning { background: #fef6e7; }
 .v-auth, .v-transport { background: #fef6e7; }
 .v-not-run { background: #eaecf0; }
+.mark { font-size: .85em; padding: 0 .3em; border-radius: 3px; border: 1px solid #a2a9b1; white-space: nowrap; }
+.mark.known { background: #eaf3ff; } .mark.flaky { background: #f8f9fa; font-style: italic; }
 details.ids { display: inline; } details.ids summary { cursor: pointer; color: #36c; }
 .controls { margin: .5em 0; }
 .controls input { width: 20em; }
@@ -240,6 +242,26 @@ void AppendLatency(TextOut& out, const Overview& o) {
   out += "</svg>\n<figcaption>Time per page (seconds), pages that got a response</figcaption>\n</figure>\n";
 }
 
+// A failure's annotations beside its verdict in the probe table: known (its
+// task, linked) and flaky; the verdict itself stays what the page showed.
+std::string Marks(const Outcome& o, const RunInfo& info) {
+  std::string marks;
+  if (!o.known_task.empty())
+    marks += fmt::format(" <span class=\"mark known\" title=\"known issue{}\">known {}</span>",
+                         info.fail_on_known ? "" : ": does not fail the run", Link(TaskUrl(o.known_task), o.known_task));
+  else if (IsFlaky(o))
+    marks += fmt::format(" <span class=\"mark flaky\" title=\"did not reproduce ({} re-fetch{} passed){}\">flaky</span>",
+                         o.confirm_fetches, o.confirm_fetches == 1 ? "" : "es",
+                         info.fail_on_flaky ? "" : ": does not fail the run");
+  return marks;
+}
+
+// data-known / data-flaky on a row, so a filter or a script can find them.
+std::string RowAnnotations(const Outcome& o) {
+  if (!o.known_task.empty()) return fmt::format(" data-known=\"{}\"", E(o.known_task));
+  return IsFlaky(o) ? " data-flaky=\"1\"" : "";
+}
+
 std::string EvidenceText(const Outcome& o) {
   const Evidence& ev = o.result.evidence;
   if (!ev.exception_class.empty() || !ev.message.empty())
@@ -328,12 +350,13 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
     const Verdict v = r.outcome.result.verdict;
     const bool failure = IsProductFailure(v, info.warnings_fail) || IsToolFailure(v);
     out += fmt::format(
-        "<tr data-verdict=\"{0}\" data-failure=\"{1}\" data-probe=\"{2}\"><td>{3}</td><td>{4}</td>"
-        "<td><span class=\"v v-{0}\">{0}</span></td><td data-sort=\"{5}\">{5}</td><td>{6}</td>"
+        "<tr data-verdict=\"{0}\" data-failure=\"{1}\" data-probe=\"{2}\"{11}><td>{3}</td><td>{4}</td>"
+        "<td><span class=\"v v-{0}\">{0}</span>{12}</td><td data-sort=\"{5}\">{5}</td><td>{6}</td>"
         "<td class=\"ev\">{7}</td><td><code>{8}</code></td><td data-sort=\"{9:.3f}\">{9:.3f}</td><td>{10}</td></tr>\n",
         VerdictName(v), failure ? 1 : 0, E(r.probe.id), E(r.probe.wiki), PageKindName(r.probe.kind),
         r.outcome.http_status, Link(r.probe.url, r.probe.query), E(EvidenceText(r.outcome)),
-        E(r.outcome.result.evidence.request_id), r.outcome.timings.total, r.outcome.retries);
+        E(r.outcome.result.evidence.request_id), r.outcome.timings.total, r.outcome.retries,
+        RowAnnotations(r.outcome), Marks(r.outcome, info));
   }
   out += "</tbody>\n</table>\n</section>\n<script>";
   out += kScript;

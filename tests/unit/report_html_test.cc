@@ -162,6 +162,43 @@ TEST_CASE("report.html says PASS for a clean run and collapses long request id l
   CHECK_THAT(*partial, Contains("<strong>INTERRUPTED</strong> exit code 130"));
 }
 
+TEST_CASE("report.html marks known and flaky failures in the probe table, the task linked", "[report][html]") {
+  std::vector<ProbeResult> rs;
+  Outcome known = MakeOutcome(Verdict::kException, 500, "RuntimeException", "RuntimeException");
+  known.known_task = "T181191";
+  known.confirm_fetches = known.confirm_failed = 1;
+  rs.push_back({MakeProbe("00000000000000a1", "ruwiki", PageKind::kRecentChanges, {{"k", "1"}}), known});
+  Outcome flaky = MakeOutcome(Verdict::kFatal, 500, "PHP Fatal error");
+  flaky.confirm_fetches = 1;
+  rs.push_back({MakeProbe("00000000000000a2", "frwiki", PageKind::kWatchlist, {{"k", "2"}}), flaky});
+  Outcome confirmed = MakeOutcome(Verdict::kException, 500, "DBQueryError", "DBQueryError");
+  confirmed.confirm_fetches = confirmed.confirm_failed = 1;
+  rs.push_back({MakeProbe("00000000000000a3", "enwiki", PageKind::kWatchlist, {{"k", "3"}}), confirmed});
+  RunInfo info = Info();
+  info.planned = 3;
+  auto html = RenderHtmlReport(info, SummaryOf(rs), rs);
+  REQUIRE(html.has_value());
+  const auto row = [&](const std::string& id) {
+    const size_t at = html->find("data-probe=\"" + id + "\"");
+    REQUIRE(at != std::string::npos);
+    return html->substr(at, html->find("</tr>", at) - at);
+  };
+  CHECK_THAT(row("00000000000000a1"),
+             Contains(" data-known=\"T181191\"><td>ruwiki</td>"));
+  CHECK_THAT(row("00000000000000a1"),
+             Contains("<span class=\"v v-exception\">exception</span> <span class=\"mark known\" title=\"known issue: "
+                      "does not fail the run\">known <a href=\"https://phabricator.wikimedia.org/T181191\" "
+                      "rel=\"noreferrer\">T181191</a></span>"));
+  CHECK_THAT(row("00000000000000a2"), Contains(" data-flaky=\"1\"><td>frwiki</td>"));
+  CHECK_THAT(row("00000000000000a2"),
+             Contains("<span class=\"v v-fatal\">fatal</span> <span class=\"mark flaky\" title=\"did not reproduce "
+                      "(1 re-fetch passed): does not fail the run\">flaky</span>"));
+  // A confirmed failure has neither mark.
+  CHECK_THAT(row("00000000000000a3"), !Contains("class=\"mark"));
+  CHECK_THAT(row("00000000000000a3"), !Contains("data-known"));
+  CHECK(Occurrences(*html, "<span class=\"mark ") == 2);
+}
+
 // Not a test: writes the hostile sample report for the headless-browser check
 // (hidden tag; run with BC_HTML_SAMPLE=/path/report.html).
 TEST_CASE("write the sample report for the browser check", "[.html-sample]") {
