@@ -10,6 +10,7 @@
 #include "cli/options.h"
 #include "config/targets.h"
 #include "plan/plan.h"
+#include "report/escape.h"
 
 namespace bc {
 
@@ -32,17 +33,21 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
     std::vector<Probe> probes;
     for (const auto& [p, _] : prepared->preflight) probes.push_back(p);  // the ORES API pre-flight comes first
     probes.insert(probes.end(), prepared->probes.begin(), prepared->probes.end());
+    // Wiki names, URLs, reasons and facts may come from the network
+    // (SiteMatrix, meta=siteinfo, meta=ores): no byte of them may drive the
+    // terminal (report/escape.h). The jsonl format is escaped by nlohmann.
+    const auto T = [](std::string_view text) { return TerminalText(text); };
     if (*explain) {
       const Preparation& prep = prepared->preparation;
       if (!targets.discovery.enabled()) fmt::print("no [discovery]: the file's wikis and ores_models apply (no network)\n");
       if (!targets.discovery.sitematrix.empty())
-        fmt::print("SiteMatrix {}: {} request(s), {} wiki(s) discovered, {} skipped\n", targets.discovery.sitematrix,
+        fmt::print("SiteMatrix {}: {} request(s), {} wiki(s) discovered, {} skipped\n", T(targets.discovery.sitematrix),
                    prep.sitematrix_requests, prep.discovered.size(), prep.skipped.size());
-      for (const SkippedSite& s : prep.skipped) fmt::print("  skipped {}: {}\n", s.dbname, s.reason);
-      for (const std::string& line : ExplainPlan(targets, prep.notes)) fmt::print("{}\n", line);
+      for (const SkippedSite& s : prep.skipped) fmt::print("  skipped {}: {}\n", T(s.dbname), T(s.reason));
+      for (const std::string& line : ExplainPlan(targets, prep.notes)) fmt::print("{}\n", T(line));
       for (const auto& [p, o] : prepared->preflight)
-        fmt::print("pre-flight {} meta=ores: {}{}\n", p.wiki, VerdictName(o.result.verdict),
-                   o.result.evidence.signature.empty() ? "" : " (" + o.result.evidence.signature + ")");
+        fmt::print("pre-flight {} meta=ores: {}{}\n", T(p.wiki), VerdictName(o.result.verdict),
+                   o.result.evidence.signature.empty() ? "" : " (" + T(o.result.evidence.signature) + ")");
       fmt::print("\n");
     }
     std::map<std::pair<std::string, std::string>, size_t> counts;
@@ -54,12 +59,12 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
         for (const auto& [k, v] : p.params) j["params"][k] = v;
         fmt::print("{}\n", j.dump());
       } else {
-        fmt::print("{} {:<10} {:<14} {}\n", p.id, p.wiki, PageKindName(p.kind), p.url);
+        fmt::print("{} {:<10} {:<14} {}\n", p.id, T(p.wiki), PageKindName(p.kind), T(p.url));
       }
     }
     if (*format == "text") {
       fmt::print("\n{} probes\n", probes.size());
-      for (const auto& [key, n] : counts) fmt::print("  {:<12} {:<14} {}\n", key.first, key.second, n);
+      for (const auto& [key, n] : counts) fmt::print("  {:<12} {:<14} {}\n", T(key.first), key.second, n);
     }
     exit_code = 0;
   });

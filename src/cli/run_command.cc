@@ -23,6 +23,7 @@
 #include "engine/engine.h"
 #include "mediawiki/session.h"
 #include "plan/url_list.h"
+#include "report/escape.h"
 
 namespace bc {
 namespace {
@@ -90,11 +91,7 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
 // URL or dbname): never crawled, and the run says so.
 // Both strings come from the network: control bytes (terminal escapes) are shown as \xHH.
 void PrintRefusedSites(const Preparation& prep) {
-  const auto printable = [](std::string_view text) {
-    std::string out;
-    for (unsigned char c : text) out += c < 0x20 || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
-    return out;
-  };
+  const auto printable = [](std::string_view text) { return TerminalText(text); };
   for (const SkippedSite& s : prep.skipped)
     if (s.refused)
       fmt::print(stderr, "crawler: discovery: {} not crawled: {}\n", printable(s.dbname), printable(s.reason));

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
 
 #include "core/utf8.h"
 
@@ -25,6 +26,45 @@ std::string HtmlEscape(std::string_view text) {
         else
           out.push_back(c);
     }
+  }
+  return out;
+}
+
+std::string TerminalText(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  const auto hex = [&](unsigned char c) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    out += "\\x";
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  };
+  size_t i = 0;
+  while (i < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) hex(c);
+      else out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    const Utf8Char ch = DecodeUtf8(text.substr(i));
+    if (!ch.valid) {
+      hex(c);
+      ++i;
+      continue;
+    }
+    const char32_t cp = ch.cp;
+    const bool c1 = cp >= 0x80 && cp <= 0x9f;
+    const bool bidi = cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+    if (c1 || bidi) {
+      char buf[16];
+      std::snprintf(buf, sizeof buf, "\\u{%04x}", static_cast<unsigned>(cp));
+      out += buf;
+    } else {
+      out.append(text.substr(i, ch.len));
+    }
+    i += ch.len;
   }
   return out;
 }

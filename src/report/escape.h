@@ -27,6 +27,14 @@ std::string XmlSafeText(std::string_view text);
 // backslash, double quote and line feed escaped as \\ \" \n.
 std::string PromLabelEscape(std::string_view value);
 
+// Text from the network for one line of terminal output (stdout/stderr):
+// nothing in it can move the cursor, recolour, retitle the window, end the
+// line or reorder what follows. C0 controls (tab, CR and LF included), DEL
+// and bytes of invalid UTF-8 are shown as \xHH; C1 controls (U+0080-U+009F,
+// 8-bit CSI) and bidirectional controls (U+200E/F, U+202A-U+202E,
+// U+2066-U+2069) as \u{XXXX}. Other valid UTF-8 passes unchanged.
+std::string TerminalText(std::string_view text);
+
 // One POSIX shell word in single quotes: 'it'\''s'. Safe to paste into sh/bash.
 std::string ShellQuote(std::string_view word);
 

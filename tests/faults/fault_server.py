@@ -418,6 +418,8 @@ def hostile_sitematrix(writer):
         site("trust_foreign", f"http://127.0.0.1:{other}"),
         site("trust_foreign_name", f"http://localhost:{other}"),
         site('Bad Name"<x>', f"http://127.0.0.1:{main2}"),
+        # Terminal escapes (retitle, clear, colour) and a bidi override: printed as \xHH / \u{...}.
+        site("evil\x1b]0;pwned\x07\x1b[2J\x1b[31m\u202ered", f"http://127.0.0.1:{main2}"),
         site("trust_path", f"http://127.0.0.1:{main2}/x"),
         site("trust_query", f"http://127.0.0.1:{main2}?x=1#frag"),
         site("trust_userinfo", f"http://evil@127.0.0.1:{main2}"),

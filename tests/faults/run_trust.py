@@ -252,6 +252,16 @@ def discovery_test(crawler, keep):
                                 ("trust_userinfo", "user name or password")):
                     c.check(f"discovery: {db} not crawled: ".encode() in stderr and why.encode() in stderr,
                             f"{what}: stderr says {db} was not crawled ({why})")
+            # `crawler plan --explain` lists every skipped wiki: the hostile dbname
+            # is shown, escaped, and no byte of it reaches the terminal raw.
+            rc3, out3, err3 = run([crawler, "plan", targets, "--explain"])
+            c.equal(rc3, 0, f"exit code of `crawler plan --explain` (stderr {err3[-500:]!r})")
+            c.check(b"skipped evil\\x1b]0;pwned\\x07\\x1b[2J\\x1b[31m\\u{202e}red: " in out3,
+                    f"plan --explain shows the hostile dbname escaped: {out3[-800:]!r}")
+            for stream, what in ((out, "run stdout"), (err, "run stderr"), (out2, "login stdout"), (err2, "login stderr"),
+                                 (out3, "plan stdout"), (err3, "plan stderr")):
+                c.check(b"\x1b" not in stream and b"\x07" not in stream and "\u202e".encode() not in stream,
+                        f"{what}: a raw terminal escape or bidi override from SiteMatrix")
             other = server.get_json("/otherlog")
             hits = server.get_json("/hitsjson")
             main2 = sum(n for k, n in hits.items() if k.startswith(f"{p['main2']}|"))

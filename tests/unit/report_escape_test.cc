@@ -62,3 +62,21 @@ TEST_CASE("xml-safe text keeps valid UTF-8 and replaces what XML 1.0 cannot carr
 
 }  // namespace
 }  // namespace bc
+
+namespace bc {
+namespace {
+
+TEST_CASE("TerminalText: network text cannot drive the terminal", "[report][escape]") {
+  CHECK(TerminalText("frwiki") == "frwiki");
+  CHECK(TerminalText("r\xC3\xA9sultat \xE2\x80\x94 ok") == "r\xC3\xA9sultat \xE2\x80\x94 ok");  // UTF-8 stays
+  CHECK(TerminalText("evil\x1b]0;pwned\x07\x1b[2J") == "evil\\x1b]0;pwned\\x07\\x1b[2J");
+  CHECK(TerminalText("a\r\nb\tc\x7f") == "a\\x0d\\x0ab\\x09c\\x7f");
+  CHECK(TerminalText("\xC2\x9B" "31m") == "\\u{009b}31m");                  // C1 CSI
+  CHECK(TerminalText("abc\xE2\x80\xAE" "fed") == "abc\\u{202e}fed");        // right-to-left override
+  CHECK(TerminalText("\xE2\x81\xA6x\xE2\x81\xA9") == "\\u{2066}x\\u{2069}");  // isolates
+  CHECK(TerminalText("bad \xff\xc3 end") == "bad \\xff\\xc3 end");           // invalid UTF-8
+  CHECK(TerminalText(std::string_view("nul\0here", 8)) == "nul\\x00here");
+}
+
+}  // namespace
+}  // namespace bc
