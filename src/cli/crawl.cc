@@ -159,6 +159,7 @@ void Crawl::LogIn() {
   // than "auth: login failed" on every probe.
   for (const LoginResult& l : report_.logins)
     if (!l.ok && !stopped_at_login && !l.unreachable) login_failed_[l.wiki] = l.message;
+  if (options_.on_logins && !stopped_at_login) options_.on_logins(report_.logins);
 }
 
 Next Crawl::OnFetched(Response&& r, bool may_hold) {

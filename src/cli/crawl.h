@@ -38,6 +38,10 @@ struct RunOptions {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   // Called once per final outcome, in finish order (progress display). May be empty.
   std::function<void(const Probe&, const Outcome&)> on_outcome;
+  // Called once after the first logins, before any probe of the crawl (not
+  // when a signal cut the logins short): the progress display says failed
+  // logins first. May be empty.
+  std::function<void(const std::vector<LoginResult>&)> on_logins;
   // Outcomes decided before the crawl (the ORES API pre-flight, mediawiki/ores.h):
   // written first, counted like any probe (pages.jsonl, summary, junit, exit code).
   std::vector<std::pair<Probe, Outcome>> preflight;
@@ -101,9 +105,17 @@ int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted
                   bool fail_on_known = false, bool fail_on_flaky = false);
 
 // The terminal summary of a finished crawl (src/cli/run_command.cc): failed
-// logins, re-logins, failure groups (unless quiet), totals, verdict line; then
-// a write error on stderr, if any.
-void PrintCrawlReport(const CrawlReport& report, bool quiet);
+// logins (unless `logins_said`: the progress display printed them first),
+// re-logins, failure groups (unless quiet), totals ("13 of 81 probes fetched,
+// 68 not run (--fail-fast)"), verdict line; then a write error on stderr, if any.
+void PrintCrawlReport(const CrawlReport& report, bool quiet, bool logins_said = false);
+// "13 of 81 probes fetched, 68 not run (--fail-fast) in 2.1 s (6.2 pages/s):
+// ok 12 exception 1": pages/s over the fetched pages only.
+std::string DescribeTotals(const CrawlReport& report, double seconds);
+// Why a crawl ended with exit code 2, for the ERROR line: "login failed on
+// frwiki; 27 probes could not be judged (transport, auth); 68 not run
+// (deadline exceeded)".
+std::string DescribeCrawlTrouble(const CrawlReport& report);
 // The process exit code of a finished crawl: 130/143 when interrupted, else 2
 // when something could not be written, else the crawl's own (info.exit_code).
 int ExitCodeOf(const CrawlReport& report);

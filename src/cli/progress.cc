@@ -1,25 +1,117 @@
 #include "cli/progress.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cstdio>
+#include <ctime>
+#include <map>
+
+#include "report/overview.h"
 
 namespace bc {
+namespace {
 
-ProgressDisplay::ProgressDisplay(size_t total, bool tty, bool failures)
-    : total_(total), tty_(tty), failures_(failures) {}
+// The wiki's refusal quoted: "clientlogin FAIL: Incorrect password." reads
+// `the wiki said "Incorrect password." (clientlogin FAIL)`. Other messages
+// (ours: a token request that failed, a session that did not hold) as they are.
+std::string LoginMessage(const std::string& message) {
+  constexpr std::string_view kClientLogin = "clientlogin ";
+  const size_t colon = message.find(": ");
+  if (!message.starts_with(kClientLogin) || colon == std::string::npos) return message;
+  return fmt::format("the wiki said \"{}\" ({})", message.substr(colon + 2), message.substr(0, colon));
+}
+
+}  // namespace
+
+const char* LoginFailureCause(const LoginResult& l) { return l.unreachable ? "transport" : "auth"; }
+
+std::vector<std::string> DescribeLoginFailures(const std::vector<LoginResult>& logins) {
+  std::vector<std::string> lines;
+  std::map<std::string, std::vector<std::string>> skipped;  // refusing wiki -> wikis not tried
+  for (const LoginResult& l : logins) {
+    if (l.ok) continue;
+    if (l.skipped) skipped[l.refused_on].push_back(l.wiki);
+    else
+      lines.push_back(fmt::format("login failed on {} ({}): {}; {}", l.wiki, LoginFailureCause(l), LoginMessage(l.message),
+                                  l.unreachable ? "the wiki did not answer, its pages are loaded anyway"
+                                                : "its probes are not fetched (auth)"));
+  }
+  for (const auto& [wiki, others] : skipped) {
+    std::string account;
+    for (const LoginResult& l : logins)
+      if (l.wiki == wiki) account = l.account;
+    lines.push_back(fmt::format("account '{}' not tried on {} ({}) after {} refused it: one more attempt per wiki "
+                                "would only count against the password throttle; their probes are not fetched (auth)",
+                                account, Plural(static_cast<int64_t>(others.size()), "other wiki"),
+                                fmt::join(others, ", "), wiki));
+  }
+  return lines;
+}
+
+ProgressDisplay::ProgressDisplay(size_t total, bool tty, bool failures, std::FILE* out, std::FILE* err)
+    : total_(total), tty_(tty), failures_(failures), out_(out), err_(err) {}
+
+void ProgressDisplay::SetSmokeTier(const std::vector<Probe>& probes) {
+  std::set<std::string> wikis;
+  std::set<PageKind> kinds;
+  smoke_total_ = 0;
+  for (const Probe& p : probes) {
+    if (p.tier != 0) continue;
+    ++smoke_total_;
+    wikis.insert(p.wiki);
+    kinds.insert(p.kind);
+  }
+  smoke_wikis_ = wikis.size();
+  smoke_kinds_ = kinds.size();
+}
+
+void ProgressDisplay::Line(const std::string& text) {
+  if (!failures_) return;
+  if (tty_) std::fputs("\r\033[K", err_);  // the line goes above the progress line
+  if (timestamps_) {
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    gmtime_r(&now, &utc);
+    fmt::print(out_, "{:%Y-%m-%dT%H:%M:%SZ} ", utc);
+  }
+  fmt::print(out_, "{}\n", text);
+  std::fflush(out_);
+}
+
+void ProgressDisplay::Logins(const std::vector<LoginResult>& logins) {
+  for (const LoginResult& l : logins) {
+    if (l.ok) continue;
+    // Said once here; each probe of the wiki would only repeat it.
+    muted_.emplace(l.wiki, l.unreachable ? Verdict::kTransport : Verdict::kAuth);
+  }
+  for (const std::string& line : DescribeLoginFailures(logins)) {
+    Line(line);
+    logins_said_ = logins_said_ || failures_;
+  }
+}
 
 void ProgressDisplay::Add(const Probe& probe, const Outcome& outcome) {
   ++done_;
-  const bool ok = outcome.result.verdict == Verdict::kOk;
-  if (!ok) ++failed_;
-  if (!ok && failures_) {
-    if (tty_) std::fputs("\r\033[K", stderr);  // the failure line goes above the progress line
-    fmt::print("{:<10} {:<10} {:<14} {}\n", VerdictName(outcome.result.verdict), probe.wiki, PageKindName(probe.kind),
-               probe.query);
-    std::fflush(stdout);
+  const Verdict v = outcome.result.verdict;
+  const bool ok = v == Verdict::kOk;
+  const bool not_run = v == Verdict::kNotRun;
+  if (not_run) ++not_run_;
+  else if (!ok) ++failed_;
+  if (!ok && !not_run && !muted_.contains({probe.wiki, v}))
+    Line(fmt::format("{:<10} {:<10} {:<14} {}", VerdictName(v), probe.wiki, PageKindName(probe.kind), probe.query));
+  if (probe.tier == 0 && smoke_done_ < smoke_total_) {
+    ++smoke_done_;
+    if (!ok) ++smoke_bad_;
+    if (smoke_done_ == smoke_total_) {
+      const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+      Line(fmt::format("smoke: {} x {}, {}, {:.1f} s", Plural(static_cast<int64_t>(smoke_wikis_), "wiki"),
+                       Plural(static_cast<int64_t>(smoke_kinds_), "page"),
+                       smoke_bad_ == 0 ? std::string("all ok") : fmt::format("{} not ok", smoke_bad_), seconds));
+    }
   }
-  Draw(!ok);
+  Draw(!ok && !not_run);
 }
 
 void ProgressDisplay::Draw(bool force) {
@@ -28,14 +120,16 @@ void ProgressDisplay::Draw(bool force) {
   if (!force && now - last_draw_ < std::chrono::milliseconds(100) && done_ < total_) return;
   last_draw_ = now;
   const double seconds = std::chrono::duration<double>(now - start_).count();
-  const double rate = seconds > 0 ? static_cast<double>(done_) / seconds : 0;
+  // Not-run probes take no time: the rate is over pages fetched.
+  const size_t fetched = done_ - not_run_;
+  const double rate = seconds > 0 ? static_cast<double>(fetched) / seconds : 0;
   const double eta = rate > 0 && total_ > done_ ? static_cast<double>(total_ - done_) / rate : 0;
-  fmt::print(stderr, "\r\033[K[{}/{}] {:.1f} pages/s, {} not ok, ETA {:.0f} s", done_, total_, rate, failed_, eta);
-  std::fflush(stderr);
+  fmt::print(err_, "\r\033[K[{}/{}] {:.1f} pages/s, {} not ok, ETA {:.0f} s", done_, total_, rate, failed_, eta);
+  std::fflush(err_);
 }
 
 void ProgressDisplay::Finish() {
-  if (tty_) std::fputs("\r\033[K", stderr);
+  if (tty_) std::fputs("\r\033[K", err_);
 }
 
 }  // namespace bc

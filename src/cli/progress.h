@@ -1,33 +1,83 @@
 // What `crawler run` shows while it crawls. On a terminal: one progress line
-// on stderr, redrawn at most 10 times a second (done/total, pages/s, failures
-// so far, ETA), with each failing probe printed above it. Not a terminal
-// (CI logs): one plain line per failing probe, nothing else.
+// on stderr, redrawn at most 10 times a second (done/total, pages/s over the
+// fetched pages, failures so far, ETA), with each failing probe printed above
+// it. Not a terminal (CI logs): one plain line per failing probe, nothing else.
+//
+// What is not a line per probe:
+//  - a failed login is one line per wiki, said first (Logins, before any
+//    probe): "login failed on frwiki (auth): the wiki said "Incorrect
+//    password..."". The probes it kept from being fetched (auth) and, for a
+//    wiki whose API did not answer (transport), its transport failures are
+//    counted, not listed: one cause, not 27 findings;
+//  - probes that never ran (--fail-fast, the deadline, Ctrl-C) are counted,
+//    never listed: the final totals say how many;
+//  - when the last probe of the smoke tier (tier 0: the first probe of every
+//    wiki x page kind, fetched first) is in, one line says how it went:
+//    "smoke: 12 wikis x 3 pages, all ok, 1.8 s".
+// `watch` prefixes every line with the UTC time (SetTimestamps).
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdio>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "classify/outcome.h"
+#include "mediawiki/session.h"
 #include "plan/probe.h"
 
 namespace bc {
 
+// Login failures for people, one line each: one per wiki that failed, with
+// its cause ("transport" when the wiki did not answer, else "auth") and the
+// wiki's own message quoted; one per refused account for all the wikis it
+// was then not tried on. Empty when every login worked.
+std::vector<std::string> DescribeLoginFailures(const std::vector<LoginResult>& logins);
+
+// "transport" (the wiki's API did not answer: refused connection, timeout,
+// HTTP 5xx) or "auth" (the wiki answered and refused, or the session did
+// not hold).
+const char* LoginFailureCause(const LoginResult& login);
+
 class ProgressDisplay {
  public:
-  // total: probes planned; tty: draw the progress line; failures: print a
-  // line per non-ok probe (off with --quiet or --format json).
-  ProgressDisplay(size_t total, bool tty, bool failures);
+  // total: probes planned; tty: draw the progress line (on `err`); failures:
+  // print a line per non-ok probe on `out` (off with --quiet or --format json).
+  ProgressDisplay(size_t total, bool tty, bool failures, std::FILE* out = stdout, std::FILE* err = stderr);
+  // The smoke tier: the tier-0 probes of `probes` (none: no smoke line).
+  void SetSmokeTier(const std::vector<Probe>& probes);
+  // Every line starts with the UTC time ("2026-12-05T10:40:00Z ").
+  void SetTimestamps(bool on) { timestamps_ = on; }
+  // The first logins are done: their failures, one line per wiki, before any
+  // probe's line. Probes of those wikis then say nothing they would repeat.
+  void Logins(const std::vector<LoginResult>& logins);
   void Add(const Probe& probe, const Outcome& outcome);
   // Erases the progress line (call before the final summary).
   void Finish();
 
+  size_t not_run() const { return not_run_; }
+  // Whether Logins printed anything (the final summary then need not repeat it).
+  bool logins_said() const { return logins_said_; }
+
  private:
   void Draw(bool force);
+  void Line(const std::string& text);  // a line above the progress line
   size_t total_;
   bool tty_;
   bool failures_;
+  std::FILE* out_;
+  std::FILE* err_;
+  bool timestamps_ = false;
+  bool logins_said_ = false;
   size_t done_ = 0;
   size_t failed_ = 0;
+  size_t not_run_ = 0;
+  size_t smoke_total_ = 0, smoke_done_ = 0, smoke_bad_ = 0, smoke_wikis_ = 0, smoke_kinds_ = 0;
+  // (wiki, verdict) whose probe lines the login line already explains.
+  std::set<std::pair<std::string, Verdict>> muted_;
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_draw_{};
 };

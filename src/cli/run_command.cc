@@ -24,32 +24,10 @@
 #include "mediawiki/session.h"
 #include "plan/url_list.h"
 #include "report/escape.h"
+#include "report/overview.h"
 
 namespace bc {
 namespace {
-
-// Login failures for people: one line per wiki that failed, and one line per
-// refused account for all the wikis it was then not tried on.
-std::vector<std::string> DescribeLoginFailures(const std::vector<LoginResult>& logins) {
-  std::vector<std::string> lines;
-  std::map<std::string, std::vector<std::string>> skipped;  // refusing wiki -> wikis not tried
-  for (const LoginResult& l : logins) {
-    if (l.ok) continue;
-    if (l.skipped) skipped[l.refused_on].push_back(l.wiki);
-    else lines.push_back(fmt::format("login failed on {}: {}{}", l.wiki, l.message,
-                                     l.unreachable ? " (the wiki did not answer; its pages were loaded anyway)" : ""));
-  }
-  for (const auto& [wiki, others] : skipped) {
-    std::string account;
-    for (const LoginResult& l : logins)
-      if (l.wiki == wiki) account = l.account;
-    lines.push_back(fmt::format("account '{}' not tried on {} other wiki(s) ({}) after {} refused it: one more attempt "
-                                "per wiki would only count against the password throttle; their probes are auth",
-                                account, others.size(), fmt::join(others, ", "), wiki));
-  }
-  return lines;
-}
-
 
 // `run --urls`: no targets file, so limits come from flags with defaults that
 // are safe for a public wiki (few transfers in flight, a few retries).
@@ -111,14 +89,49 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOpti
 
 }  // namespace
 
-void PrintCrawlReport(const CrawlReport& r, bool quiet) {
+std::string DescribeTotals(const CrawlReport& r, double seconds) {
+  const RunSummary& s = r.summary();
+  const int64_t not_run = s.Of(Verdict::kNotRun);
+  const int64_t fetched = s.total - not_run;
+  std::string totals;
+  for (size_t v = 0; v < s.by_verdict.size(); ++v)
+    if (s.by_verdict[v] && static_cast<Verdict>(v) != Verdict::kNotRun)
+      totals += fmt::format(" {} {}", VerdictName(static_cast<Verdict>(v)), s.by_verdict[v]);
+  const std::string not_run_text = DescribeNotRun(r.results());
+  // Pages per second over the pages fetched: not-run probes took no time.
+  return fmt::format("{} of {} fetched{} in {:.1f} s ({:.1f} pages/s){}{}", fetched,
+                     Plural(static_cast<int64_t>(r.info.planned), "probe"),
+                     not_run_text.empty() ? "" : ", " + not_run_text, seconds,
+                     seconds > 0 ? static_cast<double>(fetched) / seconds : 0.0, totals.empty() ? "" : ":", totals);
+}
+
+std::string DescribeCrawlTrouble(const CrawlReport& r) {
+  std::vector<std::string> why;
+  std::vector<std::string> refused;
+  for (const LoginResult& l : r.logins)
+    if (!l.ok && !l.unreachable) refused.push_back(l.wiki);
+  if (!refused.empty()) why.push_back(fmt::format("login failed on {}", fmt::join(refused, ", ")));
+  if (r.summary().tool_failures > 0) {
+    std::vector<std::string> verdicts;  // the tool verdicts this run has
+    for (size_t v = 0; v < r.summary().by_verdict.size(); ++v)
+      if (r.summary().by_verdict[v] > 0 && IsToolFailure(static_cast<Verdict>(v)))
+        verdicts.emplace_back(VerdictName(static_cast<Verdict>(v)));
+    why.push_back(fmt::format("{} could not be judged ({})", Plural(r.summary().tool_failures, "probe"),
+                              fmt::join(verdicts, ", ")));
+  }
+  if (const std::string not_run = DescribeNotRun(r.results()); !not_run.empty()) why.push_back(not_run);
+  if (why.empty()) why.push_back("see above");
+  return fmt::format("{}", fmt::join(why, "; "));
+}
+
+void PrintCrawlReport(const CrawlReport& r, bool quiet, bool logins_said) {
   const double seconds = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
   // A login a signal cut short is no failed login (crawl.cc: its probes are not-run).
   const bool interrupted = r.info.exit_code == 130 || r.info.exit_code == 143;
   if (interrupted) {
     for (const LoginResult& l : r.logins)
       if (!l.ok) fmt::print("login interrupted on {}\n", l.wiki);
-  } else {
+  } else if (!logins_said) {
     for (const std::string& line : DescribeLoginFailures(r.logins)) fmt::print("{}\n", line);
   }
   for (const LoginResult& l : r.relogins)
@@ -154,11 +167,7 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
   if (r.diff) {
     fmt::print("\n{}", FormatRunDiff(*r.diff, r.baseline_id.empty() ? "(no earlier run)" : r.baseline_id, r.info.run_id));
   }
-  std::string totals;
-  for (size_t v = 0; v < r.summary().by_verdict.size(); ++v)
-    if (r.summary().by_verdict[v]) totals += fmt::format(" {} {}", VerdictName(static_cast<Verdict>(v)), r.summary().by_verdict[v]);
-  fmt::print("\nrun {}: {} of {} probes in {:.1f} s ({:.1f} pages/s):{}\n", r.info.run_id, r.summary().total,
-             r.info.planned, seconds, seconds > 0 ? static_cast<double>(r.summary().total) / seconds : 0.0, totals);
+  fmt::print("\nrun {}: {}\n", r.info.run_id, DescribeTotals(r, seconds));
   if (r.summary().known || r.summary().flaky)
     fmt::print("of the product failures: {} known, {} flaky (did not reproduce)\n", r.summary().known, r.summary().flaky);
   fmt::print("results: {}/\n", r.run_dir());
@@ -180,7 +189,7 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet) {
       }
       break;
     case 1: line(fmt::terminal_color::red, fmt::format("FAIL: {} product failures", r.summary().Failing(r.info))); break;
-    case 2: line(fmt::terminal_color::yellow, "ERROR: the crawl could not be done properly (logins or transport/auth verdicts)"); break;
+    case 2: line(fmt::terminal_color::yellow, "ERROR: the crawl could not be done properly: " + DescribeCrawlTrouble(r)); break;
     default: line(fmt::terminal_color::yellow, "INTERRUPTED: partial results written"); break;
   }
   std::fflush(stdout);
@@ -199,6 +208,8 @@ std::string CrawlReportJson(const CrawlReport& r) {
   j["partial"] = r.info.partial;
   j["planned"] = r.info.planned;
   j["done"] = r.summary().total;
+  j["fetched"] = r.summary().total - r.summary().Of(Verdict::kNotRun);
+  j["not_run"] = r.summary().Of(Verdict::kNotRun);
   j["seconds"] = static_cast<double>(r.info.finished_unix_ms - r.info.started_unix_ms) / 1000.0;
   j["results"] = r.run_dir();
   j["product_failures"] = r.summary().product_failures;
@@ -323,7 +334,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     const bool json = *format == "json";
     auto progress = std::make_shared<ProgressDisplay>(probes.size() + run->preflight.size(),
                                                       !*quiet && isatty(STDERR_FILENO), !*quiet && !json);
+    progress->SetSmokeTier(probes);
     run->on_outcome = [progress](const Probe& p, const Outcome& o) { progress->Add(p, o); };
+    run->on_logins = [progress](const std::vector<LoginResult>& logins) { progress->Logins(logins); };
     auto report = RunCrawl(targets, probes, *run);
     progress->Finish();
     if (!report) {
@@ -335,7 +348,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       std::fflush(stdout);
       if (report->write_error) ReportError(*report->write_error);
     } else {
-      PrintCrawlReport(*report, *quiet);
+      PrintCrawlReport(*report, *quiet, progress->logins_said());
     }
     std::fflush(stdout);
     exit_code = ExitCodeOf(*report);

@@ -1,7 +1,10 @@
 // crawler watch TARGETS: poll every wiki's deployed version and run the crawl
 // when it changes, so a deploy triggers the check without anyone wiring it
 // into the deploy job.
+#include <fmt/chrono.h>
 #include <fmt/format.h>
+
+#include <ctime>
 
 #include <chrono>
 #include <map>
@@ -11,6 +14,7 @@
 #include "cli/commands.h"
 #include "cli/crawl.h"
 #include "cli/options.h"
+#include "cli/progress.h"
 #include "cli/signals.h"
 #include "engine/engine.h"
 #include "mediawiki/deploy_watch.h"
@@ -27,6 +31,25 @@ struct WatchOptions {
   bool run_first = false;   // crawl once at start, before any change
   bool quiet = false;
 };
+
+// "2026-12-05T10:40:00Z": every line of a watch log says when.
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", utc);
+}
+
+// Sleeps one interval in small steps so Ctrl-C is answered at once; false
+// when stopped.
+bool SleepInterval(const WatchOptions& o, const std::atomic<bool>* stop) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.interval_s);
+  while (std::chrono::steady_clock::now() < until) {
+    if (stop->load()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return true;
+}
 
 // Fingerprints of every wiki of the targets, fetched concurrently.
 Result<std::map<std::string, std::string>> Poll(Engine& engine, const Targets& targets) {
@@ -48,9 +71,17 @@ int CrawlOnce(const WatchOptions& o, const std::atomic<bool>* stop) {
   run.stop = stop;
   run.preflight = std::move(prepared->preflight);
   run.scope = PlanScope(o.plan);
+  // Each failure as it is found, with its time: a watch runs for days, its
+  // log is read later.
+  auto progress = std::make_shared<ProgressDisplay>(prepared->probes.size() + run.preflight.size(), /*tty=*/false,
+                                                    !o.quiet);
+  progress->SetTimestamps(true);
+  progress->SetSmokeTier(prepared->probes);
+  run.on_outcome = [progress](const Probe& p, const Outcome& out) { progress->Add(p, out); };
+  run.on_logins = [progress](const std::vector<LoginResult>& logins) { progress->Logins(logins); };
   auto report = RunCrawl(prepared->targets, prepared->probes, run);
   if (!report) return ReportError(report.error());
-  PrintCrawlReport(*report, o.quiet);
+  PrintCrawlReport(*report, o.quiet, progress->logins_said());
   return report->write_error ? 2 : report->info.exit_code;
 }
 
@@ -66,17 +97,28 @@ int Watch(const WatchOptions& o) {
 
   std::map<std::string, std::string> last;
   int runs = 0, code = 0;
-  for (bool first = true;; first = false) {
+  for (int poll = 1;; ++poll) {
+    const bool first = poll == 1;
     auto now = Poll(engine, *targets);
-    if (!now) return ReportError(now.error());
+    if (!now) {
+      // The first poll failing is a setup problem; later, a poll that failed
+      // is said with its time and the watch goes on.
+      if (first) return ReportError(now.error());
+      fmt::print("{} poll {} failed: {}\n", UtcNow(), poll, now.error().message);
+      std::fflush(stdout);
+      if (!SleepInterval(o, stop)) return runs ? code : InterruptedExitCode();
+      continue;
+    }
     std::vector<std::string> changed;
     if (first) {
       fmt::print("watching {} wikis every {:g} s:\n", now->size(), o.interval_s);
       for (const auto& [wiki, fp] : *now) fmt::print("  {:<12} {}\n", wiki, fp);
-    } else {
+    }
+    fmt::print("{} {}\n", UtcNow(), DescribePoll(poll, last, *now));
+    if (!first) {
       changed = ChangedWikis(last, *now);
       for (const std::string& wiki : changed)
-        fmt::print("deploy detected on {}: {} -> {}\n", wiki, last.contains(wiki) ? last[wiki] : "(absent)",
+        fmt::print("{} deploy detected on {}: {} -> {}\n", UtcNow(), wiki, last.contains(wiki) ? last[wiki] : "(absent)",
                    now->contains(wiki) ? (*now)[wiki] : "(absent)");
     }
     std::fflush(stdout);
@@ -88,12 +130,7 @@ int Watch(const WatchOptions& o) {
       if (stop->load()) return InterruptedExitCode();
       if (o.max_runs > 0 && runs >= o.max_runs) return code;
     }
-    // Sleep in small steps so Ctrl-C is answered at once.
-    const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(o.interval_s);
-    while (std::chrono::steady_clock::now() < until) {
-      if (stop->load()) return runs ? code : InterruptedExitCode();
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    if (!SleepInterval(o, stop)) return runs ? code : InterruptedExitCode();
   }
 }
 

@@ -3,6 +3,7 @@
 #include "core/hash.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <set>
@@ -36,6 +37,20 @@ std::vector<std::string> ChangedWikis(const std::map<std::string, std::string>& 
   for (const auto& [wiki, fp] : before)
     if (!after.contains(wiki)) changed.insert(wiki);
   return {changed.begin(), changed.end()};
+}
+
+std::string DescribePoll(int number, const std::map<std::string, std::string>& before,
+                         const std::map<std::string, std::string>& after) {
+  std::string out = fmt::format("poll {}: {} wiki{}", number, after.size(), after.size() == 1 ? "" : "s");
+  if (number > 1) {
+    const std::vector<std::string> changed = ChangedWikis(before, after);
+    out += changed.empty() ? ", no change" : fmt::format(", changed: {}", fmt::join(changed, ", "));
+  }
+  std::vector<std::string> down;
+  for (const auto& [wiki, fp] : after)
+    if (fp.starts_with("unreachable: ")) down.push_back(wiki);
+  if (!down.empty()) out += fmt::format("; unreachable: {}", fmt::join(down, ", "));
+  return out;
 }
 
 }  // namespace bc

@@ -22,4 +22,11 @@ std::string DeployFingerprint(const WikiFacts& facts);
 std::vector<std::string> ChangedWikis(const std::map<std::string, std::string>& before,
                                       const std::map<std::string, std::string>& after);
 
+// What `watch` prints for one poll (after the UTC time): "poll 1: 3 wikis",
+// "poll 4: 3 wikis, no change", "poll 5: 3 wikis, changed: enwiki", with
+// "; unreachable: frwiki" when a wiki did not answer. `number` counts from 1;
+// `before` is the previous poll (ignored for poll 1).
+std::string DescribePoll(int number, const std::map<std::string, std::string>& before,
+                         const std::map<std::string, std::string>& after);
+
 }  // namespace bc

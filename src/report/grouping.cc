@@ -36,7 +36,8 @@ int Tier(const FailureGroup& g) {
 std::string MinimalParams::Describe() const {
   // Nothing passed in the scope: the keys every failing probe has would only
   // list what every selected probe carries ("days=* and enhanced=* and ...").
-  if (scope_all_failing) return "every probe";
+  if (scope_all_failing)
+    return scope_not_run == 0 ? "every probe" : fmt::format("every probe that ran ({} did not run)", scope_not_run);
   if (!all_of.empty()) return fmt::format("{}", fmt::join(all_of, " and "));
   if (!any_of.empty()) return fmt::format("{}", fmt::join(any_of, " or "));
   return "none found";
@@ -77,6 +78,7 @@ MinimalParams FindMinimalParams(const ResultList& results, const std::vector<siz
   std::set<std::string> pass_keys, pass_shares_value;
   bool any_pass = false;
   for (const auto& r : results) {
+    if (r.outcome.result.verdict == Verdict::kNotRun && scope.contains({r.probe.wiki, r.probe.kind})) ++out.scope_not_run;
     if (r.outcome.result.verdict != Verdict::kOk || !scope.contains({r.probe.wiki, r.probe.kind})) continue;
     any_pass = true;
     std::vector<std::string_view> seen;  // first value wins on a repeated key (ParamMap)
@@ -141,7 +143,7 @@ std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings
     const auto& r = results[i];
     const Outcome& o = r.outcome;
     const Verdict v = o.result.verdict;
-    if (v == Verdict::kOk) continue;
+    if (v == Verdict::kOk || v == Verdict::kNotRun) continue;  // not run: one line, DescribeNotRun
     const Evidence& ev = o.result.evidence;
     const std::string key = FailureKey(o);
     // A known issue and a failure that did not reproduce are told apart from
@@ -194,6 +196,28 @@ std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings
   return groups;
 }
 
+std::string DescribeNotRun(const ResultList& results) {
+  size_t count = 0;
+  std::vector<std::string> causes;  // in order of first appearance
+  for (const auto& r : results) {
+    if (r.outcome.result.verdict != Verdict::kNotRun) continue;
+    ++count;
+    std::string_view cause = r.outcome.result.evidence.signature;
+    if (cause.starts_with("not run: ")) cause.remove_prefix(9);
+    if (!cause.empty() && std::find(causes.begin(), causes.end(), cause) == causes.end()) causes.emplace_back(cause);
+  }
+  if (count == 0) return "";
+  return causes.empty() ? fmt::format("{} not run", count) : fmt::format("{} not run ({})", count, fmt::join(causes, ", "));
+}
+
+std::string PartialNote(const RunInfo& info, const ResultList& results, std::string_view prefix,
+                        std::string_view suffix) {
+  if (!info.partial) return "";
+  std::string what = DescribeNotRun(results);
+  if (what.empty()) what = "not every probe ran (Ctrl-C, the deadline or --fail-fast)";
+  return fmt::format("{}{}{}", prefix, what, suffix);
+}
+
 std::string FailureKey(const Outcome& o) {
   const Verdict v = o.result.verdict;
   std::string key = o.result.evidence.signature;
@@ -215,7 +239,7 @@ std::string DescribeFailingParameters(const FailureGroup& group) {
   for (const auto& [kind, minimal] : group.minimal_by_kind) {
     // No probe of that kind passed on these wikis: naming parameters would
     // only list what every probe of the kind carries.
-    const std::string what = minimal.scope_all_failing ? "every probe" : minimal.Describe();
+    const std::string what = minimal.Describe();
     auto it = std::find_if(clauses.begin(), clauses.end(), [&](const auto& c) { return c.first == what; });
     if (it == clauses.end()) clauses.push_back({what, {std::string(PageKindName(kind))}});
     else it->second.emplace_back(PageKindName(kind));

@@ -35,10 +35,15 @@ struct MinimalParams {
   std::vector<std::string> all_of;  // every failing probe has all of these
   std::vector<std::string> any_of;  // every failing probe has one of these
   bool scope_all_failing = false;   // no passing probe in the scope: everything fails there
+  // Probes of the scope that never ran (--fail-fast, the deadline, a signal):
+  // they are neither failing nor passing, so "every probe" is only every
+  // probe that ran.
+  size_t scope_not_run = 0;
 
   // "damaging=* and hidebots=1", "damaging=* or goodfaith=*", "every probe"
-  // (no probe of these wikis and pages passed: whatever the parameters), or
-  // "none found" when no rule applies.
+  // (no probe of these wikis and pages passed: whatever the parameters),
+  // "every probe that ran (68 did not run)", or "none found" when no rule
+  // applies.
   std::string Describe() const;
 };
 
@@ -84,7 +89,18 @@ std::string DescribeConfirmation(const FailureGroup& group);
 // "recentchanges, watchlist: every probe; contributions: hidenondamaging=1".
 std::string DescribeFailingParameters(const FailureGroup& group);
 
-// Groups every non-ok outcome by key (FailureKey), known issues and flaky
+// Probes that never ran are no failure: "68 not run (--fail-fast)", their
+// count and the causes the engine gave (--fail-fast, deadline exceeded,
+// interrupted), or "" when every probe ran.
+std::string DescribeNotRun(const ResultList& results);
+
+// A partial run's note for the reports: PREFIX + "68 not run (--fail-fast)"
+// (or "not every probe ran (Ctrl-C, the deadline or --fail-fast)" when none
+// is marked not-run) + SUFFIX; "" for a complete run. Text only, no escaping.
+std::string PartialNote(const RunInfo& info, const ResultList& results, std::string_view prefix,
+                        std::string_view suffix);
+
+// Groups every non-ok outcome that ran (not-run ones are DescribeNotRun's) by key (FailureKey), known issues and flaky
 // failures apart from the others of the same key. Order: product failures
 // that fail the run first, then known and flaky ones, then tool failures,
 // then the rest (non-failing warnings); within each, bigger groups first,

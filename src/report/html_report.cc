@@ -295,7 +295,7 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
       "tool failure{} · {} of {} planned probes{}</p>\n",
       E(info.targets_path), E(FormatIsoUtc(info.started_unix_ms)), seconds, info.exit_code, summary.product_failures,
       summary.product_failures == 1 ? "" : "s", summary.tool_failures, summary.tool_failures == 1 ? "" : "s",
-      summary.total, info.planned, info.partial ? " · <span class=\"partial\">PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)</span>" : "");
+      summary.total, info.planned, info.partial ? " · <span class=\"partial\">PARTIAL run: " + E(PartialNote(info, results, "", "")) + "</span>" : std::string());
   if (!info.tls_verified)
     out += "<p class=\"partial\">TLS certificates were NOT verified (--insecure): a man in the middle could have served "
            "these pages.</p>\n";

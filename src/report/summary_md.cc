@@ -128,7 +128,7 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
                          : std::string(),
                      summary.tool_failures,
                      summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
-                     info.partial ? " — **PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)**" : "");
+                     PartialNote(info, results, " — **PARTIAL run: ", "**"));
   if (!info.tls_verified)
     out += "- **TLS certificates were NOT verified (--insecure):** a man in the middle could have served these pages\n\n";
 

@@ -88,7 +88,7 @@ Result<std::string> RenderSummaryRemarkup(const RunInfo& info, const RunSummary&
                                        summary.Failing(info))
                          : std::string(),
                      Plural(static_cast<size_t>(summary.tool_failures), "tool failure"), summary.total, info.planned,
-                     info.partial ? ", **PARTIAL run: not every probe ran (Ctrl-C, the deadline or --fail-fast)**" : "");
+                     PartialNote(info, results, ", **PARTIAL run: ", "**"));
 
   // Remarkup's simple table: a row of dashes makes the first row a header.
   out += "| verdict | probes |\n| ------- | ------ |\n";

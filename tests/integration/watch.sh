@@ -15,6 +15,9 @@ for _ in $(seq 1 600); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
 kill -0 $pid 2>/dev/null && { kill $pid; fail "watch did not crawl and exit within 60 s"$'\n'"$(cat "$WORK/out")"; }
 set +e; wait $pid; rc=$?; set -e
 OUT="$(cat "$WORK/out")"
+# A line per poll, with its time (issue 14): the change is named in its poll's line.
+grep -qE '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z poll 1: 3 wikis$' <<<"$OUT" || fail "no timestamped line for the first poll"$'\n'"$OUT"
+grep -qE '^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z poll [0-9]+: 3 wikis, changed: enwiki$' <<<"$OUT" || fail "no timestamped poll line naming the change"$'\n'"$OUT"
 grep -q "deploy detected on enwiki" <<<"$OUT" || fail "the change on enwiki was not reported"$'\n'"$OUT"
 grep -q "deploy detected on frwiki" <<<"$OUT" && fail "frwiki reported changed, but nothing changed there"$'\n'"$OUT"
 [ "$rc" -eq 1 ] || fail "exit code $rc, want 1 (the crawl found the vanished filters)"$'\n'"$OUT"

@@ -22,3 +22,9 @@ other = [r for r in rows if r["wiki"] != "frwiki" and r["verdict"] != "ok"]
 if other: bad("other wikis suffered", other)
 print("ok: frwiki auth only,", len(rows) - len(fr), "other probes ok")
 '
+# Issue 14: the failed login is said first and once, with the wiki's own
+# words, and its probes add no line each.
+[ "$(grep -c '^login failed on frwiki' <<<"$OUT")" -eq 1 ] || fail "the failed login is not said exactly once"$'\n'"$OUT"
+head -1 <<<"$OUT" | grep -q '^login failed on frwiki (auth): the wiki said "' || fail "the failed login is not the first line, quoting the wiki"$'\n'"$OUT"
+! grep -q '^auth ' <<<"$OUT" || fail "a line per probe of the wiki whose login failed"$'\n'"$OUT"
+grep -q "ERROR: the crawl could not be done properly: login failed on frwiki" <<<"$OUT" || fail "the ERROR line does not name the login"$'\n'"$OUT"

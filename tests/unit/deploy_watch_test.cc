@@ -54,3 +54,13 @@ TEST_CASE("siteinfo's extension versions and commits are read", "[watch]") {
   CHECK(s->extension_versions.at("ORES") == "0.1.0 @abc123");
   CHECK(s->extension_versions.at("SiteMatrix") == "1.5.0");
 }
+
+TEST_CASE("watch says what each poll saw in one line", "[watch]") {
+  const std::map<std::string, std::string> a = {{"enwiki", "MW 1"}, {"frwiki", "MW 1"}};
+  std::map<std::string, std::string> b = a;
+  CHECK(bc::DescribePoll(1, {}, a) == "poll 1: 2 wikis");
+  CHECK(bc::DescribePoll(2, a, b) == "poll 2: 2 wikis, no change");
+  b["enwiki"] = "MW 2";
+  b["frwiki"] = "unreachable: timeout";
+  CHECK(bc::DescribePoll(3, a, b) == "poll 3: 2 wikis, changed: enwiki, frwiki; unreachable: frwiki");
+}

@@ -202,3 +202,66 @@ TEST_CASE("failing parameters are described per page kind when a group spans kin
   CHECK(DescribeFailingParameters(groups[0]) == "recentchanges: every probe; contributions: hidenondamaging=1");
 }
 }  // namespace bc
+
+// Issue 14 point 6: failing parameters over the probes that ran, relative to
+// the selection; probes that never ran are one count, not a group.
+namespace bc {
+namespace {
+
+ProbeResult Ran(std::string wiki, PageKind kind, Params params, Verdict v, std::string sig = {}) {
+  return {testing::MakeProbe("p", std::move(wiki), kind, std::move(params)), testing::MakeOutcome(v, 200, std::move(sig))};
+}
+
+TEST_CASE("probes that never ran are no failure group, and every probe is every probe that ran", "[report][grouping]") {
+  std::vector<ProbeResult> rs = {
+      Ran("enwiki", PageKind::kRecentChanges, {{"days", "7"}, {"enhanced", "0"}, {"title", "Special:RecentChanges"}}, Verdict::kException,
+          "MWException: x"),
+  };
+  // --fail-fast: the other 68 probes of the same page never ran.
+  for (int i = 0; i < 68; ++i)
+    rs.push_back(Ran("enwiki", PageKind::kRecentChanges, {{"days", i % 2 ? "30" : "7"}, {"enhanced", "1"}, {"title", "Special:RecentChanges"}},
+                     Verdict::kNotRun, "not run: --fail-fast"));
+  const auto groups = GroupFailures(rs, false);
+  REQUIRE(groups.size() == 1);  // no "not run" group
+  CHECK(groups[0].key == "MWException: x");
+  // Nothing of the page passed, but most of it never ran: no claim about
+  // "every probe", and no "days=7 and enhanced=0 and title=..." either.
+  CHECK(DescribeFailingParameters(groups[0]) == "every probe that ran (68 did not run)");
+  CHECK(DescribeNotRun(rs) == "68 not run (--fail-fast)");
+  rs.push_back(Ran("frwiki", PageKind::kRecentChanges, {}, Verdict::kNotRun, "not run: deadline exceeded"));
+  CHECK(DescribeNotRun(rs) == "69 not run (--fail-fast, deadline exceeded)");
+  const std::vector<ProbeResult> first_only = {rs[0]};
+  CHECK(DescribeNotRun(first_only) == "");
+  RunInfo info;
+  info.partial = true;
+  CHECK(PartialNote(info, rs, "[", "]") == "[69 not run (--fail-fast, deadline exceeded)]");
+  CHECK(PartialNote(info, first_only, "", "") == "not every probe ran (Ctrl-C, the deadline or --fail-fast)");
+  info.partial = false;
+  CHECK(PartialNote(info, rs, "[", "]") == "");
+}
+
+TEST_CASE("a parameter every selected probe has because of a filter is never named", "[report][grouping]") {
+  // --param damaging=maybebad: every probe has it; the failure needs days=30 too.
+  std::vector<ProbeResult> rs;
+  for (const char* days : {"7", "30"})
+    for (const char* enhanced : {"0", "1"})
+      rs.push_back(Ran("frwiki", PageKind::kRecentChanges, {{"damaging", "maybebad"}, {"days", days}, {"enhanced", enhanced},
+                                      {"title", "Special:RecentChanges"}},
+                       std::string(days) == "30" ? Verdict::kException : Verdict::kOk, "MWException: x"));
+  auto groups = GroupFailures(rs, false);
+  REQUIRE(groups.size() == 1);
+  CHECK(DescribeFailingParameters(groups[0]) == "days=30");
+  // Every selected probe fails: "every probe", not "damaging=maybebad and days=* and enhanced=* and title=...".
+  for (auto& r : rs) r.outcome = testing::MakeOutcome(Verdict::kException, 500, "MWException: x");
+  groups = GroupFailures(rs, false);
+  REQUIRE(groups.size() == 1);
+  CHECK(DescribeFailingParameters(groups[0]) == "every probe");
+  // A tool failure in the scope is neither passing nor failing: it changes nothing.
+  rs[0].outcome = testing::MakeOutcome(Verdict::kTransport, 0);
+  groups = GroupFailures(rs, false);
+  REQUIRE(groups.size() == 2);
+  CHECK(DescribeFailingParameters(groups[0]) == "every probe");
+}
+
+}  // namespace
+}  // namespace bc
