@@ -8,6 +8,7 @@
 #include <ctime>
 #include <map>
 
+#include "report/escape.h"
 #include "report/overview.h"
 
 namespace bc {
@@ -16,8 +17,10 @@ namespace {
 // The wiki's refusal quoted: "clientlogin FAIL: Incorrect password." reads
 // `the wiki said "Incorrect password." (clientlogin FAIL)`. Other messages
 // (ours: a token request that failed, a session that did not hold) as they are.
-std::string LoginMessage(const std::string& message) {
+// The message comes from the network: control bytes are shown as \xHH.
+std::string LoginMessage(const std::string& raw) {
   constexpr std::string_view kClientLogin = "clientlogin ";
+  const std::string message = TerminalText(raw);
   const size_t colon = message.find(": ");
   if (!message.starts_with(kClientLogin) || colon == std::string::npos) return message;
   return fmt::format("the wiki said \"{}\" ({})", message.substr(colon + 2), message.substr(0, colon));

@@ -113,6 +113,9 @@ TEST_CASE("an account refused once is one line for the wikis it was not tried on
   CHECK(lines[0] == "login failed on enwiki (auth): the wiki said \"Wrong password.\" (clientlogin FAIL); its probes "
                     "are not fetched (auth)");
   CHECK_THAT(lines[1], Contains("account 'qa' not tried on 2 other wikis (frwiki, ruwiki) after enwiki refused it"));
+  // The wiki's words come from the network: a terminal escape in them is shown, not obeyed.
+  CHECK_THAT(DescribeLoginFailures({Failed("enwiki", "clientlogin FAIL: Bad\x1b[2Jpassword", false)})[0],
+             Contains("the wiki said \"Bad\\x1b[2Jpassword\""));
   logins.pop_back();
   CHECK_THAT(DescribeLoginFailures(logins)[1], Contains("not tried on 1 other wiki (frwiki)"));
 }
