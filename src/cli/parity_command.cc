@@ -20,6 +20,7 @@ struct ParityOptions {
   std::string beta;      // targets file of the beta side
   std::string prod;      // targets file of the production side
   std::string markdown;  // write the markdown table here too; "" = no file
+  bool fail_on_diff = false;  // exit 1 when the sides differ (a CI gate)
 };
 
 // Loads a targets file and asks its wikis for their facts (discovery too, if
@@ -41,6 +42,8 @@ void AddParityCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--beta", opts->beta, "Targets file of the beta cluster, e.g. targets/beta.toml")->required();
   cmd->add_option("--prod", opts->prod, "Targets file of production, e.g. targets/production.toml")->required();
   cmd->add_option("--markdown", opts->markdown, "Also write the table as markdown to this file");
+  cmd->add_flag("--fail-on-diff", opts->fail_on_diff,
+                "Exit 1 when beta and production differ (2 when a side's facts could not be fetched)");
   cmd->callback([opts, &exit_code] {
     auto beta = Side(opts->beta);
     if (!beta) {
@@ -59,7 +62,7 @@ void AddParityCommand(CLI::App& app, int& exit_code) {
         exit_code = ReportError(ok.error());
         return;
       }
-    exit_code = 0;
+    exit_code = ParityExitCode(report, opts->fail_on_diff);
   });
 }
 

@@ -105,19 +105,49 @@ ParityReport CompareParity(const std::map<std::string, OresSide>& beta, const st
   return report;
 }
 
-std::string RenderParityText(const ParityReport& r) {
-  size_t w0 = 6, w1 = 4, w2 = 10;
-  for (const ParityRow& row : r.rows) {
-    w0 = std::max(w0, row.dbname.size());
-    w1 = std::max(w1, ModelsCell(row.beta).size());
-    w2 = std::max(w2, ModelsCell(row.prod).size());
-  }
-  std::string out = fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", "dbname", w0, "beta", w1, "production", w2, "differences");
+namespace {
+
+bool Unavailable(const std::string& difference) { return difference.starts_with("facts unavailable on "); }
+
+// Rows with differences first (dbname order within), then the same ones.
+std::vector<const ParityRow*> DifferencesFirst(const ParityReport& r) {
+  std::vector<const ParityRow*> rows;
   for (const ParityRow& row : r.rows)
-    out += fmt::format("{:<{}}  {:<{}}  {:<{}}  {}\n", row.dbname, w0, ModelsCell(row.beta), w1, ModelsCell(row.prod),
-                       w2, row.differences.empty() ? "same" : fmt::format("{}", fmt::join(row.differences, "; ")));
+    if (!row.differences.empty()) rows.push_back(&row);
+  for (const ParityRow& row : r.rows)
+    if (row.differences.empty()) rows.push_back(&row);
+  return rows;
+}
+
+}  // namespace
+
+int ParityExitCode(const ParityReport& r, bool fail_on_diff) {
+  if (!fail_on_diff) return 0;
+  bool differ = !r.prod_only_ores.empty(), unknown = false;
+  for (const ParityRow& row : r.rows)
+    for (const std::string& d : row.differences) (Unavailable(d) ? unknown : differ) = true;
+  return unknown ? 2 : differ ? 1 : 0;
+}
+
+std::string RenderParityText(const ParityReport& r) {
+  // Narrow: the wikis that differ, one difference a line; the same ones on
+  // one line. What each side runs is in the --markdown table.
+  size_t w0 = 6;
+  for (const ParityRow& row : r.rows)
+    if (!row.differences.empty()) w0 = std::max(w0, row.dbname.size());
+  std::string out;
+  std::vector<std::string> same;
   size_t differing = 0;
-  for (const ParityRow& row : r.rows) differing += row.differences.empty() ? 0 : 1;
+  for (const ParityRow* row : DifferencesFirst(r)) {
+    if (row->differences.empty()) {
+      same.push_back(row->dbname);
+      continue;
+    }
+    if (differing++ == 0) out += fmt::format("{:<{}}  {}\n", "dbname", w0, "differences (beta versus production)");
+    for (size_t i = 0; i < row->differences.size(); ++i)
+      out += fmt::format("{:<{}}  {}\n", i == 0 ? row->dbname : "", w0, row->differences[i]);
+  }
+  if (!same.empty()) out += fmt::format("{}same on both: {}\n", differing ? "\n" : "", fmt::join(same, ", "));
   out += fmt::format("\n{} wikis, {} differ; production ORES wikis with no beta counterpart: {}\n", r.rows.size(),
                      differing, r.prod_only_ores.empty() ? "none" : fmt::format("{}", fmt::join(r.prod_only_ores, ", ")));
   return out;
@@ -125,10 +155,10 @@ std::string RenderParityText(const ParityReport& r) {
 
 std::string RenderParityMarkdown(const ParityReport& r) {
   std::string out = "## ORES parity: beta versus production\n\n| dbname | beta | production | differences |\n|---|---|---|---|\n";
-  for (const ParityRow& row : r.rows)
-    out += fmt::format("| {} | {} | {} | {} |\n", MdCell(row.dbname), MdCell(ModelsCell(row.beta)),
-                       MdCell(ModelsCell(row.prod)),
-                       MdCell(row.differences.empty() ? "same" : fmt::format("{}", fmt::join(row.differences, "; "))));
+  for (const ParityRow* row : DifferencesFirst(r))
+    out += fmt::format("| {} | {} | {} | {} |\n", MdCell(row->dbname), MdCell(ModelsCell(row->beta)),
+                       MdCell(ModelsCell(row->prod)),
+                       MdCell(row->differences.empty() ? "same" : fmt::format("{}", fmt::join(row->differences, "; "))));
   out += fmt::format("\nProduction ORES wikis with no beta counterpart: {}\n",
                      r.prod_only_ores.empty() ? "none" : fmt::format("{}", fmt::join(r.prod_only_ores, ", ")));
   return out;

@@ -42,7 +42,14 @@ std::map<std::string, OresSide> SidesOf(const Targets& targets, const std::vecto
 // "M version: beta V1, production V2", "M levels: beta lacks L, ..." / "... production lacks ...".
 ParityReport CompareParity(const std::map<std::string, OresSide>& beta, const std::map<std::string, OresSide>& prod);
 
-// The report as a fixed-width terminal table, and as a markdown table (cells escaped).
+// `parity --fail-on-diff`: 1 when beta and production differ (any difference,
+// or a production ORES wiki with no beta counterpart), 2 when a side's facts
+// could not be fetched (nothing can be said), else 0. Always 0 without the flag.
+int ParityExitCode(const ParityReport& report, bool fail_on_diff);
+
+// The report for a terminal, narrow: the wikis that differ first, one
+// difference a line, then "same on both: ..." on one line, then the totals.
+// As markdown: a table with what each side runs, differing rows first (cells escaped).
 std::string RenderParityText(const ParityReport& report);
 std::string RenderParityMarkdown(const ParityReport& report);
 

@@ -21,12 +21,18 @@ wiki() { printf '[[wiki]]\ndbname = "%s"\nurl = "http://127.0.0.1:%s"\nscript_pa
 "$FARM/ores" frwiki damaging
 "$FARM/ores" ruwiki partial
 set +e
-OUT="$("$CRAWLER" parity --beta "$WORK/beta.toml" --prod "$WORK/prod.toml" --markdown "$WORK/parity.md" 2>&1)"
+OUT="$("$CRAWLER" parity --beta "$WORK/beta.toml" --prod "$WORK/prod.toml" --markdown "$WORK/parity.md" --fail-on-diff 2>&1)"
 RC=$?
 set -e
 for w in frwiki ruwiki; do "$FARM/ores" "$w" full; done
-[ "$RC" -eq 0 ] || fail "parity exit code $RC"$'\n'"$OUT"
-diffs() { grep "^$1 " <<<"$OUT" | sed 's/.*  //'; }
+# --fail-on-diff gates: the sides differ, so exit 1.
+[ "$RC" -eq 1 ] || fail "parity --fail-on-diff exit code $RC, want 1"$'\n'"$OUT"
+# The terminal table: differences first, one a line, narrow; the same wikis on one line after them.
+head -1 <<<"$OUT" | grep -q '^dbname  differences' || fail "the table does not start with the differences"$'\n'"$OUT"
+grep -q '^same on both: enwiki$' <<<"$OUT" || fail "enwiki not listed as the same"$'\n'"$OUT"
+[ "$(awk '{ if (length($0) > 100) n++ } END { print n + 0 }' <<<"$OUT")" -eq 0 ] || fail "lines over 100 columns"$'\n'"$OUT"
+# Each wiki's differences, from the markdown table (one row a wiki).
+diffs() { grep "^| $1 |" "$WORK/parity.md" | awk -F' [|] ' '{print $4}' | sed 's/ |$//'; }
 want() { [ "$(diffs "$1")" = "$2" ] || fail "$1: got '$(diffs "$1")', want '$2'"$'\n'"$OUT"; }
 want enwiki "same"
 want frwiki "models: beta lacks goodfaith; damaging version: beta 0.4.0, production 0.5.0"

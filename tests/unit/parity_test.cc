@@ -55,8 +55,34 @@ TEST_CASE("parity lists ORES only on one side, missing models, versions and leve
   CHECK(r.prod_only_ores == std::vector<std::string>{"plwiki"});  // itwiki has no ORES in production either
   const std::string text = RenderParityText(r);
   CHECK(text.find("production ORES wikis with no beta counterpart: plwiki") != std::string::npos);
+  // Differences first, one a line, narrow; the wikis that are the same on one line after them.
+  CHECK(text.starts_with("dbname    differences (beta versus production)\n"
+                         "dewiki    models: beta lacks goodfaith\n"
+                         "          damaging version: beta 1, production 2\n"
+                         "          damaging levels: beta lacks likelybad, verylikelybad\n"
+                         "frwiki    ORES only on production\n"));
+  CHECK(text.find("\nsame on both: enwiki\n") != std::string::npos);
+  for (size_t at = 0, nl; (nl = text.find('\n', at)) != std::string::npos; at = nl + 1) CHECK(nl - at <= 100);
+  // --fail-on-diff: facts that could not be fetched (xwiki) say nothing either way: 2.
+  CHECK(ParityExitCode(r, false) == 0);
+  CHECK(ParityExitCode(r, true) == 2);
   beta["enwiki"].models["dam|aging"] = "1";
   const std::string md = RenderParityMarkdown(CompareParity(beta, prod));
   CHECK(md.find("dam\\|aging") != std::string::npos);  // a pipe never breaks the markdown table
   CHECK(md.find("| dbname | beta | production | differences |") != std::string::npos);
+  CHECK(md.find("| dewiki |") < md.find("| enwiki |"));  // differences first
+}
+
+TEST_CASE("parity --fail-on-diff: 1 when beta and production differ, 0 when they are the same", "[parity]") {
+  std::map<std::string, OresSide> beta, prod;
+  beta["enwiki"] = Side({{"damaging", "1"}});
+  prod["enwiki"] = Side({{"damaging", "1"}});
+  CHECK(ParityExitCode(CompareParity(beta, prod), true) == 0);
+  CHECK(RenderParityText(CompareParity(beta, prod)).starts_with("same on both: enwiki\n"));
+  prod["enwiki"].models["damaging"] = "2";
+  CHECK(ParityExitCode(CompareParity(beta, prod), true) == 1);
+  CHECK(ParityExitCode(CompareParity(beta, prod), false) == 0);
+  prod["enwiki"].models["damaging"] = "1";
+  prod["plwiki"] = Side({{"damaging", "1"}});  // production ORES wiki beta lacks
+  CHECK(ParityExitCode(CompareParity(beta, prod), true) == 1);
 }
