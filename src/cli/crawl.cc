@@ -149,6 +149,7 @@ void Crawl::Emit(const Probe& probe, Outcome outcome, bool shown) {
 }
 
 void Crawl::LogIn() {
+  if (options_.on_activity) options_.on_activity(fmt::format("logging in to {} wiki{}", wikis_.size(), wikis_.size() == 1 ? "" : "s"));
   report_.logins = bc::LogIn(*engine_, targets_, wikis_, passwords_);
   // A login cut short by Ctrl-C/TERM is no login failure: its probes are
   // not run (the engine ends them at once), and the exit code is 130/143.
@@ -186,6 +187,7 @@ Next Crawl::OnFetched(Response&& r, bool may_hold) {
 }
 
 Result<void> Crawl::Fetch() {
+  if (options_.on_activity) options_.on_activity("fetching");
   // Probes of a wiki whose login failed are not fetched: an auth outcome each.
   const auto skipped = [&](const Probe& p) { return !p.account.empty() && login_failed_.contains(p.wiki); };
   bool fetch_all = true;
@@ -229,6 +231,7 @@ Result<void> Crawl::Relogin() {
   if (held_.empty()) return {};
   std::vector<std::string> again;
   for (auto& [wiki, _] : held_) again.push_back(wiki);
+  if (options_.on_activity) options_.on_activity("session lost: logging in again");
   report_.relogins = bc::LogIn(*engine_, targets_, again, passwords_);
   std::vector<Request> retry;
   for (const LoginResult& l : report_.relogins) {
@@ -262,6 +265,9 @@ Result<void> Crawl::Confirm() {
     co.deadline = RunDeadline(targets_.crawl, RunClock{options_.started, options_.stop});
     co.warnings_fail = targets_.crawl.warnings_fail;
     co.stop = options_.stop;
+    if (options_.on_phase)
+      options_.on_phase(fmt::format("confirming {} product failure{}: fetching each again {} ms after its first fetch",
+                                    unconfirmed_.size(), unconfirmed_.size() == 1 ? "" : "s", co.after_ms));
     auto confirmed = ConfirmFailures(
         *engine_, unconfirmed_, co, [&](size_t i) { return ToRequest(probes_[i], i); },
         [&](size_t i, Response&& r) {
@@ -279,6 +285,7 @@ Result<void> Crawl::Confirm() {
 }
 
 Result<CrawlReport> Crawl::Conclude() {
+  if (options_.on_activity) options_.on_activity("writing the results");
   RunInfo& info = report_.info;
   RunReport& out = *report_.files;
   // A signal before this crawl's first request (during discovery) or after

@@ -42,6 +42,12 @@ struct RunOptions {
   // when a signal cut the logins short): the progress display says failed
   // logins first. May be empty.
   std::function<void(const std::vector<LoginResult>&)> on_logins;
+  // A phase that shows no outcome while it lasts begins ("confirming 50
+  // product failures: ..."): the progress display says so. May be empty.
+  std::function<void(const std::string&)> on_phase;
+  // What the crawl is doing now ("logging in to 3 wikis", "fetching",
+  // "writing the results"), for a heartbeat; not a line. May be empty.
+  std::function<void(const std::string&)> on_activity;
   // Outcomes decided before the crawl (the ORES API pre-flight, mediawiki/ores.h):
   // written first, counted like any probe (pages.jsonl, summary, junit, exit code).
   std::vector<std::pair<Probe, Outcome>> preflight;

@@ -56,6 +56,50 @@ std::vector<std::string> DescribeLoginFailures(const std::vector<LoginResult>& l
 ProgressDisplay::ProgressDisplay(size_t total, bool tty, bool failures, std::FILE* out, std::FILE* err)
     : total_(total), tty_(tty), failures_(failures), out_(out), err_(err) {}
 
+ProgressDisplay::~ProgressDisplay() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+}
+
+void ProgressDisplay::StartHeartbeat(double seconds) {
+  if (seconds <= 0 || heartbeat_.joinable() || !failures_) return;
+  const auto every = std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(seconds));
+  heartbeat_ = std::thread([this, every] {
+    std::unique_lock lock(mu_);
+    while (!stopping_) {
+      wake_.wait_for(lock, std::chrono::milliseconds(100));
+      if (!stopping_ && std::chrono::steady_clock::now() - last_said_ >= every) Beat();
+    }
+  });
+}
+
+void ProgressDisplay::SetActivity(const std::string& text) {
+  std::lock_guard lock(mu_);
+  activity_ = text;
+}
+
+void ProgressDisplay::Phase(const std::string& text) {
+  std::lock_guard lock(mu_);
+  activity_ = text.substr(0, text.find(':'));
+  Line(text);
+}
+
+void ProgressDisplay::Beat() {
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (tty_) {
+    Draw(true);
+    fmt::print(err_, " ({:.0f} s: {})", seconds, activity_);
+    std::fflush(err_);
+    last_said_ = std::chrono::steady_clock::now();
+  } else {
+    Line(fmt::format("{:.0f} s: {}: {} of {} probes, {} not ok", seconds, activity_, done_, total_, failed_));
+  }
+}
+
 void ProgressDisplay::SetSmokeTier(const std::vector<Probe>& probes) {
   std::set<std::string> wikis;
   std::set<PageKind> kinds;
@@ -72,6 +116,7 @@ void ProgressDisplay::SetSmokeTier(const std::vector<Probe>& probes) {
 
 void ProgressDisplay::Line(const std::string& text) {
   if (!failures_) return;
+  last_said_ = std::chrono::steady_clock::now();
   if (tty_) std::fputs("\r\033[K", err_);  // the line goes above the progress line
   if (timestamps_) {
     const std::time_t now = std::time(nullptr);
@@ -84,6 +129,8 @@ void ProgressDisplay::Line(const std::string& text) {
 }
 
 void ProgressDisplay::Logins(const std::vector<LoginResult>& logins) {
+  std::lock_guard lock(mu_);
+  activity_ = "fetching";
   for (const LoginResult& l : logins) {
     if (l.ok) continue;
     // Said once here; each probe of the wiki would only repeat it.
@@ -96,6 +143,7 @@ void ProgressDisplay::Logins(const std::vector<LoginResult>& logins) {
 }
 
 void ProgressDisplay::Add(const Probe& probe, const Outcome& outcome) {
+  std::lock_guard lock(mu_);
   ++done_;
   const Verdict v = outcome.result.verdict;
   const bool ok = v == Verdict::kOk;
@@ -129,9 +177,17 @@ void ProgressDisplay::Draw(bool force) {
   const double eta = rate > 0 && total_ > done_ ? static_cast<double>(total_ - done_) / rate : 0;
   fmt::print(err_, "\r\033[K[{}/{}] {:.1f} pages/s, {} not ok, ETA {:.0f} s", done_, total_, rate, failed_, eta);
   std::fflush(err_);
+  last_said_ = now;
 }
 
 void ProgressDisplay::Finish() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (heartbeat_.joinable()) heartbeat_.join();
+  std::lock_guard lock(mu_);
   if (tty_) std::fputs("\r\033[K", err_);
 }
 

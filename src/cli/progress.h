@@ -15,11 +15,21 @@
 //    wiki x page kind, fetched first) is in, one line says how it went:
 //    "smoke: 12 wikis x 3 pages, all ok, 1.8 s".
 // `watch` prefixes every line with the UTC time (SetTimestamps).
+// With a heartbeat (run --progress-every SECONDS; the demo), a phase that shows
+// nothing for that long still says what it is doing: on a terminal the
+// progress line is redrawn with the elapsed time and the activity; elsewhere
+// one line "12 s: logging in: 0 of 81 probes, 0 not ok".
+//
+// Thread safety: every method may be called from any thread; a mutex
+// serialises them and the heartbeat thread.
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <set>
 #include <string>
 #include <utility>
@@ -47,6 +57,13 @@ class ProgressDisplay {
   // total: probes planned; tty: draw the progress line (on `err`); failures:
   // print a line per non-ok probe on `out` (off with --quiet or --format json).
   ProgressDisplay(size_t total, bool tty, bool failures, std::FILE* out = stdout, std::FILE* err = stderr);
+  ~ProgressDisplay();
+  ProgressDisplay(const ProgressDisplay&) = delete;
+  ProgressDisplay& operator=(const ProgressDisplay&) = delete;
+  // Says what is going on at least every `seconds` (> 0) until Finish.
+  void StartHeartbeat(double seconds);
+  // What the crawl is doing now ("logging in", "fetching"): for the heartbeat only.
+  void SetActivity(const std::string& text);
   // The smoke tier: the tier-0 probes of `probes` (none: no smoke line).
   void SetSmokeTier(const std::vector<Probe>& probes);
   // Every line starts with the UTC time ("2026-12-05T10:40:00Z ").
@@ -55,7 +72,9 @@ class ProgressDisplay {
   // probe's line. Probes of those wikis then say nothing they would repeat.
   void Logins(const std::vector<LoginResult>& logins);
   void Add(const Probe& probe, const Outcome& outcome);
-  // Erases the progress line (call before the final summary).
+  // A phase without outcomes begins (RunOptions::on_phase): one line.
+  void Phase(const std::string& text);
+  // Stops the heartbeat and erases the progress line (call before the final summary).
   void Finish();
 
   size_t not_run() const { return not_run_; }
@@ -63,8 +82,16 @@ class ProgressDisplay {
   bool logins_said() const { return logins_said_; }
 
  private:
+  // With mu_ held:
   void Draw(bool force);
   void Line(const std::string& text);  // a line above the progress line
+  void Beat();                         // the heartbeat's line
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::thread heartbeat_;
+  bool stopping_ = false;
+  std::string activity_ = "starting";
+  std::chrono::steady_clock::time_point last_said_ = std::chrono::steady_clock::now();
   size_t total_;
   bool tty_;
   bool failures_;

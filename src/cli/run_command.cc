@@ -295,10 +295,16 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--notify", *notify_when, "When to notify: 'failures' (runs with product failures; default) or "
                                             "'always'")
       ->check(CLI::IsMember({"failures", "always"}));
+  auto progress_every = std::make_shared<double>(0);
+  cmd->add_option("--progress-every", *progress_every, "Say what the crawl is doing at least every SECONDS, also "
+                                                       "while nothing is fetched (logins, confirmation): a line when "
+                                                       "not on a terminal (CI logs, the demo)")
+      ->check(CLI::Range(0.1, 3600.0));
   auto format = std::make_shared<std::string>("text");
   cmd->add_option("--format", *format, "Final summary as text (default) or json (one object on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
-  cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, notify, notify_when, confirm_after, &exit_code] {
+  cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, notify, notify_when, confirm_after, progress_every,
+                 &exit_code] {
     const auto asked = [&](const char* what) { return std::find(fail_on->begin(), fail_on->end(), what) != fail_on->end(); };
     run->fail_on_new_only = asked("new");
     run->fail_on_known = asked("known");
@@ -337,6 +343,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     progress->SetSmokeTier(probes);
     run->on_outcome = [progress](const Probe& p, const Outcome& o) { progress->Add(p, o); };
     run->on_logins = [progress](const std::vector<LoginResult>& logins) { progress->Logins(logins); };
+    run->on_phase = [progress](const std::string& text) { progress->Phase(text); };
+    run->on_activity = [progress](const std::string& text) { progress->SetActivity(text); };
+    progress->StartHeartbeat(*progress_every);
     auto report = RunCrawl(targets, probes, *run);
     progress->Finish();
     if (!report) {

@@ -79,6 +79,7 @@ int CrawlOnce(const WatchOptions& o, const std::atomic<bool>* stop) {
   progress->SetSmokeTier(prepared->probes);
   run.on_outcome = [progress](const Probe& p, const Outcome& out) { progress->Add(p, out); };
   run.on_logins = [progress](const std::vector<LoginResult>& logins) { progress->Logins(logins); };
+  run.on_phase = [progress](const std::string& text) { progress->Phase(text); };
   auto report = RunCrawl(prepared->targets, prepared->probes, run);
   if (!report) return ReportError(report.error());
   PrintCrawlReport(*report, o.quiet, progress->logins_said());

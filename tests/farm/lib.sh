@@ -76,3 +76,47 @@ farm_objectcache_db() { printf '%s' "$FARM_STATE/$1/db/wikicache.sqlite"; }
 if [ "${FARM_PROFILE:-}" = beta ]; then
   source "$FARM_DIR/beta/profile.sh"
 fi
+
+# Progress for people (FARM_PROGRESS=1: the demos). farm_progress_start NAME
+# (after t0=$(date +%s%N)) starts a ticker: whenever nothing was said for
+# 1.2 s, it says "NAME: N s: STAGE" on stderr, STAGE being what farm_stage
+# last set, or what the function farm_stage_detail prints when the script
+# defines one (e.g. each wiki's step). farm_stage TEXT sets the stage and says
+# it at once. The ticker ends with farm_progress_stop, or when its script
+# exits. Without FARM_PROGRESS=1 all of this is silent.
+farm_progress_start() {
+  [ "${FARM_PROGRESS:-0}" = 1 ] || return 0
+  FARM_TICK_NAME="$1"
+  FARM_TICK_DIR="$(mktemp -d /tmp/bc-farm-progress.XXXXXX)"
+  echo "starting" >"$FARM_TICK_DIR/stage"
+  date +%s%N >"$FARM_TICK_DIR/said"
+  local parent=$$
+  (
+    # Never outlive the script (a kill -9 of it skips its traps).
+    while sleep 0.2 && kill -0 "$parent" 2>/dev/null && [ -d "$FARM_TICK_DIR" ]; do
+      now=$(date +%s%N)
+      said=$(cat "$FARM_TICK_DIR/said" 2>/dev/null) || exit 0
+      [ $((now - said)) -ge 1200000000 ] || continue
+      if declare -F farm_stage_detail >/dev/null; then stage="$(farm_stage_detail 2>/dev/null)"; else stage=""; fi
+      [ -n "$stage" ] || stage="$(cat "$FARM_TICK_DIR/stage" 2>/dev/null)" || exit 0
+      printf '%s: %s s: %s\n' "$FARM_TICK_NAME" "$(( (now - t0) / 1000000000 ))" "$stage" >&2
+      echo "$now" >"$FARM_TICK_DIR/said"
+    done
+  ) </dev/null >/dev/null 9>&- &
+  FARM_TICK_PID=$!
+  trap farm_progress_stop EXIT
+}
+farm_stage() {
+  [ -n "${FARM_TICK_DIR:-}" ] || return 0
+  echo "$*" >"$FARM_TICK_DIR/stage"
+  local now; now=$(date +%s%N)
+  printf '%s: %s s: %s\n' "$FARM_TICK_NAME" "$(( (now - t0) / 1000000000 ))" "$*" >&2
+  echo "$now" >"$FARM_TICK_DIR/said"
+}
+farm_progress_stop() {
+  [ -n "${FARM_TICK_DIR:-}" ] || return 0
+  rm -rf "$FARM_TICK_DIR"
+  kill "$FARM_TICK_PID" 2>/dev/null || true
+  wait "$FARM_TICK_PID" 2>/dev/null || true
+  FARM_TICK_DIR=""
+}

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "cli/progress.h"
@@ -166,6 +167,34 @@ TEST_CASE("watch lines carry the UTC time", "[cli][progress]") {
   CHECK_THAT(c.Text(), Matches(R"(20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]Z fatal +enwiki .*\n)"));
 }
 
+TEST_CASE("a heartbeat says what the crawl is doing while nothing else is said", "[cli][progress]") {
+  // A file, read through its own descriptor while the heartbeat writes.
+  const fs::path path = fs::temp_directory_path() / ("bc-heartbeat-" + std::to_string(::getpid()));
+  std::FILE* out = std::fopen(path.c_str(), "w");
+  REQUIRE(out != nullptr);
+  const auto read = [&] {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  {
+    ProgressDisplay p(81, /*tty=*/false, /*failures=*/true, out, out);
+    p.SetActivity("logging in to 3 wikis");
+    p.StartHeartbeat(0.2);
+    // Waits for the line rather than timing it (2 shared cores): up to 10 s.
+    for (int i = 0; i < 100 && read().find("logging in") == std::string::npos; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    p.Finish();
+  }
+  const std::string text = read();
+  CHECK_THAT(text, Matches(R"(([0-9]+ s: logging in to 3 wikis: 0 of 81 probes, 0 not ok\n)+)"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(read() == text);  // nothing after Finish
+  std::fclose(out);
+  fs::remove(path);
+}
+
 struct Scratch {
   fs::path dir = fs::temp_directory_path() / ("bc-cli-output-" + std::to_string(::getpid()));
   Scratch() { fs::create_directories(dir); }
@@ -214,11 +243,16 @@ enhanced = ["0", "1"]
 }
 
 TEST_CASE("run --fail-fast: the probes not run are one count, not a failure group", "[cli][progress][net]") {
-  std::ifstream in(std::string(BC_SOURCE_DIR) + "/tests/corpus/en-rc-exception.body", std::ios::binary);
-  std::stringstream exception;
-  exception << in.rdbuf();
-  REQUIRE(exception.str().size() > 1000);
-  testing::NginxServer nginx({{"page.html", "<html><body>plain</body></html>"}, {"exception.html", exception.str()}},
+  const auto corpus = [](const char* name) {
+    std::ifstream in(std::string(BC_SOURCE_DIR) + "/tests/corpus/" + name, std::ios::binary);
+    std::stringstream body;
+    body << in.rdbuf();
+    return body.str();
+  };
+  const std::string exception = corpus("en-rc-exception.body"), page = corpus("en-rc-enhanced1.body");
+  REQUIRE(exception.size() > 1000);
+  REQUIRE(page.size() > 10000);
+  testing::NginxServer nginx({{"page.html", page}, {"exception.html", exception}},
                              R"(
     location /page/ { try_files /page.html =404; }
     location /fail/ { return 500; }
@@ -252,6 +286,13 @@ TEST_CASE("run --fail-fast: the probes not run are one count, not a failure grou
     }
   CHECK_THAT(md, Contains("PARTIAL run: 20 not run (--fail-fast)"));
   CHECK_THAT(md, !Contains("not run: --fail-fast"));
+
+  // Confirmation shows no outcome while it lasts: one line says it began.
+  const bc_test::Ran again = bc_test::RunCrawler({"run", "--urls", "urls.txt", "--kind", "recentchanges",
+                                                  "--confirm-after-ms", "50", "--results", "res2"},
+                                                 s.dir);
+  INFO(again.out << again.err);
+  CHECK_THAT(again.out, Contains("\nconfirming 1 product failure: fetching each again 50 ms after its first fetch\n"));
 }
 
 }  // namespace
