@@ -18,10 +18,14 @@ struct Expectations {
   // must show ORES's own "hide good edits" control, an api.php answer must not
   // call the ORES parameters unrecognized (the silent ORES failure).
   bool expect_ores = false;
+  // Contributions asking ORES to hide good edits (hidenondamaging=1) on a
+  // wiki that runs ORES: every row listed passed ORES's filter, so each has a
+  // score, and ORES puts the rows' scores (and its "r" flags) into the page.
+  bool expect_ores_rows = false;
 };
 
 inline Expectations ExpectationsFor(const Probe& p) {
-  return Expectations{p.kind, p.expect_user, p.expect_filter_groups, p.expect_ores};
+  return Expectations{p.kind, p.expect_user, p.expect_filter_groups, p.expect_ores, p.expect_ores_rows};
 }
 
 }  // namespace bc

@@ -360,6 +360,24 @@ Rule RuleOresContributionsControls(const Html& h) {
                 "ORES filter missing on Contributions", h.heading);
 }
 
+// Contributions that asked ORES to hide good edits (hidenondamaging=1) on a
+// wiki that runs ORES: every row listed passed ORES's own filter, so ORES
+// scored each, and its SpecialContributions::formatRow::flags hook puts the
+// rows' scores into the page (RLCONF "oresData"; the "r" flag and the
+// `damaging` row class where the user highlights). Rows without them: ORES
+// kept its checkbox but ignored the filter (no threshold reached the pager,
+// as when the threshold lookup answers null), the other silent failure.
+Rule RuleOresContributionsRows(const Html& h) {
+  if (h.exp.kind != PageKind::kContributions || !h.exp.expect_ores_rows || h.f.list != ListMarker::kContributionsList ||
+      h.f.head.find("\"oresData\":") != std::string_view::npos)
+    return std::nullopt;
+  return h.Make(Verdict::kBroken,
+                "ORES flags missing on Contributions rows: hidenondamaging=1 listed rows without ORES's scores "
+                "(no oresData): the filter was ignored" +
+                    h.warn_note,
+                "ORES flags missing on Contributions rows", h.heading);
+}
+
 // A good page with PHP warnings/notices/deprecations printed into it.
 Rule RulePhpWarning(const Html& h) {
   const auto& warn = h.f.php->first_warning();
@@ -578,7 +596,8 @@ Classification DecideHtml(const PageFacts& f) {
                                RuleRawException, RuleExceptionInHandler, RuleOutagePage, RuleNotMediaWiki,
                                RuleServerErrorPage, RuleLoginPage, RuleErrorBox, RuleExpectedUser, RuleTruncated,
                                RuleClientError, RuleWrongSpecialPage, RuleChangesList, RuleFilterGroups,
-                               RuleContributionsList, RuleOresContributionsControls, RulePhpWarning}))
+                               RuleContributionsList, RuleOresContributionsControls, RuleOresContributionsRows,
+                               RulePhpWarning}))
     return *r;
   Classification c;
   c.evidence.detail = "HTTP " + h.st + ", " + std::string(ListMarkerName(f.list));

@@ -12,6 +12,7 @@
 #include "core/memory.h"
 #include "classify/page_sink.h"
 #include "engine/engine.h"
+#include "mediawiki/facts_record.h"
 #include "mediawiki/ores.h"
 #include "report/history.h"
 #include "report/known_match.h"
@@ -37,6 +38,31 @@ Request ToRequest(const Probe& p, size_t index) {
 // lost (expired, or deleted server-side): worth one re-login.
 bool SessionLost(const Probe& p, const Outcome& o) { return o.result.verdict == Verdict::kAuth && !p.expect_user.empty(); }
 
+// Each site's last healthy facts in `results_dir`'s history, and a line
+// saying what was read. A missing, unreadable or damaged history costs only
+// the merge: the plan then rests on today's facts and the targets file.
+FactsHistory ReadHealthyFacts(const std::string& results_dir, std::string& note) {
+  const std::string path = (std::filesystem::path(results_dir) / "history.sqlite").string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    note = fmt::format("no history at {}: today's facts and the targets file apply", path);
+    return {};
+  }
+  auto history = History::Open(path);
+  Result<std::map<std::string, History::RecordedFacts>> rows =
+      history ? history->LastHealthyFacts() : std::unexpected(history.error());
+  if (!rows) {
+    note = fmt::format("history {} unreadable ({}): today's facts and the targets file apply", path,
+                       rows.error().message);
+    return {};
+  }
+  FactsHistory out;
+  for (auto& [site, row] : *rows)
+    if (auto record = FromJson(row.facts)) out[site] = HealthyFacts{row.run_id, std::move(*record)};
+  note = fmt::format("{} wiki(s) with healthy facts in {}", out.size(), path);
+  return out;
+}
+
 }  // namespace
 
 Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& clock) {
@@ -45,10 +71,12 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& c
   if (!targets->discovery.enabled()) {
     auto loaded = LoadPlan(opts);
     if (!loaded) return std::unexpected(loaded.error());
-    return PreparedPlan{std::move(loaded->first), std::move(loaded->second), {}, {}};
+    return PreparedPlan{std::move(loaded->first), std::move(loaded->second), {}, {}, {}, {}};
   }
   PreparedPlan out;
-  auto prep = PrepareTargets(*targets, clock);
+  FactsHistory history;
+  if (targets->discovery.facts) history = ReadHealthyFacts(opts.results_dir, out.history_note);
+  auto prep = PrepareTargets(*targets, clock, {}, history);
   if (!prep) return std::unexpected(prep.error());
   // --wiki is checked against the discovered wikis, not only the file's.
   auto made = MakePlanFilter(opts, *targets);
@@ -58,10 +86,15 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& c
   if (!probes) return std::unexpected(probes.error());
   if (auto selected = RequireSelection(opts, *targets, probes->size()); !selected)
     return std::unexpected(selected.error());
-  if (targets->discovery.facts && targets->discovery.preflight)
-    for (auto& po : PreflightOutcomes(*targets, prep->facts))
+  if (targets->discovery.facts) {
+    for (auto& po : PreflightOutcomes(*targets, prep->facts, prep->regressions, targets->discovery.preflight))
       if (filter.wikis.empty() || std::find(filter.wikis.begin(), filter.wikis.end(), po.first.wiki) != filter.wikis.end())
         out.preflight.push_back(std::move(po));
+    for (const Wiki& w : targets->wikis)
+      for (const WikiFacts& f : prep->facts)
+        if (f.dbname == w.dbname)
+          if (auto record = RecordOf(f)) out.wiki_facts.push_back({w.dbname, FactsSiteKey(w), ToJson(*record)});
+  }
   out.targets = std::move(*targets);
   out.probes = std::move(*probes);
   out.preparation = std::move(*prep);
@@ -116,6 +149,7 @@ Result<void> Crawl::Start() {
   info.tls_verified = targets_.crawl.verify_tls;
   info.fail_on_known = options_.fail_on_known;
   info.fail_on_flaky = options_.fail_on_flaky;
+  info.wiki_facts = options_.wiki_facts;
 
   for (const Probe& p : probes_)
     if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki);

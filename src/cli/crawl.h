@@ -51,6 +51,9 @@ struct RunOptions {
   // Outcomes decided before the crawl (the ORES API pre-flight, mediawiki/ores.h):
   // written first, counted like any probe (pages.jsonl, summary, junit, exit code).
   std::vector<std::pair<Probe, Outcome>> preflight;
+  // Each wiki's ORES facts as asked before the crawl (PreparedPlan::wiki_facts):
+  // recorded in the history with the run, for the plans of later runs.
+  std::vector<RunInfo::WikiFactsRow> wiki_facts;
   // "" = no comparison; "last" = the newest complete earlier run of the same
   // targets and scope; else a run id. The diff lands in CrawlReport::diff.
   std::string baseline;
@@ -74,10 +77,17 @@ struct PreparedPlan {
   Targets targets;            // with discovered wikis and ores_models/ores_levels from facts
   std::vector<Probe> probes;
   Preparation preparation;    // empty without [discovery]
-  std::vector<std::pair<Probe, Outcome>> preflight;  // ORES API pre-flight, when facts + preflight
+  std::vector<std::pair<Probe, Outcome>> preflight;  // ORES API pre-flight (when facts + preflight) and
+                                                     // the wikis whose ORES facts regressed
+  std::vector<RunInfo::WikiFactsRow> wiki_facts;     // today's facts of each wiki, to record with the run
+  // Where the last healthy facts came from: "N wiki(s) with healthy facts in
+  // PATH", or why none were read. Empty without [discovery] facts.
+  std::string history_note;
 };
 // `clock`: the run's start and stop flag, so discovery counts against the
-// run's deadline (`plan` passes none).
+// run's deadline (`plan` passes none). With [discovery] facts, each wiki's
+// last healthy facts are read from opts.results_dir/history.sqlite (never
+// created here) and merged into the plan (mediawiki/ores.h ApplyFacts).
 Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& clock = {});
 
 struct CrawlReport {

@@ -36,6 +36,9 @@ struct PlanOptions {
   std::vector<std::string> params;     // --param KEY=VALUE (repeatable)
   std::string shard;                   // --shard I/N
   NetOptions net;                      // --resolve, --ca-file
+  // Where history.sqlite is: with [discovery] facts the plan merges in each
+  // wiki's last healthy facts from it (run and plan: --results).
+  std::string results_dir = "results";
 };
 
 // `targets_required` = false lets a command offer another source (run --urls).

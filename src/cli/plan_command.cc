@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -20,6 +21,8 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
   auto format = std::make_shared<std::string>("text");
   AddPlanOptions(*cmd, *opts);
   cmd->add_option("--format", *format, "text or jsonl")->check(CLI::IsMember({"text", "jsonl"}));
+  cmd->add_option("--results", opts->results_dir,
+                  "Results root whose history.sqlite holds the last healthy facts (default: results)");
   auto explain = std::make_shared<bool>(false);
   cmd->add_flag("--explain", *explain,
                 "Say why each wiki got which ORES axes and filter groups (asks the wikis when [discovery] facts = true)");
@@ -44,12 +47,15 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
         fmt::print("SiteMatrix {}: {} request(s), {} wiki(s) discovered, {} skipped\n", T(targets.discovery.sitematrix),
                    prep.sitematrix_requests, prep.discovered.size(), prep.skipped.size());
       for (const SkippedSite& s : prep.skipped) fmt::print("  skipped {}: {}\n", T(s.dbname), T(s.reason));
+      if (!prepared->history_note.empty()) fmt::print("facts history: {}\n", T(prepared->history_note));
       for (const std::string& line : ExplainPlan(targets, prep.notes)) fmt::print("{}\n", T(line));
       for (const auto& [p, o] : prepared->preflight)
         fmt::print("pre-flight {} meta=ores: {}{}\n", T(p.wiki), VerdictName(o.result.verdict),
                    o.result.evidence.signature.empty() ? "" : " (" + T(o.result.evidence.signature) + ")");
       fmt::print("\n");
     }
+    std::set<std::string> preflight_ids;
+    for (const auto& [p, _] : prepared->preflight) preflight_ids.insert(p.id);
     std::map<std::pair<std::string, std::string>, size_t> counts;
     for (const Probe& p : probes) {
       ++counts[{p.wiki, std::string(PageKindName(p.kind))}];
@@ -60,6 +66,10 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
         fmt::print("{}\n", j.dump());
       } else {
         fmt::print("{} {:<10} {:<14} {}\n", p.id, T(p.wiki), PageKindName(p.kind), T(p.url));
+        // Where each parameter came from: today's facts, a healthy run's, the file.
+        if (*explain && !preflight_ids.contains(p.id))
+          for (const Wiki& w : targets.wikis)
+            if (w.dbname == p.wiki) fmt::print("    from {}\n", T(ProbeProvenance(p, w)));
       }
     }
     if (*format == "text") {

@@ -40,6 +40,7 @@ int Recheck(const RecheckOptions& o) {
     return 0;
   }
   PlanOptions plan;
+  plan.results_dir = o.results_dir;
   plan.targets = (*run)->targets;
   const auto started = std::chrono::steady_clock::now();  // the recheck's deadline counts from here
   auto prepared = LoadPreparedPlan(plan, RunClock{started, nullptr});

@@ -64,6 +64,7 @@ int Repro(const ReproOptions& o) {
       if (r.probe_id == o.probe_id) before = r.verdict;
 
   PlanOptions plan;
+  plan.results_dir = o.results_dir;
   plan.targets = (*run)->targets;
   auto prepared = LoadPreparedPlan(plan);
   if (!prepared) return ReportError(prepared.error());
@@ -99,7 +100,7 @@ int Repro(const ReproOptions& o) {
   std::vector<Request> one{std::move(req)};
   auto stats = engine.Run(std::move(one), [&](Response&& r) { response = std::move(r); });
   if (!stats) return ReportError(stats.error());
-  const Expectations expectations{probe->kind, probe->expect_user, probe->expect_filter_groups};
+  const Expectations expectations = ExpectationsFor(*probe);  // expect_ores too: the silent ORES failure
   const bool answered = response.answered();
   std::string body = response.body;
   Headers headers = response.headers;

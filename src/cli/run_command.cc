@@ -77,12 +77,14 @@ void PrintRefusedSites(const Preparation& prep) {
 
 // A targets plan after [discovery] (SiteMatrix, facts); the ORES API
 // pre-flight outcomes go to `preflight`, to be written before the pages.
+// Today's facts go to `run` too, to be recorded with the run.
 Result<std::pair<Targets, std::vector<Probe>>> LoadDiscoveredPlan(const PlanOptions& plan, const RunClock& clock,
-                                                                 std::vector<std::pair<Probe, Outcome>>& preflight) {
+                                                                 RunOptions& run) {
   auto prepared = LoadPreparedPlan(plan, clock);
   if (!prepared) return std::unexpected(prepared.error());
   PrintRefusedSites(prepared->preparation);
-  preflight = std::move(prepared->preflight);
+  run.preflight = std::move(prepared->preflight);
+  run.wiki_facts = std::move(prepared->wiki_facts);
   return std::pair{std::move(prepared->targets), std::move(prepared->probes)};
 }
 
@@ -320,7 +322,8 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     run->stop = InstallStopHandlers();
     // The run's deadline counts from here: discovery, logins and the crawl share it.
     run->started = std::chrono::steady_clock::now();
-    auto loaded = urls->file.empty() ? LoadDiscoveredPlan(*plan, RunClock{run->started, run->stop}, run->preflight)
+    plan->results_dir = run->results_dir;  // the last healthy facts are read from its history
+    auto loaded = urls->file.empty() ? LoadDiscoveredPlan(*plan, RunClock{run->started, run->stop}, *run)
                                      : LoadUrlList(*plan, *urls);
     if (!loaded && run->stop->load()) {
       // Interrupted before there was a plan: an empty, interrupted run of the file.

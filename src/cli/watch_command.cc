@@ -63,9 +63,12 @@ Result<std::map<std::string, std::string>> Poll(Engine& engine, const Targets& t
 // One crawl of the whole targets plan; returns its exit code.
 int CrawlOnce(const WatchOptions& o, const std::atomic<bool>* stop) {
   const auto started = std::chrono::steady_clock::now();  // the crawl's deadline counts from here
-  auto prepared = LoadPreparedPlan(o.plan, RunClock{started, stop});
+  PlanOptions plan = o.plan;
+  plan.results_dir = o.results_dir;
+  auto prepared = LoadPreparedPlan(plan, RunClock{started, stop});
   if (!prepared) return ReportError(prepared.error());
   RunOptions run;
+  run.wiki_facts = std::move(prepared->wiki_facts);
   run.started = started;
   run.results_dir = o.results_dir;
   run.stop = stop;

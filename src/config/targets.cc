@@ -263,6 +263,7 @@ class TargetsParser {
       }
       if (auto* n = w.get("ores_models")) {
         wiki.ores_models = StringList(*n, "ores_models");
+        wiki.ores_models_set = true;
         for (auto& m : wiki.ores_models)
           if (m != "damaging" && m != "goodfaith")
             Fail(*n, fmt::format("unknown ORES model '{}'; known: damaging, goodfaith", m));

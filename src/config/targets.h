@@ -85,6 +85,13 @@ struct Wiki {
   bool discovered = false;  // came from [discovery] (SiteMatrix), not from a [[wiki]] entry
   bool ores_from_facts = false;  // ores_models came from the wiki's own API: RC/Watchlist probes then
                                  // expect the filter group of every model it runs (the cross-check)
+  bool ores_models_set = false;  // the [[wiki]] entry names its ores_models (not the default): the
+                                 // file says ORES runs there, so ORES API probes run without facts too
+  // Where each model and level came from, for `plan --explain`: "meta=ores",
+  // "RecentChanges filters", "history of run RUN" (the last run in which the
+  // wiki was healthy), or absent = the targets file. Set by ApplyFacts.
+  std::map<std::string, std::string> ores_model_source;
+  std::map<std::string, std::map<std::string, std::string>> ores_level_source;  // model -> level -> source
 };
 
 // [discovery]: where the wiki list and the per-wiki facts come from.

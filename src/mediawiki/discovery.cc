@@ -243,7 +243,8 @@ Selection SelectSites(const std::vector<MatrixSite>& sites, const Discovery& d, 
   return out;
 }
 
-Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock, const Sleeper& sleep) {
+Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock, const Sleeper& sleep,
+                                   const FactsHistory& history) {
   Preparation prep;
   const Discovery& d = targets.discovery;
   Engine engine(EngineOptionsFor(targets.crawl, clock));
@@ -323,7 +324,7 @@ Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock, cons
     auto facts = FetchFacts(engine, targets.wikis, wait_cap, d.page_levels, sleep);
     if (!facts) return std::unexpected(facts.error());
     prep.facts = std::move(*facts);
-    prep.notes = ApplyFacts(targets, prep.facts);
+    prep.notes = ApplyFacts(targets, prep.facts, history, &prep.regressions);
   }
   return prep;
 }

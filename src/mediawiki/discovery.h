@@ -13,6 +13,8 @@
 #include "config/targets.h"
 #include "core/error.h"
 #include "mediawiki/api_round.h"
+#include "mediawiki/facts_record.h"
+#include "mediawiki/ores.h"
 #include "mediawiki/wiki_facts.h"
 
 namespace bc {
@@ -79,6 +81,7 @@ struct Preparation {
   std::vector<SkippedSite> skipped;
   std::vector<WikiFacts> facts;         // one per wiki, when [discovery] facts = true
   std::vector<std::string> notes;       // ApplyFacts' lines
+  FactsRegressions regressions;         // wikis whose facts lost what their last healthy run had
   int sitematrix_requests = 0;
 };
 
@@ -87,7 +90,9 @@ struct Preparation {
 // same dbname wins), then facts for every wiki (ApplyFacts). Uses one Engine
 // built from targets.crawl (anonymous API calls, maxlag=5). An Error when the
 // SiteMatrix wiki cannot be read or the dblist file is unreadable; facts
-// failures are per wiki (notes), not Errors.
-Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock = {}, const Sleeper& sleep = {});
+// failures are per wiki (notes), not Errors. `history`: the last healthy
+// facts of each wiki (History::LastHealthyFacts), merged in by ApplyFacts.
+Result<Preparation> PrepareTargets(Targets& targets, const RunClock& clock = {}, const Sleeper& sleep = {},
+                                   const FactsHistory& history = {});
 
 }  // namespace bc

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "classify/ores_answer.h"
+#include "mediawiki/facts_record.h"
 #include "classify/page_sink.h"
 #include "mediawiki/api_round.h"
 #include "plan/plan.h"
@@ -32,67 +33,144 @@ bool HasModel(const Wiki& w, const std::string& m) {
 
 }  // namespace
 
-std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFacts>& facts) {
+namespace {
+
+std::string HistorySource(const std::string& run_id) { return "history of run " + run_id; }
+
+constexpr const char* kLive = "live";
+
+// Sets `w`'s models and levels from `r`, attributed to `source`; kLive: to
+// today's meta=ores (models) and the record's own level sources.
+void Adopt(Wiki& w, const OresFactsRecord& r, const std::string& source) {
+  w.ores_models.clear();
+  w.ores_levels.clear();
+  w.ores_model_source.clear();
+  w.ores_level_source.clear();
+  w.ores_from_facts = true;
+  if (!r.ores) return;
+  for (const auto& [model, _] : r.models) {
+    w.ores_models.push_back(model);
+    w.ores_model_source[model] = source == kLive ? "meta=ores" : source;
+    if (auto it = r.levels.find(model); it != r.levels.end()) {
+      w.ores_levels[model] = it->second;
+      auto from = r.level_source.find(model);
+      for (const std::string& level : it->second)
+        w.ores_level_source[model][level] =
+            source != kLive ? source : from != r.level_source.end() ? from->second : "meta=ores";
+    }
+  }
+}
+
+// "likelygood, maybebad from RecentChanges filters; likelybad from history of run X"
+std::string DescribeLevels(const Wiki& w, const std::string& model) {
+  auto levels = w.ores_levels.find(model);
+  if (levels == w.ores_levels.end()) return {};
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_source;
+  for (const std::string& level : levels->second) {
+    std::string source = "the targets file";
+    if (auto m = w.ores_level_source.find(model); m != w.ores_level_source.end())
+      if (auto l = m->second.find(level); l != m->second.end()) source = l->second;
+    auto it = std::find_if(by_source.begin(), by_source.end(), [&](const auto& e) { return e.first == source; });
+    if (it == by_source.end()) by_source.push_back({source, {level}});
+    else it->second.push_back(level);
+  }
+  std::vector<std::string> parts;
+  for (const auto& [source, ls] : by_source) parts.push_back(fmt::format("{}, from {}", fmt::join(ls, ", "), source));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+}  // namespace
+
+std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFacts>& facts, const FactsHistory& history,
+                                    FactsRegressions* regressions) {
   std::vector<std::string> notes;
   for (Wiki& w : targets.wikis) {
     const WikiFacts* f = FactsOf(facts, w.dbname);
+    const HealthyFacts* healthy = nullptr;
+    if (auto it = history.find(FactsSiteKey(w)); it != history.end()) healthy = &it->second;
+    const std::string no_history = history.empty() ? "" : "; no earlier healthy facts in the history";
     if (!f) {
       notes.push_back(fmt::format("{}: no facts asked; the file's ores_models [{}] apply", w.dbname,
                                   fmt::join(w.ores_models, ", ")));
       continue;
     }
-    if (!f->error.empty()) {
-      notes.push_back(fmt::format("{}: facts unavailable ({}); the file's ores_models [{}] apply", w.dbname, f->error,
-                                  fmt::join(w.ores_models, ", ")));
-      continue;
-    }
-    const std::string who = fmt::format("{} ({}, {}{})", w.dbname, f->site.generator,
-                                        f->site.lang.empty() ? "?" : f->site.lang,
-                                        f->site.git_hash.empty() ? "" : ", " + f->site.git_hash.substr(0, 8));
-    if (!f->site.ores_installed && !f->ores.answered) {
-      w.ores_models.clear();
-      w.ores_levels.clear();
-      w.ores_from_facts = true;
-      notes.push_back(who + ": ORES is not installed (not in siteinfo's extensions): no ORES axes, no ORES filter "
-                            "groups expected");
-      continue;
-    }
-    if (!f->ores.answered) {
-      notes.push_back(fmt::format("{}: ORES is installed but meta=ores did not answer ({}); the file's ores_models "
-                                  "[{}] apply",
-                                  who, f->ores_error.empty() ? "no query.ores" : f->ores_error,
-                                  fmt::join(w.ores_models, ", ")));
-      continue;
-    }
-    w.ores_models.clear();
-    w.ores_levels.clear();
-    w.ores_from_facts = true;
-    std::vector<std::string> described;
-    for (const auto& [model, version] : f->ores.models) {
-      if (model != "damaging" && model != "goodfaith") continue;
-      w.ores_models.push_back(model);
-      // The page's filters are what the UI really offers; meta=ores lists
-      // damaging's thresholds only. A page without the group (broken, or the
-      // 2017 crash) says nothing about levels: meta=ores decides then.
-      std::optional<std::vector<std::string>> levels;
-      std::string source = "RecentChanges filters";
-      if (auto it = f->page_levels.find(model); it != f->page_levels.end() && !it->second.empty()) {
-        levels = it->second;
+    const std::string who = f->error.empty()
+                                ? fmt::format("{} ({}, {}{})", w.dbname, f->site.generator,
+                                              f->site.lang.empty() ? "?" : f->site.lang,
+                                              f->site.git_hash.empty() ? "" : ", " + f->site.git_hash.substr(0, 8))
+                                : w.dbname;
+    const std::optional<OresFactsRecord> live = RecordOf(*f);
+    if (!live) {
+      // Today's answer is unusable: the last healthy facts, else the file.
+      const std::string why = !f->error.empty() ? fmt::format("facts unavailable ({})", f->error)
+                                                : fmt::format("ORES is installed but meta=ores did not answer ({})",
+                                                              f->ores_error.empty() ? "no query.ores" : f->ores_error);
+      if (healthy) {
+        Adopt(w, healthy->facts, HistorySource(healthy->run_id));
+        notes.push_back(fmt::format("{}: {}; the last healthy facts apply (run {}): {}", who, why, healthy->run_id,
+                                    w.ores_models.empty() ? std::string("no ORES")
+                                                          : fmt::format("ORES runs {}", fmt::join(w.ores_models, ", "))));
       } else {
-        levels = OfferedLevels(f->ores, model);
-        source = "meta=ores";
+        notes.push_back(fmt::format("{}: {}; the file's ores_models [{}] apply{}", who, why,
+                                    fmt::join(w.ores_models, ", "), no_history));
       }
-      if (levels) w.ores_levels[model] = *levels;
-      described.push_back(fmt::format("{} {} (levels: {})", model, version,
-                                       levels ? fmt::format("{}, from {}", fmt::join(*levels, ", "), source)
-                                              : "unknown (not in meta=ores; " +
-                                                    (f->page_error.empty() ? std::string("not on the page")
-                                                                           : f->page_error) +
-                                                    "); all configured kept"));
+      continue;
     }
-    notes.push_back(fmt::format("{}: ORES runs {}", who,
-                                described.empty() ? std::string("no damaging/goodfaith model")
-                                                  : fmt::format("{}", fmt::join(described, "; "))));
+    std::vector<std::string> lost;
+    if (healthy) {
+      lost = FactsLost(healthy->facts, *live);
+      if (!lost.empty() && regressions) (*regressions)[w.dbname] = FactsRegression{healthy->run_id, lost};
+    }
+    Adopt(w, *live, kLive);
+    // What the last healthy run had and today's answer lacks still gets its
+    // probes: a broken wiki must not shrink its own plan.
+    if (healthy && healthy->facts.ores) {
+      const std::string source = HistorySource(healthy->run_id);
+      for (const auto& [model, _] : healthy->facts.models) {
+        if (std::find(w.ores_models.begin(), w.ores_models.end(), model) == w.ores_models.end()) {
+          w.ores_models.push_back(model);
+          w.ores_model_source[model] = source;
+          if (auto it = healthy->facts.levels.find(model); it != healthy->facts.levels.end()) {
+            w.ores_levels[model] = it->second;
+            for (const std::string& level : it->second) w.ores_level_source[model][level] = source;
+          }
+          continue;
+        }
+        auto had = healthy->facts.levels.find(model);
+        auto now = w.ores_levels.find(model);
+        if (had == healthy->facts.levels.end() || now == w.ores_levels.end()) continue;  // unknown today: all kept
+        for (const std::string& level : had->second)
+          if (std::find(now->second.begin(), now->second.end(), level) == now->second.end()) {
+            now->second.push_back(level);
+            w.ores_level_source[model][level] = source;
+          }
+        std::sort(now->second.begin(), now->second.end());
+      }
+      std::sort(w.ores_models.begin(), w.ores_models.end());
+    }
+    const std::string regressed =
+        lost.empty() ? std::string() : fmt::format(" [regressed since run {}: {}]", healthy->run_id, fmt::join(lost, "; "));
+    const std::string from_history = healthy ? fmt::format("; compared with the last healthy facts (run {})", healthy->run_id)
+                                             : no_history;
+    if (w.ores_models.empty()) {
+      notes.push_back(who + ": ORES is not installed (not in siteinfo's extensions): no ORES axes, no ORES filter "
+                            "groups expected" + from_history + regressed);
+      continue;
+    }
+    std::vector<std::string> described;
+    for (const std::string& model : w.ores_models) {
+      std::string version = "(not in today's meta=ores)";
+      if (auto v = live->models.find(model); v != live->models.end()) version = v->second;
+      const std::string levels = DescribeLevels(w, model);
+      described.push_back(fmt::format(
+          "{} {} (levels: {})", model, version,
+          !levels.empty() ? levels
+                          : "unknown (not in meta=ores; " +
+                                (f->page_error.empty() ? std::string("not on the page") : f->page_error) +
+                                "); all configured kept"));
+    }
+    notes.push_back(fmt::format("{}: ORES {}{}{}{}", who, live->ores ? "runs " : "is not installed today; ",
+                                fmt::join(described, "; "), from_history, regressed));
   }
   return notes;
 }
@@ -141,6 +219,50 @@ std::vector<std::string> ExplainPlan(const Targets& targets, const std::vector<s
   return out;
 }
 
+std::string ProbeProvenance(const Probe& p, const Wiki& w) {
+  auto level_source = [&](const std::string& model, const std::string& level) {
+    if (auto m = w.ores_level_source.find(model); m != w.ores_level_source.end())
+      if (auto l = m->second.find(level); l != m->second.end()) return l->second;
+    return std::string("the targets file");
+  };
+  if (p.kind == PageKind::kApi) {
+    std::vector<std::string> sources;
+    for (const std::string& m : w.ores_models) {
+      auto s = w.ores_model_source.find(m);
+      sources.push_back(fmt::format("{} from {}", m, s != w.ores_model_source.end() ? s->second : "the targets file"));
+    }
+    return fmt::format("ORES models: {}", sources.empty() ? std::string("none") : fmt::format("{}", fmt::join(sources, ", ")));
+  }
+  // source -> the parameters (or model levels) it decided, in parameter order
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_source;
+  auto add = [&](const std::string& source, std::string what) {
+    auto it = std::find_if(by_source.begin(), by_source.end(), [&](const auto& e) { return e.first == source; });
+    if (it == by_source.end()) by_source.push_back({source, {std::move(what)}});
+    else it->second.push_back(std::move(what));
+  };
+  for (const auto& [k, v] : p.params) {
+    auto op = OresParam(k);
+    if (!op) {
+      add("the targets file", k);
+      continue;
+    }
+    if (!op->second.empty()) {  // MODEL__LEVEL_color
+      add(level_source(op->first, op->second), k);
+      continue;
+    }
+    size_t start = 0;
+    while (start <= v.size()) {
+      size_t end = v.find(';', start);
+      if (end == std::string::npos) end = v.size();
+      if (end > start) add(level_source(op->first, v.substr(start, end - start)), k + "=" + v.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  std::vector<std::string> parts;
+  for (const auto& [source, what] : by_source) parts.push_back(fmt::format("{}: {}", source, fmt::join(what, " ")));
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
 Classification JudgeOresAnswer(const WikiFacts& f) {
   const Response& r = f.ores_answer.response;
   const Fetch& o = r.fetch;
@@ -158,11 +280,15 @@ Classification JudgeOresAnswer(const WikiFacts& f) {
   return JudgeOresMeta(a);
 }
 
-std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts) {
+std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts,
+                                                         const FactsRegressions& regressions, bool judge_meta) {
   std::vector<std::pair<Probe, Outcome>> out;
   for (const Wiki& w : targets.wikis) {
     const WikiFacts* f = FactsOf(facts, w.dbname);
-    if (!f || !f->error.empty() || (!f->site.ores_installed && !f->ores.answered)) continue;
+    auto regressed = regressions.find(w.dbname);
+    const bool has_regression = regressed != regressions.end() && f;
+    const bool ores_wiki = f && f->error.empty() && (f->site.ores_installed || f->ores.answered);
+    if (!(judge_meta && ores_wiki) && !has_regression) continue;
     Probe p;
     p.wiki = w.dbname;
     p.kind = PageKind::kApi;
@@ -176,7 +302,24 @@ std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets,
     p.tier = 0;
     Outcome o;
     static_cast<Fetch&>(o) = f->ores_answer.response.fetch;
-    o.result = JudgeOresAnswer(*f);
+    if (judge_meta && ores_wiki) o.result = JudgeOresAnswer(*f);
+    if (has_regression) {
+      // Less than the last healthy run had is a finding in itself; a worse
+      // verdict of meta=ores itself (null thresholds, an exception) stays.
+      const FactsRegression& r = regressed->second;
+      const std::string lost = fmt::format("{}", fmt::join(r.lost, "; "));
+      Evidence& e = o.result.evidence;
+      if (o.result.verdict == Verdict::kOk) {
+        o.result.verdict = Verdict::kBroken;
+        e = Evidence{};
+        e.signature = "ORES facts regressed: " + lost;
+        e.message = fmt::format("{}: {} (the last healthy facts are of run {}; their probes still run)", w.dbname,
+                                lost, r.run_id);
+        e.detail = fmt::format("ORES facts regressed on {} since run {}: {}", w.dbname, r.run_id, lost);
+      } else {
+        e.detail += fmt::format("; ORES facts regressed since run {}: {}", r.run_id, lost);
+      }
+    }
     out.emplace_back(std::move(p), std::move(o));
   }
   return out;

@@ -4,6 +4,7 @@
 // whether meta=ores is sound (PreflightOutcomes).
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,24 +12,47 @@
 #include "classify/verdict.h"
 #include "config/targets.h"
 #include "classify/outcome.h"
+#include "mediawiki/facts_record.h"
 #include "mediawiki/wiki_facts.h"
 #include "plan/probe.h"
 
 namespace bc {
 
-// Sets each wiki's ores_models and ores_levels from its facts (matched by
-// dbname). The wiki's own answer wins over the file's ores_models:
-//   siteinfo failed            the file's ores_models are kept
-//   ORES not in extensions     no models (no ORES axes, no ORES groups expected)
-//   meta=ores unreadable       the file's ores_models are kept
-//   meta=ores answered         its models (damaging/goodfaith), with OfferedLevels
+// What a wiki's facts lost against the last healthy ones (FactsLost), and
+// the run those were recorded in.
+struct FactsRegression {
+  std::string run_id;
+  std::vector<std::string> lost;  // "goodfaith levels gone: likelybad", ...
+};
+using FactsRegressions = std::map<std::string, FactsRegression>;  // by dbname
+
+// Sets each wiki's ores_models and ores_levels (and their sources) from its
+// facts (matched by dbname) and `history`, the last facts of a run in which
+// the wiki was healthy (by FactsSiteKey). The wiki's own answer wins over the
+// file's ores_models, and never shrinks what the last healthy facts had:
+//   siteinfo failed / ORES installed but meta=ores unreadable
+//                              the last healthy facts, else the file's ores_models
+//   ORES not in extensions     no models, unless the last healthy facts had some
+//   meta=ores answered         its models (damaging/goodfaith) with their levels
+//                              (RC page, else OfferedLevels), plus every model and
+//                              level the last healthy facts had and today's lack
+// What today's facts lost is put in `regressions` (when given).
 // Returns one line per wiki saying which case applied.
-std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFacts>& facts);
+std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFacts>& facts,
+                                    const FactsHistory& history = {}, FactsRegressions* regressions = nullptr);
 
 // Per wiki and page kind: the ORES axes kept, trimmed (value -> new value) or
 // dropped, and the filter groups expected, with reasons. Lines for a terminal.
 // `notes` (from ApplyFacts) are printed under each wiki's heading.
 std::vector<std::string> ExplainPlan(const Targets& targets, const std::vector<std::string>& notes);
+
+// Where one probe's parameters came from, for `plan --explain`: each ORES
+// level from its Wiki::ores_level_source (today's RecentChanges filters or
+// meta=ores, or the history of the run whose healthy facts kept it), the
+// rest from the targets file. "the targets file: days enhanced limit title;
+// RecentChanges filters: damaging=likelygood; history of run X:
+// goodfaith=likelybad". An ORES API probe: where its wiki's models came from.
+std::string ProbeProvenance(const Probe& probe, const Wiki& wiki);
 
 // The pre-flight verdict of one wiki's meta=ores exchange: a transfer that
 // failed keeps its transport verdict; everything else is judged by
@@ -38,7 +62,14 @@ Classification JudgeOresAnswer(const WikiFacts& facts);
 // One api probe + outcome per wiki of `targets` whose facts say ORES is
 // installed (or whose meta=ores answered), in targets order, tier 0. The probe
 // is the meta=ores request itself (its URL, stable id), so it lands in
-// pages.jsonl, summary and junit like any page.
-std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts);
+// pages.jsonl, summary and junit like any page. `judge_meta` = false ([discovery]
+// preflight = false): only wikis with a regression get one.
+// A wiki in `regressions` (its ORES facts lost a model, level or filter group
+// since its last healthy run) gets `broken` with the signature "ORES facts
+// regressed: <what vanished>" when meta=ores itself was fine; a worse verdict
+// stays and names the regression in its detail.
+std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts,
+                                                         const FactsRegressions& regressions = {},
+                                                         bool judge_meta = true);
 
 }  // namespace bc

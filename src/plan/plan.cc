@@ -41,19 +41,6 @@ bool WikiHasModel(const Wiki& w, const std::string& model) {
   return std::find(w.ores_models.begin(), w.ores_models.end(), model) != w.ores_models.end();
 }
 
-// The model and level a parameter names: "damaging" -> (damaging, ""),
-// "goodfaith__likelybad_color" -> (goodfaith, likelybad); nullopt otherwise.
-std::optional<std::pair<std::string, std::string>> OresParam(const std::string& key) {
-  for (const char* model : {"damaging", "goodfaith"}) {
-    const std::string m = model;
-    if (key == m) return std::pair{m, std::string()};
-    const std::string prefix = m + "__", suffix = "_color";
-    if (key.size() > prefix.size() + suffix.size() && key.starts_with(prefix) && key.ends_with(suffix))
-      return std::pair{m, key.substr(prefix.size(), key.size() - prefix.size() - suffix.size())};
-  }
-  return std::nullopt;
-}
-
 // Whether `params` asks for ORES data: a (non-empty) parameter of one of
 // `spec`'s ORES axes, or one ORES defines (damaging, goodfaith and their
 // colours, hidenondamaging) set in an explicit list.
@@ -79,6 +66,17 @@ bool Matches(const Probe& p, const PlanFilter& f) {
 }
 
 }  // namespace
+
+std::optional<std::pair<std::string, std::string>> OresParam(const std::string& key) {
+  for (const char* model : {"damaging", "goodfaith"}) {
+    const std::string m = model;
+    if (key == m) return std::pair{m, std::string()};
+    const std::string prefix = m + "__", suffix = "_color";
+    if (key.size() > prefix.size() + suffix.size() && key.starts_with(prefix) && key.ends_with(suffix))
+      return std::pair{m, key.substr(prefix.size(), key.size() - prefix.size() - suffix.size())};
+  }
+  return std::nullopt;
+}
 
 std::optional<Params> TrimOresValue(const Params& value, const Wiki& wiki) {
   Params out;
@@ -219,7 +217,10 @@ Params OresApiParams(PageKind page, const std::string& target_user, bool logged_
 
 Result<std::vector<Probe>> OresApiProbes(const Targets& targets, const Wiki& wiki, const Account* account) {
   std::vector<Probe> out;
-  if (!targets.crawl.ores_api_probes || !wiki.ores_from_facts || wiki.ores_models.empty()) return out;
+  // Where ORES runs: the wiki's own API (or its last healthy facts) says so,
+  // or the [[wiki]] entry names its ores_models.
+  if (!targets.crawl.ores_api_probes || !(wiki.ores_from_facts || wiki.ores_models_set) || wiki.ores_models.empty())
+    return out;
   for (const PageSpec& spec : targets.pages) {
     const bool logged_in = account && spec.expect_login;
     if (spec.kind == PageKind::kWatchlist && !account) continue;  // the API has no anonymous watchlist
@@ -285,6 +286,10 @@ Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& f
         // ORES's own hidenondamaging control must be on the page.
         p.expect_ores = spec.kind == PageKind::kContributions && WikiHasModel(wiki, "damaging") &&
                         HasOresParam(spec, p.params);
+        // ... and asking it to hide good edits: the rows must carry ORES's scores.
+        p.expect_ores_rows = p.expect_ores && std::any_of(p.params.begin(), p.params.end(), [](const auto& kv) {
+                               return kv.first == "hidenondamaging" && !kv.second.empty() && kv.second != "0";
+                             });
         if (account && spec.expect_login) p.expect_user = account->username;
         if (spec.kind != PageKind::kContributions)
           for (const std::string& g : spec.expect_filter_groups)

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string_view>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/targets.h"
@@ -36,6 +37,11 @@ struct BuiltUrl {
   std::string host;
 };
 Result<BuiltUrl> BuildUrl(const Wiki& wiki, const std::string& script, const Params& params);
+
+// The model and level a parameter names: "damaging" -> (damaging, "") (its
+// value lists the levels, ';'-separated), "goodfaith__likelybad_color" ->
+// (goodfaith, likelybad); nullopt for any other parameter.
+std::optional<std::pair<std::string, std::string>> OresParam(const std::string& key);
 
 // ORES levels on one wiki (Wiki::ores_levels, from the wiki's meta=ores).
 // The rule, per parameter of an ORES axis value:
@@ -75,8 +81,10 @@ Params OresApiParams(PageKind page, const std::string& target_user, bool logged_
 
 // The ORES API probes of one wiki, one per page kind of the targets (the
 // watchlist one only with an account, the usercontribs one only with a
-// target_user), when [crawl] ores_api_probes is on (the default) and the
-// wiki's own API said it runs ORES (Wiki::ores_from_facts with models).
+// target_user), when [crawl] ores_api_probes is on (the default) and ORES
+// runs there: the wiki's own API (or its last healthy facts) said so
+// (Wiki::ores_from_facts), or its [[wiki]] entry names ores_models
+// (Wiki::ores_models_set); never on a wiki without models.
 // Each has expect_ores set: an "Unrecognized value … oresscores" warning is
 // broken. Part of BuildPlan, after the wiki's pages.
 Result<std::vector<Probe>> OresApiProbes(const Targets& targets, const Wiki& wiki, const Account* account);

@@ -33,6 +33,7 @@ struct Probe {
   std::string expect_user;                        // username the page must show; empty = none
   std::vector<std::string> expect_filter_groups;  // RC/WL filter groups that must be present
   bool expect_ores = false;  // the wiki runs ORES and the probe asks for ORES data (Expectations::expect_ores)
+  bool expect_ores_rows = false;  // Contributions with hidenondamaging=1 there (Expectations::expect_ores_rows)
   int tier = 1;          // 0 = smoke tier (first probe of each wiki x kind), fetched first
 };
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -117,6 +118,20 @@ CREATE TABLE outcomes (
     // RUN"). A baseline and the last clean run must cover the same probes.
     R"sql(
 ALTER TABLE runs ADD COLUMN scope TEXT NOT NULL DEFAULT '';
+)sql",
+    // v3: each wiki's ORES facts as a run asked them (mediawiki/facts_record.h),
+    // and whether the run found that wiki healthy: a later plan reads the
+    // last healthy ones, so a broken wiki's poorer answer cannot shrink its probes.
+    R"sql(
+CREATE TABLE wiki_facts (
+  run_id TEXT NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  site TEXT NOT NULL,                 -- dbname and base URL
+  wiki TEXT NOT NULL,                 -- dbname, as in outcomes.wiki
+  facts TEXT NOT NULL,                -- JSON
+  healthy INTEGER NOT NULL,           -- 0/1
+  PRIMARY KEY (run_id, site)
+) WITHOUT ROWID;
+CREATE INDEX wiki_facts_by_site ON wiki_facts(site, healthy);
 )sql",
 };
 static_assert(std::size(kMigrations) == History::kSchemaVersion);
@@ -252,9 +267,14 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
                          -1, &raw, nullptr) != SQLITE_OK)
     return std::unexpected(DbError(db, "cannot prepare", path_));
   Stmt ins(raw);
+  std::set<std::string> seen_wikis, failed_wikis;  // for the health of each wiki's facts
   // Row by row: the run's rows are never all in memory at once.
   for (const auto& r : results) {
     const OutcomeRow o = ToOutcomeRow(info.run_id, r, info.warnings_fail);
+    if (!info.wiki_facts.empty()) {
+      seen_wikis.insert(o.wiki);
+      if (o.product_failure || o.tool_failure) failed_wikis.insert(o.wiki);
+    }
     sqlite3_reset(ins.get());
     Bind(ins.get(), 1, o.run_id);
     Bind(ins.get(), 2, o.probe_id);
@@ -271,6 +291,28 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
     Bind(ins.get(), 13, int64_t{o.tool_failure ? 1 : 0});
     if (sqlite3_step(ins.get()) != SQLITE_DONE)
       return std::unexpected(DbError(db, "cannot record outcome " + o.probe_id, path_));
+  }
+  if (!info.wiki_facts.empty()) {
+    sqlite3_stmt* fraw = nullptr;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO wiki_facts (run_id, site, wiki, facts, healthy) "
+                               "VALUES (?1,?2,?3,?4,?5)",
+                           -1, &fraw, nullptr) != SQLITE_OK)
+      return std::unexpected(DbError(db, "cannot prepare", path_));
+    Stmt facts(fraw);
+    // A recheck covers only earlier failures, a partial run not every probe:
+    // neither says a wiki was healthy.
+    const bool counts = !info.partial && !info.scope.starts_with("recheck of");
+    for (const RunInfo::WikiFactsRow& f : info.wiki_facts) {
+      const bool healthy = counts && seen_wikis.contains(f.wiki) && !failed_wikis.contains(f.wiki);
+      sqlite3_reset(facts.get());
+      Bind(facts.get(), 1, info.run_id);
+      Bind(facts.get(), 2, f.site);
+      Bind(facts.get(), 3, f.wiki);
+      Bind(facts.get(), 4, f.facts);
+      Bind(facts.get(), 5, int64_t{healthy ? 1 : 0});
+      if (sqlite3_step(facts.get()) != SQLITE_DONE)
+        return std::unexpected(DbError(db, "cannot record the facts of " + f.wiki, path_));
+    }
   }
   if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db, "cannot commit the run", path_));
   return {};
@@ -361,6 +403,23 @@ Result<std::optional<std::string>> History::FindBaseline(const std::string& spec
   return std::unexpected(DbError(db_.get(), "cannot find a baseline", path_));
 }
 
+Result<std::map<std::string, History::RecordedFacts>> History::LastHealthyFacts() {
+  sqlite3_stmt* raw = nullptr;
+  // SQLite takes the bare columns of an aggregate query from the row that
+  // holds the MAX: per site, the facts of its newest healthy run.
+  if (sqlite3_prepare_v2(db_.get(),
+                         "SELECT f.site, f.run_id, f.facts, MAX(r.started) FROM wiki_facts f "
+                         "JOIN runs r ON r.run_id = f.run_id WHERE f.healthy = 1 GROUP BY f.site",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot read the recorded facts", path_));
+  Stmt s(raw);
+  std::map<std::string, RecordedFacts> out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) out[Text(s.get(), 0)] = {Text(s.get(), 1), Text(s.get(), 2)};
+  if (rc != SQLITE_DONE) return std::unexpected(DbError(db_.get(), "cannot read the recorded facts", path_));
+  return out;
+}
+
 Result<int64_t> History::LastCleanRunMs(const std::string& targets) {
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db_.get(),
@@ -378,7 +437,8 @@ Result<int64_t> History::LastCleanRunMs(const std::string& targets) {
 Result<void> History::DeleteRun(const std::string& run_id) {
   Transaction tx(db_.get());
   if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db_.get(), "cannot lock the history database", path_));
-  for (const char* sql : {"DELETE FROM outcomes WHERE run_id = ?1", "DELETE FROM runs WHERE run_id = ?1"}) {
+  for (const char* sql : {"DELETE FROM outcomes WHERE run_id = ?1", "DELETE FROM wiki_facts WHERE run_id = ?1",
+                          "DELETE FROM runs WHERE run_id = ?1"}) {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_.get(), sql, -1, &raw, nullptr) != SQLITE_OK)
       return std::unexpected(DbError(db_.get(), "cannot prepare", path_));

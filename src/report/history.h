@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -51,15 +52,25 @@ class History {
   // database; kConfig when it was written by a newer crawler.
   static Result<History> Open(const std::string& path);
   // The schema version Open migrates to.
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   History(History&&) noexcept;
   History& operator=(History&&) noexcept;
   ~History();
 
   // Records a run and all its outcomes in one transaction. Re-recording the
-  // same run id replaces it.
+  // same run id replaces it. Its info.wiki_facts are kept too, each marked
+  // healthy when the run is complete, not a recheck, and had at least one
+  // outcome of that wiki and none that was a product or tool failure.
   Result<void> RecordRun(const RunInfo& info, const RunSummary& summary, const ResultList& results);
+
+  // Per site (RunInfo::WikiFactsRow::site): the facts of the newest run (by
+  // start time) in which that wiki was healthy, with the run id.
+  struct RecordedFacts {
+    std::string run_id;
+    std::string facts;  // JSON as recorded
+  };
+  Result<std::map<std::string, RecordedFacts>> LastHealthyFacts();
 
   // All runs, newest (by start time) first.
   Result<std::vector<RunRow>> ListRuns();

@@ -54,6 +54,15 @@ struct RunInfo {
     int64_t matched = 0;
   };
   std::vector<KnownStatus> known;
+  // Each wiki's ORES facts as asked before the crawl (mediawiki/facts_record.h,
+  // JSON): History::RecordRun keeps them, marked healthy where the run found
+  // nothing wrong with that wiki, for the plans of later runs.
+  struct WikiFactsRow {
+    std::string wiki;   // dbname, as in the outcomes
+    std::string site;   // FactsSiteKey: dbname and base URL
+    std::string facts;  // ToJson(OresFactsRecord)
+  };
+  std::vector<WikiFactsRow> wiki_facts;
   bool WholePlan() const { return scope.empty() && !partial; }
 };
 

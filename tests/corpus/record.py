@@ -111,7 +111,7 @@ def redact(body):
 
 
 def record(out, index, wiki, name, path, kind, expected, why, *, follow=True, anon=False,
-           expect_user="CrawlerQA", groups=(), fault="none", details=False):
+           expect_user="CrawlerQA", groups=(), fault="none", details=False, extra=None):
     wiki.fault(fault, details)
     status, headers, body, final = wiki.get(path, follow=follow, anon=anon)
     loc = headers.get("Location", "")
@@ -127,6 +127,7 @@ def record(out, index, wiki, name, path, kind, expected, why, *, follow=True, an
             "status": status, "headers": kept, "kind": kind, "expect_user": expect_user if not anon or expect_user else "",
             "expect_filter_groups": list(groups), "expected": expected, "why": why,
             "recorded_from": "MediaWiki 1.39 (Debian), php -S on loopback"}
+    meta.update(extra or {})  # further expectations (expect_ores, expect_ores_rows)
     with open(os.path.join(out, name + ".body"), "wb") as f:
         f.write(redact(body))
     with open(os.path.join(out, name + ".meta.json"), "w") as f:
@@ -149,6 +150,14 @@ def record_farm(R, user, full):
           "grouped RC filtered on damaging=maybebad", groups=ores)
         R("wl", wl, "watchlist", "ok", "watchlist with the ORES groups", groups=ores)
     R("contribs", co, "contributions", "ok", "contributions with the ORES box")
+    if full:
+        rows = {"expect_ores": True, "expect_ores_rows": True}
+        R("contribs-ores-rows", co + "&hidenondamaging=1", "contributions", "ok",
+          "hidenondamaging=1: every row passed ORES's filter and carries its score (oresData) and 'r' flag",
+          extra=rows)
+        R("contribs-unscored", co + "&hidenondamaging=1", "contributions", "broken",
+          "ORES keeps its box but no threshold reaches the pager: hidenondamaging ignored, rows without ORES scores",
+          fault="unscored", extra=rows)
     R("rc-null-threshold", rc, "recentchanges", "exception", "the 2017 ORES failure: threshold API null",
       fault="exception", groups=ores)
     R("wl-null-threshold", wl, "watchlist", "exception", "the 2017 ORES failure on the watchlist",

@@ -9,7 +9,7 @@ FARM_WIKIS=(enwiki frwiki ruwiki)
 declare -A FARM_PORT=([enwiki]=8101 [frwiki]=8102 [ruwiki]=8103)
 declare -A FARM_LANG=([enwiki]=en [frwiki]=fr [ruwiki]=ru)
 declare -A FARM_SITENAME=([enwiki]=Wikipedia [frwiki]=Wikipédia [ruwiki]=Википедия)
-FARM_FAULT_MODES=(none null-threshold silent warning db)
+FARM_FAULT_MODES=(none null-threshold silent warning db unscored)
 # ORES profiles (LocalSettings.common.php): which models and levels a wiki runs.
 FARM_ORES_PROFILES=(full damaging partial none)
 # Workers per PHP built-in server (each handles one request at a time).

@@ -1,7 +1,8 @@
 // libFuzzer target: the streaming page classifier.
 // Input layout (so the fuzzer mutates the response as well as the body):
 //   byte 0     page kind (RC, WL, Contributions, API) and expectations
-//              (4: an expected user, 8: ORES filter groups, 16: expect_ores)
+//              (4: an expected user, 8: ORES filter groups, 16: expect_ores,
+//              32: expect_ores_rows)
 //   bytes 1-2  HTTP status (100..599)
 //   byte 3     Content-Type from a small table (or none)
 //   bytes 4-11 chunk sizes, used in turn (1..64 bytes each; 0 => 1 byte)
@@ -26,6 +27,7 @@ bc::Expectations ExpectationsFrom(uint8_t b) {
   if (b & 4) e.expect_user = "CrawlerQA";
   if (b & 8) e.expect_filter_groups = {"damaging", "goodfaith"};
   if (b & 16) e.expect_ores = true;  // the ORES rules (Contributions control, API warnings)
+  if (b & 32) e.expect_ores_rows = true;  // ORES's row scores on Contributions
   return e;
 }
 

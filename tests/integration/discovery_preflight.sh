@@ -7,7 +7,14 @@
 # its Contributions probes asking for ORES (no hidenondamaging control) and its
 # ORES API probes (api.php calls oresscores/oresreview unrecognized); frwiki's
 # ORES API probes throw (exception); enwiki is healthy.
+# Then (issue 13.3 and the Contributions rows) a second crawl of enwiki's RC
+# and Contributions, whose facts that first run recorded as healthy: goodfaith
+# switched off (ORES profile damaging) and Contributions ignoring
+# hidenondamaging (fault unscored). The plan still has the goodfaith probes (from the history), the
+# pre-flight says "ORES facts regressed", those RC probes are broken, and so
+# are the hidenondamaging=1 Contributions probes (rows without ORES scores).
 source "$(dirname "$0")/lib.sh"
+trap 'for w in enwiki frwiki ruwiki; do "$FARM/fault" "$w" none || true; "$FARM/ores" "$w" full || true; done; rm -rf "$WORK"' EXIT
 sed 's/^\[account.qa\]/[discovery]\nfacts = true\n\n[account.qa]/' "$ROOT/targets/local.toml" \
   | sed "s#\"../tests/farm#\"$FARM#" >"$WORK/facts.toml"
 "$FARM/fault" frwiki null-threshold
@@ -50,3 +57,38 @@ print(f"ok: {len(rows)} outcomes; pre-flight flags frwiki null thresholds; ruwik
       f"its Contributions without the ORES control and its {len(ru_api)} ORES API probes are broken")
 '
 grep -q "ORES thresholds null: damaging" <<<"$OUT" || fail "terminal output does not name the pre-flight failure"$'\n'"$OUT"
+
+FIRST="$(basename "$(dirname "$PAGES")")"
+"$FARM/ores" enwiki damaging
+"$FARM/fault" enwiki unscored
+EXPLAIN="$("$CRAWLER" plan "$WORK/facts.toml" --wiki enwiki --explain --results "$WORK/results")" || fail "plan --explain"
+crawl "$WORK/facts.toml" --wiki enwiki --page recentchanges --page contributions
+"$FARM/ores" enwiki full
+"$FARM/fault" enwiki none
+[ "$RC" -eq 1 ] || fail "second run: exit code $RC, want 1"$'\n'"$OUT"
+grep -q "facts history: 1 wiki(s) with healthy facts in $WORK/results/history.sqlite" <<<"$EXPLAIN" \
+  || fail "plan --explain does not name the history"$'\n'"$EXPLAIN"
+grep -q "goodfaith (not in today's meta=ores) (levels: likelybad, likelygood, maybebad, verylikelybad, from history of run $FIRST)" <<<"$EXPLAIN" \
+  || fail "plan --explain: goodfaith not kept from the history"$'\n'"$EXPLAIN"
+grep -q "from RecentChanges filters: damaging=.*; history of run $FIRST: goodfaith=" <<<"$EXPLAIN" \
+  || fail "plan --explain: no per-probe provenance"$'\n'"$EXPLAIN"
+FIRST="$FIRST" check '
+first = os.environ["FIRST"]
+pre = [r for r in rows if r["kind"] == "api" and has(r, "meta", "ores")]
+if len(pre) != 1 or pre[0]["verdict"] != "broken": bad("enwiki pre-flight not broken", pre)
+sig = pre[0]["evidence"].get("signature", "")
+if sig != "ORES facts regressed: model goodfaith gone; filter group goodfaith gone from the RecentChanges page":
+    bad(f"regression signature {sig!r}", pre)
+if first not in pre[0]["evidence"].get("message", ""): bad("regression does not name the healthy run " + first, pre)
+gf = [r for r in rows if r["kind"] == "recentchanges" and has(r, "goodfaith")]
+if not gf: bad("no goodfaith probe: the broken wiki shrank its own plan", rows)
+if any(r["verdict"] != "broken" or "goodfaith" not in r["evidence"].get("signature", "") for r in gf):
+    bad("goodfaith probes without the goodfaith group not broken", gf)
+co = [r for r in rows if r["kind"] == "contributions"]
+hide = [r for r in co if has(r, "hidenondamaging", "1")]
+if not hide or any(r["verdict"] != "broken" or r["evidence"].get("signature") != "ORES flags missing on Contributions rows" for r in hide):
+    bad("Contributions ignoring hidenondamaging not flagged", hide)
+if any(r["verdict"] != "ok" for r in co if r not in hide): bad("plain Contributions not ok", [r for r in co if r not in hide])
+print(f"ok: second run: ORES facts regressed against run {first}; {len(gf)} goodfaith probes kept and broken; "
+      f"{len(hide)} Contributions probes without ORES row scores broken")
+'

@@ -42,6 +42,7 @@ bc::Classification Classify(const CorpusPage& p, size_t chunk) {
   exp.expect_user = p.meta.value("expect_user", "");
   exp.expect_filter_groups = p.meta.value("expect_filter_groups", std::vector<std::string>{});
   exp.expect_ores = p.meta.value("expect_ores", false);
+  exp.expect_ores_rows = p.meta.value("expect_ores_rows", false);
   bc::PageClassifier c(exp);
   c.SetStatus(p.meta.at("status").get<long>());
   for (const auto& h : p.meta.at("headers")) c.AddHeader(h.at(0).get<std::string>(), h.at(1).get<std::string>());

@@ -139,3 +139,42 @@ TEST_CASE("an account named élise is not a wrong user", "[classify][user]") {
   const Expectations other{PageKind::kRecentChanges, "elise", {}, false};
   CHECK(RunAll(other, 200, elise).verdict == Verdict::kAuth);
 }
+
+namespace {
+
+Expectations ContribsRows() {
+  Expectations e = Contribs(true);
+  e.expect_ores_rows = true;  // the probe asked hidenondamaging=1
+  return e;
+}
+
+// farm-en-contribs.body (recorded before the fixture gave rows ORES's scores)
+// with ORES's row data added to RLCONF, as ORES's formatRow::flags hook does.
+std::string WithOresData(std::string body) {
+  const size_t at = body.find("RLCONF={");
+  REQUIRE(at != std::string::npos);
+  body.insert(at + 8, R"("oresData":{"101":{"damaging":0.48}},"oresThresholds":{"damaging":{"maybebad":0.16}},)");
+  return body;
+}
+
+}  // namespace
+
+TEST_CASE("hidenondamaging=1 rows without ORES's scores are broken; with them, or without rows, ok",
+          "[classify][ores]") {
+  const std::string page = ReadCorpus("farm-en-contribs.body");
+  REQUIRE(page.find("\"oresData\"") == std::string::npos);
+  const auto c = RunAll(ContribsRows(), 200, page);
+  CHECK(c.verdict == Verdict::kBroken);
+  CHECK(c.evidence.signature == "ORES flags missing on Contributions rows");
+  CHECK(RunAll(ContribsRows(), 200, WithOresData(page)).verdict == Verdict::kOk);
+  // Not asked to hide good edits: rows without scores are fine (ORES scores recent edits only).
+  CHECK(RunAll(Contribs(true), 200, page).verdict == Verdict::kOk);
+  // No rows: nothing to carry scores (this recorded empty page is from a wiki
+  // without ORES, so only the rows rule is asked for).
+  Expectations empty = ContribsRows();
+  empty.expect_ores = false;
+  CHECK(RunAll(empty, 200, ReadCorpus("en-contribs-empty.body")).verdict == Verdict::kOk);
+  // The checkbox missing is the first finding (the silent failure), not the rows.
+  CHECK(RunAll(ContribsRows(), 200, WithoutOresControl(page)).evidence.signature ==
+        "ORES filter missing on Contributions");
+}

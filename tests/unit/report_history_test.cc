@@ -254,7 +254,8 @@ TEST_CASE("a version 1 history gains the scope column and keeps its runs", "[rep
   sqlite3_close(raw);
   auto h = History::Open(db.path);
   REQUIRE(h.has_value());
-  CHECK(h->SchemaVersion().value() == 2);
+  CHECK(h->SchemaVersion().value() == History::kSchemaVersion);  // v2 (scope) and v3 (wiki_facts)
+  CHECK(h->LastHealthyFacts().value().empty());
   auto run = h->GetRun("20261127T010000Z-0001").value();
   REQUIRE(run.has_value());
   CHECK(run->scope.empty());

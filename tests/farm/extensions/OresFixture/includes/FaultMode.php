@@ -16,8 +16,14 @@ class FaultMode {
 	public const WARNING = 'warning';
 	/** RecentChanges' query joins a missing table: a real database query error. */
 	public const DB = 'db';
+	/**
+	 * Contributions keeps ORES's "hide good edits" box but no threshold reaches
+	 * the pager: hidenondamaging is silently ignored and no row carries ORES's
+	 * score or flag (real ORES: Helpers::getThreshold() null for the user's level).
+	 */
+	public const UNSCORED = 'unscored';
 
-	private const ALL = [ self::NONE, self::NULL_THRESHOLD, self::SILENT, self::WARNING, self::DB ];
+	private const ALL = [ self::NONE, self::NULL_THRESHOLD, self::SILENT, self::WARNING, self::DB, self::UNSCORED ];
 
 	/** @var string|null memo for the current request */
 	private static $current = null;

@@ -198,7 +198,7 @@ class Hooks {
 
 	/** ContribsPager::getQueryInfo: hidenondamaging on Special:Contributions. */
 	public static function onContribsPagerGetQueryInfo( $pager, &$queryInfo ) {
-		if ( !Models::isEnabled( 'damaging' ) || FaultMode::is( FaultMode::SILENT ) ) {
+		if ( !Models::isEnabled( 'damaging' ) || FaultMode::is( FaultMode::SILENT ) || FaultMode::is( FaultMode::UNSCORED ) ) {
 			return;
 		}
 		if ( !self::hideNonDamagingOnContributions( $pager->getContext() ) ) {
@@ -207,6 +207,75 @@ class Hooks {
 		// Throws in the null-threshold fault mode.
 		$queryInfo['conds'][] = self::hideNonDamagingSql(
 			self::damagingLevelPreference( $pager->getContext() ), 'rev_id' );
+	}
+
+	/**
+	 * The damaging threshold (score in percent) of the user's level on
+	 * Contributions, or null when ORES has none to give the pager: ORES's
+	 * ContributionsHooksHandler then leaves every row without score and flag.
+	 */
+	private static function contributionsThreshold( IContextSource $ctx ): ?int {
+		if ( !Models::isEnabled( 'damaging' ) || FaultMode::is( FaultMode::SILENT ) ||
+			FaultMode::is( FaultMode::UNSCORED ) || FaultMode::is( FaultMode::NULL_THRESHOLD )
+		) {
+			return null;
+		}
+		$thresholds = Models::thresholds( 'damaging' );
+		$level = self::damagingLevelPreference( $ctx );
+		return $thresholds[$level]['min'] ?? $thresholds['maybebad']['min'] ?? null;
+	}
+
+	/** Whether ORES's "r" flag and row highlight show (ORES: the oresHighlight preference). */
+	private static function flagsShown( IContextSource $ctx ): bool {
+		return MediaWikiServices::getInstance()->getUserOptionsLookup()->getBoolOption( $ctx->getUser(), 'oresHighlight' );
+	}
+
+	/**
+	 * SpecialContributions::formatRow::flags, as ORES: every row with a score
+	 * gets its score into the page's oresData; a row at or above the user's
+	 * threshold gets the "r" flag when the user highlights.
+	 */
+	public static function onSpecialContributionsFormatRowFlags( $context, $row, &$flags ) {
+		$threshold = self::contributionsThreshold( $context );
+		if ( $threshold === null || !isset( $row->rev_id ) ) {
+			return;
+		}
+		$score = Models::score( 'damaging', (int)$row->rev_id );
+		$out = $context->getOutput();
+		$data = $out->getProperty( 'oresData' ) ?? [];
+		$data[(int)$row->rev_id] = [ 'damaging' => $score / 100 ];
+		$out->setProperty( 'oresData', $data );
+		if ( $score >= $threshold && self::flagsShown( $context ) ) {
+			array_unshift( $flags, \ChangesList::flag( 'damaging' ) );
+		}
+	}
+
+	/** ContributionsLineEnding, as ORES: the row classes of a flagged row. */
+	public static function onContributionsLineEnding( $pager, &$ret, $row, &$classes, &$attribs ) {
+		$threshold = self::contributionsThreshold( $pager->getContext() );
+		if ( $threshold === null || !isset( $row->rev_id ) ) {
+			return;
+		}
+		if ( Models::score( 'damaging', (int)$row->rev_id ) >= $threshold && self::flagsShown( $pager->getContext() ) ) {
+			$classes[] = 'ores-highlight';
+			$classes[] = 'damaging';
+		}
+	}
+
+	/** BeforePageDisplay, as ORES: the rows' scores and the thresholds go to the page's JS config. */
+	public static function onBeforePageDisplay( $out, $skin ) {
+		$data = $out->getProperty( 'oresData' );
+		if ( $data === null ) {
+			return;
+		}
+		$thresholds = [];
+		foreach ( Models::thresholds( 'damaging' ) as $level => $bounds ) {
+			if ( $level !== 'likelygood' ) {
+				$thresholds[$level] = $bounds['min'] / 100;
+			}
+		}
+		$out->addJsConfigVars( 'oresData', $data );
+		$out->addJsConfigVars( 'oresThresholds', [ 'damaging' => $thresholds ] );
 	}
 
 	/** SpecialContributions::getForm::filters: the "hide good edits" box. */

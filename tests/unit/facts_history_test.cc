@@ -1,0 +1,327 @@
+// Issue 13.3: a plan that holds during an incident. Each wiki's ORES facts are
+// recorded with the run (marked healthy when the run found nothing wrong with
+// that wiki); a later plan merges the last healthy ones into today's answer,
+// so a broken wiki's poorer answer never shrinks its own probes, and what
+// vanished is a finding ("ORES facts regressed: ..."). Pure parts on recorded
+// answers (the farm's meta=ores), History on a temporary database.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/targets.h"
+#include "mediawiki/facts_record.h"
+#include "mediawiki/ores.h"
+#include "mediawiki/wiki_facts.h"
+#include "plan/plan.h"
+#include "report/history.h"
+#include "report/run_dir.h"
+#include "report_fixtures.h"
+
+using namespace bc;
+
+namespace {
+
+const char* kSiteInfo = R"({"query": {"general": {"sitename": "Wikipedia", "generator": "MediaWiki 1.39.17",
+ "lang": "en", "server": "http://127.0.0.1:8101", "scriptpath": "", "wikiid": "enwiki"},
+ "extensions": [{"type": "other", "name": "ORES", "version": "0.1.0-fixture"}]}})";
+const char* kSiteInfoNoOres = R"({"query": {"general": {"sitename": "Wikipedia", "generator": "MediaWiki 1.39.17",
+ "lang": "en", "server": "http://127.0.0.1:8101", "scriptpath": "", "wikiid": "enwiki"}, "extensions": []}})";
+// meta=ores as the farm answers it (profile full, then damaging: goodfaith switched off).
+const char* kOresFull = R"({"query":{"ores":{"wikiid":"enwiki","models":{"damaging":{"version":"0.5.0"},
+ "goodfaith":{"version":"0.5.0"}},"damagingthresholds":{"maybebad":0.16,"likelybad":0.56,"verylikelybad":0.92}}}})";
+const char* kOresDamagingOnly = R"({"query":{"ores":{"wikiid":"enwiki","models":{"damaging":{"version":"0.5.0"}},
+ "damagingthresholds":{"maybebad":0.16,"likelybad":0.56,"verylikelybad":0.92}}}})";
+const char* kOresNull = R"({"query":{"ores":{"wikiid":"enwiki","models":{"damaging":{"version":"0.5.0"},
+ "goodfaith":{"version":"0.5.0"}},"damagingthresholds":{"maybebad":null,"likelybad":null,"verylikelybad":null}}}})";
+const char* kOresUnknown = R"({"warnings":{"query":{"warnings":"Unrecognized value for parameter \"meta\": ores."}}})";
+
+const std::vector<std::string> kAll = {"likelybad", "likelygood", "maybebad", "verylikelybad"};
+
+const char* kTargets = R"TOML(
+[crawl]
+user_agent = "beta-crawler-test/0.1 (qa@example.org)"
+[account.qa]
+username = "CrawlerQA"
+password_env = "X"
+[[wiki]]
+dbname = "enwiki"
+url = "http://127.0.0.1:8101"
+script_path = ""
+account = "qa"
+[page.recentchanges]
+strategy = "cartesian"
+expect_filter_groups = ["damaging", "goodfaith"]
+[page.recentchanges.ores]
+damaging = ["", "likelygood", "likelybad;verylikelybad"]
+goodfaith = ["", "likelygood", "likelybad"]
+)TOML";
+
+Targets Parse(const std::string& text) {
+  auto t = ParseTargets(text, "t.toml");
+  if (!t) FAIL(t.error().ToString());
+  return *t;
+}
+
+// Facts with the RC page showing `page` (group -> levels); page_read always.
+WikiFacts Facts(const char* siteinfo, const char* ores, std::map<std::string, std::vector<std::string>> page) {
+  WikiFacts f;
+  f.dbname = "enwiki";
+  f.site = *ParseSiteInfo(siteinfo);
+  if (auto o = ParseOresMeta(ores)) f.ores = *o;
+  f.ores_answer.response.fetch.http_status = 200;
+  f.ores_answer.response.body = ores;
+  f.page_levels = std::move(page);
+  return f;
+}
+
+WikiFacts Healthy() { return Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", kAll}}); }
+
+FactsHistory HistoryOf(const WikiFacts& f, const Targets& t, const std::string& run) {
+  return {{FactsSiteKey(t.wikis[0]), HealthyFacts{run, *RecordOf(f)}}};
+}
+
+std::set<std::string> GoodfaithValues(const std::vector<Probe>& plan) {
+  std::set<std::string> out;
+  for (const Probe& p : plan)
+    for (const auto& [k, v] : p.params)
+      if (k == "goodfaith") out.insert(v);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a facts record survives JSON; damaged JSON is no record", "[facts]") {
+  auto r = RecordOf(Healthy());
+  REQUIRE(r);
+  CHECK(r->ores);
+  CHECK(r->models.size() == 2);
+  CHECK(r->levels.at("goodfaith") == kAll);
+  CHECK(r->level_source.at("goodfaith") == "RecentChanges filters");
+  CHECK(r->groups == std::vector<std::string>{"damaging", "goodfaith"});
+  auto back = FromJson(ToJson(*r));
+  REQUIRE(back);
+  CHECK(back->models == r->models);
+  CHECK(back->levels == r->levels);
+  CHECK(back->level_source == r->level_source);
+  CHECK(back->groups == r->groups);
+  CHECK(back->page_read);
+  CHECK_FALSE(FromJson("{"));
+  CHECK_FALSE(FromJson("[]"));
+  CHECK_FALSE(FromJson(R"({"models":{}})"));
+  // siteinfo failed, or ORES installed and meta=ores unreadable: nothing reliable.
+  WikiFacts failed = Healthy();
+  failed.error = "meta=siteinfo failed: HTTP 503";
+  CHECK_FALSE(RecordOf(failed));
+  CHECK_FALSE(RecordOf(Facts(kSiteInfo, kOresUnknown, {})));
+  // No ORES at all is a fact.
+  auto none = RecordOf(Facts(kSiteInfoNoOres, kOresUnknown, {}));
+  REQUIRE(none);
+  CHECK_FALSE(none->ores);
+}
+
+TEST_CASE("FactsLost names every model, level and filter group that vanished", "[facts]") {
+  const OresFactsRecord healthy = *RecordOf(Healthy());
+  CHECK(FactsLost(healthy, healthy).empty());
+  // The page lost goodfaith's two strictest levels.
+  auto fewer = *RecordOf(Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}}));
+  CHECK(FactsLost(healthy, fewer) == std::vector<std::string>{"goodfaith levels gone: likelybad, verylikelybad"});
+  // Richer today: nothing lost.
+  CHECK(FactsLost(fewer, healthy).empty());
+  // goodfaith switched off: the model and its filter group.
+  auto damaging_only = *RecordOf(Facts(kSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}));
+  CHECK(FactsLost(healthy, damaging_only) ==
+        std::vector<std::string>{"model goodfaith gone", "filter group goodfaith gone from the RecentChanges page"});
+  // ORES unloaded.
+  auto gone = *RecordOf(Facts(kSiteInfoNoOres, kOresUnknown, {}));
+  CHECK(FactsLost(healthy, gone) ==
+        std::vector<std::string>{"ORES gone from siteinfo", "filter group damaging gone from the RecentChanges page",
+                                 "filter group goodfaith gone from the RecentChanges page"});
+  // A page that did not answer says nothing about groups.
+  WikiFacts no_page = Facts(kSiteInfo, kOresFull, {});
+  no_page.page_error = "RecentChanges: HTTP 500";
+  auto unread = *RecordOf(no_page);
+  CHECK_FALSE(unread.page_read);
+  for (const std::string& l : FactsLost(healthy, unread)) CHECK(l.find("filter group") == std::string::npos);
+}
+
+TEST_CASE("the plan keeps the probes of levels the last healthy run had and today's answer lacks", "[facts][plan]") {
+  const WikiFacts today = Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}});
+  // Without history (what happened before): the broken wiki's answer shrinks its own plan.
+  Targets alone = Parse(kTargets);
+  ApplyFacts(alone, {today});
+  CHECK(GoodfaithValues(*BuildPlan(alone)) == std::set<std::string>{"likelygood"});
+  // With the last healthy facts: goodfaith=likelybad still runs, and the loss is a regression.
+  Targets t = Parse(kTargets);
+  FactsRegressions regressions;
+  auto notes = ApplyFacts(t, {today}, HistoryOf(Healthy(), t, "R1"), &regressions);
+  CHECK(GoodfaithValues(*BuildPlan(t)) == std::set<std::string>{"likelygood", "likelybad"});
+  CHECK(t.wikis[0].ores_levels.at("goodfaith") == kAll);
+  CHECK(t.wikis[0].ores_level_source.at("goodfaith").at("likelybad") == "history of run R1");
+  CHECK(t.wikis[0].ores_level_source.at("goodfaith").at("maybebad") == "RecentChanges filters");
+  REQUIRE(regressions.contains("enwiki"));
+  CHECK(regressions["enwiki"].run_id == "R1");
+  CHECK(regressions["enwiki"].lost == std::vector<std::string>{"goodfaith levels gone: likelybad, verylikelybad"});
+  REQUIRE(notes.size() == 1);
+  CHECK_THAT(notes[0], Catch::Contains("likelybad, verylikelybad, from history of run R1"));
+  CHECK_THAT(notes[0], Catch::Contains("regressed since run R1"));
+}
+
+TEST_CASE("a model or ORES itself gone today still gets its probes and its expected groups", "[facts][plan]") {
+  for (const WikiFacts& today :
+       {Facts(kSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}), Facts(kSiteInfoNoOres, kOresUnknown, {})}) {
+    Targets t = Parse(kTargets);
+    FactsRegressions regressions;
+    ApplyFacts(t, {today}, HistoryOf(Healthy(), t, "R1"), &regressions);
+    CHECK(t.wikis[0].ores_models == std::vector<std::string>{"damaging", "goodfaith"});
+    CHECK(t.wikis[0].ores_model_source.at("goodfaith") == "history of run R1");
+    auto plan = BuildPlan(t);
+    REQUIRE(plan);
+    CHECK(GoodfaithValues(*plan) == std::set<std::string>{"likelygood", "likelybad"});
+    for (const Probe& p : *plan)
+      if (p.kind == PageKind::kRecentChanges)
+        CHECK(p.expect_filter_groups == std::vector<std::string>{"damaging", "goodfaith"});
+    CHECK(regressions.contains("enwiki"));
+  }
+}
+
+TEST_CASE("facts that cannot be read fall back to the last healthy ones, else to the file, and say so", "[facts]") {
+  WikiFacts down = Healthy();
+  down.error = "meta=siteinfo failed: HTTP 503";
+  Targets t = Parse(kTargets);
+  FactsRegressions regressions;
+  auto notes = ApplyFacts(t, {down}, HistoryOf(Healthy(), t, "R1"), &regressions);
+  CHECK(t.wikis[0].ores_from_facts);
+  CHECK(t.wikis[0].ores_levels.at("goodfaith") == kAll);
+  CHECK(regressions.empty());  // unreadable is the pre-flight's finding, not a regression
+  CHECK_THAT(notes[0], Catch::Contains("the last healthy facts apply (run R1)"));
+  Targets file_only = Parse(kTargets);
+  notes = ApplyFacts(file_only, {down}, FactsHistory{{"other", {}}});
+  CHECK_FALSE(file_only.wikis[0].ores_from_facts);
+  CHECK_THAT(notes[0], Catch::Contains("the file's ores_models [damaging, goodfaith] apply; no earlier healthy facts"));
+}
+
+TEST_CASE("a regression is a broken pre-flight outcome; a worse meta=ores verdict stays", "[facts][ores]") {
+  Targets t = Parse(kTargets);
+  const FactsRegressions lost = {{"enwiki", {"R1", {"goodfaith levels gone: likelybad, verylikelybad"}}}};
+  auto pre = PreflightOutcomes(t, {Facts(kSiteInfo, kOresFull, {})}, lost);
+  REQUIRE(pre.size() == 1);
+  CHECK(pre[0].second.result.verdict == Verdict::kBroken);
+  CHECK(pre[0].second.result.evidence.signature == "ORES facts regressed: goodfaith levels gone: likelybad, verylikelybad");
+  CHECK_THAT(pre[0].second.result.evidence.message, Catch::Contains("enwiki") && Catch::Contains("run R1"));
+  // Without the regression the same answer is ok.
+  CHECK(PreflightOutcomes(t, {Facts(kSiteInfo, kOresFull, {})})[0].second.result.verdict == Verdict::kOk);
+  auto null_thresholds = PreflightOutcomes(t, {Facts(kSiteInfo, kOresNull, {})}, lost);
+  CHECK(null_thresholds[0].second.result.evidence.signature == "ORES thresholds null: damaging");
+  CHECK_THAT(null_thresholds[0].second.result.evidence.detail, Catch::Contains("ORES facts regressed since run R1"));
+  // ORES gone today: no pre-flight of its own, the regression still shows; with
+  // the pre-flight off, only regressions do.
+  const FactsRegressions gone = {{"enwiki", {"R1", {"ORES gone from siteinfo"}}}};
+  auto vanished = PreflightOutcomes(t, {Facts(kSiteInfoNoOres, kOresUnknown, {})}, gone, /*judge_meta=*/false);
+  REQUIRE(vanished.size() == 1);
+  CHECK(vanished[0].second.result.evidence.signature == "ORES facts regressed: ORES gone from siteinfo");
+  CHECK(PreflightOutcomes(t, {Facts(kSiteInfo, kOresFull, {})}, {}, /*judge_meta=*/false).empty());
+}
+
+TEST_CASE("plan --explain says where each parameter of a probe came from", "[facts][plan]") {
+  Targets t = Parse(kTargets);
+  ApplyFacts(t, {Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}})},
+             HistoryOf(Healthy(), t, "R1"));
+  auto plan = BuildPlan(t);
+  REQUIRE(plan);
+  bool seen = false;
+  for (const Probe& p : *plan) {
+    if (p.kind == PageKind::kApi) {
+      CHECK(ProbeProvenance(p, t.wikis[0]) == "ORES models: damaging from meta=ores, goodfaith from meta=ores");
+      continue;
+    }
+    const Params want = {{"damaging", "likelygood"}, {"goodfaith", "likelybad"}, {"title", "Special:RecentChanges"}};
+    if (p.params != want) continue;
+    seen = true;
+    CHECK(ProbeProvenance(p, t.wikis[0]) ==
+          "RecentChanges filters: damaging=likelygood; history of run R1: goodfaith=likelybad; the targets file: title");
+  }
+  CHECK(seen);
+  // No facts at all: the file decides everything.
+  Targets file_only = Parse(kTargets);
+  auto p0 = (*BuildPlan(file_only))[1];
+  CHECK_THAT(ProbeProvenance(p0, file_only.wikis[0]), Catch::StartsWith("the targets file: "));
+}
+
+TEST_CASE("ORES API probes run where the [[wiki]] entry names its models, without facts", "[facts][plan]") {
+  auto count_api = [](const Targets& t) {
+    auto plan = BuildPlan(t);
+    REQUIRE(plan);
+    size_t n = 0;
+    for (const Probe& p : *plan) n += p.kind == PageKind::kApi;
+    return n;
+  };
+  CHECK(count_api(Parse(kTargets)) == 0);  // the default ores_models is an assumption, not a fact
+  std::string named = kTargets;
+  named.replace(named.find("account = \"qa\"\n"), 15, "account = \"qa\"\nores_models = [\"damaging\"]\n");
+  Targets t = Parse(named);
+  CHECK(t.wikis[0].ores_models_set);
+  CHECK(count_api(t) == 1);  // recentchanges (no watchlist/contributions page in this file)
+  named.replace(named.find("ores_models = [\"damaging\"]"), 26, "ores_models = []");
+  CHECK(count_api(Parse(named)) == 0);  // [] = no ORES
+}
+
+namespace {
+
+struct TempDb {
+  std::filesystem::path dir;
+  std::string path;
+  TempDb() {
+    dir = std::filesystem::temp_directory_path() / ("bc-facts-" + MakeRunId());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    path = (dir / "history.sqlite").string();
+  }
+  ~TempDb() { std::filesystem::remove_all(dir); }
+};
+
+// A run of two wikis (one probe each) that recorded both wikis' facts.
+Result<void> RecordFactsRun(History& h, const std::string& id, int64_t started, Verdict en, Verdict fr,
+                            const std::string& facts, bool partial = false, const std::string& scope = "") {
+  RunInfo info;
+  info.run_id = id;
+  info.targets_path = "/t.toml";
+  info.started_unix_ms = started;
+  info.finished_unix_ms = started + 1000;
+  info.partial = partial;
+  info.scope = scope;
+  info.wiki_facts = {{"enwiki", "enwiki http://en", facts}, {"frwiki", "frwiki http://fr", facts}};
+  const std::vector<ProbeResult> rs = {
+      {testing::MakeProbe("p1", "enwiki", PageKind::kRecentChanges, {}), testing::MakeOutcome(en)},
+      {testing::MakeProbe("p2", "frwiki", PageKind::kRecentChanges, {}), testing::MakeOutcome(fr)}};
+  RunSummary s;
+  for (const auto& r : rs) Count(s, r.outcome, false);
+  return h.RecordRun(info, s, rs);
+}
+
+}  // namespace
+
+TEST_CASE("history keeps each wiki's facts and returns the newest ones of a healthy run", "[facts][report][history]") {
+  TempDb db;
+  auto h = History::Open(db.path);
+  REQUIRE(h);
+  CHECK(h->SchemaVersion().value() == 3);
+  CHECK(h->LastHealthyFacts()->empty());
+  REQUIRE(RecordFactsRun(*h, "R1", 1000, Verdict::kOk, Verdict::kOk, "{\"v\":1}"));
+  // R2: enwiki fine, frwiki broken; R3 partial; R4 a recheck; R5 auth on enwiki (a tool failure).
+  REQUIRE(RecordFactsRun(*h, "R2", 2000, Verdict::kOk, Verdict::kBroken, "{\"v\":2}"));
+  REQUIRE(RecordFactsRun(*h, "R3", 3000, Verdict::kOk, Verdict::kOk, "{\"v\":3}", /*partial=*/true));
+  REQUIRE(RecordFactsRun(*h, "R4", 4000, Verdict::kOk, Verdict::kOk, "{\"v\":4}", false, "recheck of R2"));
+  REQUIRE(RecordFactsRun(*h, "R5", 5000, Verdict::kAuth, Verdict::kException, "{\"v\":5}"));
+  auto last = h->LastHealthyFacts();
+  REQUIRE(last);
+  REQUIRE(last->size() == 2);
+  CHECK(last->at("enwiki http://en").run_id == "R2");
+  CHECK(last->at("enwiki http://en").facts == "{\"v\":2}");
+  CHECK(last->at("frwiki http://fr").run_id == "R1");
+  // A run deleted takes its facts along.
+  REQUIRE(h->DeleteRun("R2"));
+  CHECK(h->LastHealthyFacts()->at("enwiki http://en").run_id == "R1");
+}
