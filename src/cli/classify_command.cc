@@ -26,6 +26,8 @@ struct ClassifyOptions {
   std::string final_url;                // URL after redirects; "" = unknown
   std::string expect_user;              // user the pages must show
   std::vector<std::string> expect_filter_groups;  // RC/WL filter groups that must be present
+  bool expect_ores = false;             // the wiki runs ORES and the page asked for ORES data
+  bool expect_ores_rows = false;        // Contributions asked hidenondamaging=1 there (rows must carry scores)
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -102,6 +104,8 @@ int RunClassify(const ClassifyOptions& o) {
   exp.kind = *kind;
   exp.expect_user = o.expect_user;
   exp.expect_filter_groups = o.expect_filter_groups;
+  exp.expect_ores = o.expect_ores || o.expect_ores_rows;
+  exp.expect_ores_rows = o.expect_ores_rows;
   bool error = false, product_failure = false, unjudged = false;
   for (const std::string& file : o.files) {
     auto r = ClassifyFile(file, exp, o, status, headers.headers);
@@ -150,6 +154,12 @@ void AddClassifyCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--expect-user", opts->expect_user, "User name the page must be logged in as");
   cmd->add_option("--expect-filter-group", opts->expect_filter_groups,
                   "RC/Watchlist filter group that must be in wgStructuredChangeFilters (repeatable)");
+  cmd->add_flag("--expect-ores", opts->expect_ores,
+                "The wiki runs ORES and the page asked for ORES data: Contributions must have ORES's hidenondamaging "
+                "control, an api.php answer must not call the ORES parameters unrecognized");
+  cmd->add_flag("--expect-ores-rows", opts->expect_ores_rows,
+                "Contributions asked hidenondamaging=1 on an ORES wiki: listed rows must carry ORES's scores "
+                "(implies --expect-ores)");
   cmd->callback([opts, &exit_code] { exit_code = RunClassify(*opts); });
 }
 

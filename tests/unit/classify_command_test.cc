@@ -64,6 +64,17 @@ TEST_CASE("classify applies --expect-filter-group and --expect-user", "[classify
   CHECK(anon.exit_code == 2);  // not the page asked about: cannot be judged, like run's tool failures
 }
 
+TEST_CASE("classify applies --expect-ores and --expect-ores-rows (issue 13)", "[classify][cli]") {
+  const std::string unscored = kCorpus + "farm-en-contribs-unscored.body";
+  CHECK(RunClassify({unscored, "--kind", "contributions"}).lines.at(0)["verdict"] == "ok");
+  CHECK(RunClassify({unscored, "--kind", "contributions", "--expect-ores"}).lines.at(0)["verdict"] == "ok");
+  const RunResult rows = RunClassify({unscored, "--kind", "contributions", "--expect-ores-rows"});
+  CHECK(rows.lines.at(0)["verdict"] == "broken");
+  CHECK(rows.lines.at(0)["evidence"]["signature"] == "ORES flags missing on Contributions rows");
+  CHECK(RunClassify({kCorpus + "farm-en-contribs-ores-rows.body", "--kind", "contributions", "--expect-ores-rows"})
+            .lines.at(0)["verdict"] == "ok");
+}
+
 TEST_CASE("classify reads api pages and headers files", "[classify][cli]") {
   CHECK(RunClassify({kCorpus + "en-api-exception.body", "--kind", "api"}).lines.at(0)["verdict"] == "exception");
   // A body without error plus the header MediaWiki sends on a DB failure: the header decides.
