@@ -150,6 +150,7 @@ Result<void> Crawl::Start() {
   info.fail_on_known = options_.fail_on_known;
   info.fail_on_flaky = options_.fail_on_flaky;
   info.wiki_facts = options_.wiki_facts;
+  info.fail_on_slow = options_.fail_on_slow;
 
   for (const Probe& p : probes_)
     if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki);
@@ -340,6 +341,7 @@ Result<CrawlReport> Crawl::Conclude() {
   // failures make exit code 1 (tool trouble and interruption still win).
   // An unreadable history costs the comparison, never the files.
   if (!options_.baseline.empty()) {
+    std::vector<LatencyRow> base_latency;
     auto base_rows = [&]() -> Result<std::vector<OutcomeRow>> {
       auto history = History::Open(out.history_path());
       if (!history) return std::unexpected(history.error());
@@ -347,6 +349,9 @@ Result<CrawlReport> Crawl::Conclude() {
       if (!base) return std::unexpected(base.error());
       if (!*base) return std::vector<OutcomeRow>{};
       report_.baseline_id = **base;
+      auto latency = history->LoadLatencies(**base);
+      if (!latency) return std::unexpected(latency.error());
+      base_latency = std::move(*latency);
       return history->LoadOutcomes(**base);
     }();
     if (base_rows) {
@@ -361,6 +366,10 @@ Result<CrawlReport> Crawl::Conclude() {
                                          [&](const DiffEntry& e) { return !not_failing.contains(e.probe_id); });
         if (!any_new) info.exit_code = 0;
       }
+      // Slower pages: a finding beside the failures; the run's verdict only
+      // with --fail-on slow, and never over tool trouble (2) or a signal.
+      info.slow = FindSlow(base_latency, ComputeLatencies(out.results()));
+      if (options_.fail_on_slow && !info.slow.empty() && info.exit_code == 0) info.exit_code = 1;
     } else if (!write_error_) {
       write_error_ = base_rows.error();
     }

@@ -68,6 +68,7 @@ struct RunOptions {
   std::string known_file;
   bool fail_on_known = false;  // --fail-on known
   bool fail_on_flaky = false;  // --fail-on flaky: a failure that did not reproduce fails the run too
+  bool fail_on_slow = false;   // --fail-on slow: a page kind much slower than the baseline fails the run
 };
 
 // A plan whose targets went through [discovery] first (SiteMatrix, per-wiki

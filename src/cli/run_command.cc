@@ -169,6 +169,11 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet, bool logins_said) {
   if (r.diff) {
     fmt::print("\n{}", FormatRunDiff(*r.diff, r.baseline_id.empty() ? "(no earlier run)" : r.baseline_id, r.info.run_id));
   }
+  if (!r.info.slow.empty()) {
+    fmt::print("\nslow (p95 over 2x the baseline's and over 1 s slower{}):\n",
+               r.info.fail_on_slow ? "; fails the run" : "; does not fail the run without --fail-on slow");
+    for (const SlowFinding& f : r.info.slow) fmt::print("  {}\n", DescribeSlow(f));
+  }
   fmt::print("\nrun {}: {}\n", r.info.run_id, DescribeTotals(r, seconds));
   if (r.summary().known || r.summary().flaky)
     fmt::print("of the product failures: {} known, {} flaky (did not reproduce)\n", r.summary().known, r.summary().flaky);
@@ -190,7 +195,13 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet, bool logins_said) {
         line(fmt::terminal_color::green, fmt::format("PASS: no product failure beyond {}", fmt::join(parts, " and ")));
       }
       break;
-    case 1: line(fmt::terminal_color::red, fmt::format("FAIL: {} product failures", r.summary().Failing(r.info))); break;
+    case 1:
+      line(fmt::terminal_color::red,
+           r.summary().Failing(r.info) > 0
+               ? fmt::format("FAIL: {}", Plural(r.summary().Failing(r.info), "product failure"))
+               : fmt::format("FAIL: {} slower than the baseline (--fail-on slow)",
+                             Plural(static_cast<int64_t>(r.info.slow.size()), "page kind")));
+      break;
     case 2: line(fmt::terminal_color::yellow, "ERROR: the crawl could not be done properly: " + DescribeCrawlTrouble(r)); break;
     default: line(fmt::terminal_color::yellow, "INTERRUPTED: partial results written"); break;
   }
@@ -239,6 +250,8 @@ std::string CrawlReportJson(const CrawlReport& r) {
     if (!l.ok && r.info.exit_code != 130) j["login_failures"][l.wiki] = l.message;
   // The crawl's own memory, beyond the plan (issue 3's target; bench/run reads it).
   j["memory"] = {{"resident_at_start_kb", r.resident_at_start_kb}, {"peak_resident_kb", PeakResidentKb()}};
+  for (const SlowFinding& f : r.info.slow)
+    j["slow"].push_back({{"wiki", f.wiki}, {"kind", f.kind}, {"p95", f.p95}, {"baseline_p95", f.baseline_p95}});
   if (r.diff) {
     j["baseline"] = r.baseline_id;
     j["new_failures"] = r.diff->new_failures.size();
@@ -271,9 +284,11 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--baseline", run->baseline, "Compare with a run: 'last' (same targets and filters) or a run id");
   cmd->add_option("--fail-on", *fail_on, "What makes exit code 1: 'any' product failure (default) but known and "
                                          "flaky ones, or only 'new' ones (implies --baseline last); add 'known' "
-                                         "and/or 'flaky' to count those too (comma-separated or repeated)")
+                                         "and/or 'flaky' to count those too; 'slow': a page kind whose p95 is over "
+                                         "2x the baseline's and over 1 s slower (implies --baseline last); "
+                                         "comma-separated or repeated")
       ->delimiter(',')
-      ->check(CLI::IsMember({"any", "new", "known", "flaky"}));
+      ->check(CLI::IsMember({"any", "new", "known", "flaky", "slow"}));
   auto confirm_after = std::make_shared<int64_t>(-1);
   cmd->add_option("--confirm-after-ms", *confirm_after, "Fetch each product failure again this long after its first "
                                                         "fetch (instead of [crawl] confirm_after_ms, default 10000); "
@@ -311,8 +326,9 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     run->fail_on_new_only = asked("new");
     run->fail_on_known = asked("known");
     run->fail_on_flaky = asked("flaky");
+    run->fail_on_slow = asked("slow");
     run->scope = PlanScope(*plan);
-    if (run->fail_on_new_only && run->baseline.empty()) run->baseline = "last";
+    if ((run->fail_on_new_only || run->fail_on_slow) && run->baseline.empty()) run->baseline = "last";
     if (urls->file.empty() && plan->targets.empty()) {
       exit_code = ReportError(Error{Error::Code::kUsage, "give a targets file (e.g. targets/local.toml) or --urls FILE", ""});
       return;

@@ -133,6 +133,19 @@ CREATE TABLE wiki_facts (
 ) WITHOUT ROWID;
 CREATE INDEX wiki_facts_by_site ON wiki_facts(site, healthy);
 )sql",
+    // v4: page latency per wiki x page kind (report/latency.h), so
+    // `--baseline` can tell a page kind that got much slower.
+    R"sql(
+CREATE TABLE latency (
+  run_id TEXT NOT NULL,
+  wiki TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  fetched INTEGER NOT NULL,
+  p50 REAL NOT NULL,
+  p95 REAL NOT NULL,
+  PRIMARY KEY (run_id, wiki, kind)
+) WITHOUT ROWID;
+)sql",
 };
 static_assert(std::size(kMigrations) == History::kSchemaVersion);
 
@@ -259,6 +272,28 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
     Bind(ins.get(), 11, info.scope);
     if (sqlite3_step(ins.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot record the run", path_));
   }
+  {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "DELETE FROM latency WHERE run_id = ?1", -1, &raw, nullptr) != SQLITE_OK)
+      return std::unexpected(DbError(db, "cannot prepare", path_));
+    Stmt del(raw);
+    Bind(del.get(), 1, info.run_id);
+    if (sqlite3_step(del.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot replace the run", path_));
+    if (sqlite3_prepare_v2(db, "INSERT INTO latency (run_id, wiki, kind, fetched, p50, p95) VALUES (?1,?2,?3,?4,?5,?6)",
+                           -1, &raw, nullptr) != SQLITE_OK)
+      return std::unexpected(DbError(db, "cannot prepare", path_));
+    Stmt ins(raw);
+    for (const LatencyRow& l : ComputeLatencies(results)) {
+      sqlite3_reset(ins.get());
+      Bind(ins.get(), 1, info.run_id);
+      Bind(ins.get(), 2, l.wiki);
+      Bind(ins.get(), 3, l.kind);
+      Bind(ins.get(), 4, l.fetched);
+      sqlite3_bind_double(ins.get(), 5, l.p50);
+      sqlite3_bind_double(ins.get(), 6, l.p95);
+      if (sqlite3_step(ins.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot record latency", path_));
+    }
+  }
   sqlite3_stmt* raw = nullptr;
   if (sqlite3_prepare_v2(db,
                          "INSERT OR REPLACE INTO outcomes (run_id, probe_id, wiki, kind, query, url, verdict, "
@@ -342,6 +377,22 @@ Result<std::optional<RunRow>> History::GetRun(const std::string& run_id) {
   if (rc == SQLITE_ROW) return std::optional<RunRow>(ReadRun(s.get()));
   if (rc == SQLITE_DONE) return std::optional<RunRow>();
   return std::unexpected(DbError(db_.get(), "cannot read a run", path_));
+}
+
+Result<std::vector<LatencyRow>> History::LoadLatencies(const std::string& run_id) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(), "SELECT wiki, kind, fetched, p50, p95 FROM latency WHERE run_id = ?1 ORDER BY wiki, kind",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot load latencies", path_));
+  Stmt s(raw);
+  Bind(s.get(), 1, run_id);
+  std::vector<LatencyRow> rows;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
+    rows.push_back({Text(s.get(), 0), Text(s.get(), 1), sqlite3_column_int64(s.get(), 2),
+                    sqlite3_column_double(s.get(), 3), sqlite3_column_double(s.get(), 4)});
+  if (rc != SQLITE_DONE) return std::unexpected(DbError(db_.get(), "cannot load latencies", path_));
+  return rows;
 }
 
 Result<std::vector<OutcomeRow>> History::LoadOutcomes(const std::string& run_id) {
@@ -438,6 +489,7 @@ Result<void> History::DeleteRun(const std::string& run_id) {
   Transaction tx(db_.get());
   if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db_.get(), "cannot lock the history database", path_));
   for (const char* sql : {"DELETE FROM outcomes WHERE run_id = ?1", "DELETE FROM wiki_facts WHERE run_id = ?1",
+                          "DELETE FROM latency WHERE run_id = ?1",
                           "DELETE FROM runs WHERE run_id = ?1"}) {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_.get(), sql, -1, &raw, nullptr) != SQLITE_OK)

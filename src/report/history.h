@@ -19,6 +19,7 @@
 
 #include "core/error.h"
 #include "report/grouping.h"
+#include "report/latency.h"
 #include "report/run_diff.h"
 #include "report/writer.h"
 
@@ -52,7 +53,7 @@ class History {
   // database; kConfig when it was written by a newer crawler.
   static Result<History> Open(const std::string& path);
   // The schema version Open migrates to.
-  static constexpr int kSchemaVersion = 3;
+  static constexpr int kSchemaVersion = 4;
 
   History(History&&) noexcept;
   History& operator=(History&&) noexcept;
@@ -75,6 +76,9 @@ class History {
   // All runs, newest (by start time) first.
   Result<std::vector<RunRow>> ListRuns();
   Result<std::optional<RunRow>> GetRun(const std::string& run_id);
+  // The run's p50/p95 per wiki x page kind (report/latency.h), ordered by
+  // wiki and kind; empty for a run recorded before schema v3.
+  Result<std::vector<LatencyRow>> LoadLatencies(const std::string& run_id);
   // The run's outcomes, ordered by probe id.
   Result<std::vector<OutcomeRow>> LoadOutcomes(const std::string& run_id);
 

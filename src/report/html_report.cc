@@ -310,6 +310,14 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
   AppendLatency(out, overview);
   out += "</div>\n</header>\n";
 
+  if (!info.slow.empty()) {
+    out += fmt::format("<section id=\"slow\">\n<h2>Slower than the baseline ({})</h2>\n<p>p95 over 2x the baseline's "
+                       "and over 1 s slower; {}.</p>\n<ul>\n",
+                       info.slow.size(), info.fail_on_slow ? "fails the run (--fail-on slow)"
+                                                           : "does not fail the run without --fail-on slow");
+    for (const SlowFinding& f : info.slow) out += "<li>" + E(DescribeSlow(f)) + "</li>\n";
+    out += "</ul>\n</section>\n";
+  }
   out += fmt::format("<section id=\"groups\">\n<h2>Failure groups ({})</h2>\n", groups.size());
   if (groups.empty()) out += "<p>No failures.</p>\n";
   for (size_t i = 0; i < groups.size(); ++i) AppendGroup(out, i + 1, groups[i], info, results);

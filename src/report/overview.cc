@@ -91,6 +91,9 @@ RunStatus DescribeRunStatus(const RunInfo& info, const RunSummary& summary, cons
       return {"PASS", fmt::format("{} on {} without a product failure.", Plural(fetched, "probe"),
                                   Plural(static_cast<int64_t>(overview.wikis.size()), "wiki"))};
     case 1:
+      if (summary.Failing(info) == 0 && !info.slow.empty())  // --fail-on slow alone
+        return {"FAIL", fmt::format("{} slower than the baseline (--fail-on slow); {}.{}",
+                                    Plural(static_cast<int64_t>(info.slow.size()), "page kind"), clean, partial)};
       return {"FAIL", fmt::format("{} on {} in {}; {}.{}", Plural(summary.product_failures, "product failure"),
                                   fmt::join(overview.failing, ", "), Plural(static_cast<int64_t>(product_groups), "group"),
                                   clean, partial)};

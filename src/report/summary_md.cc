@@ -145,6 +145,14 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
       out += fmt::format("| {} | {} |\n", VerdictName(static_cast<Verdict>(v)), summary.by_verdict[v]);
   out += fmt::format("| **total** | {} |\n\n", summary.total);
 
+  if (!info.slow.empty()) {
+    out += fmt::format("## Slower than the baseline ({})\n\np95 over 2x the baseline's and over 1 s slower; {}.\n\n",
+                       info.slow.size(), info.fail_on_slow ? "fails the run (--fail-on slow)"
+                                                           : "does not fail the run without --fail-on slow");
+    for (const SlowFinding& f : info.slow) out += "- " + MarkdownCode(DescribeSlow(f)) + "\n";
+    out += "\n";
+  }
+
   const auto groups = GroupFailures(results, info.warnings_fail);
   const auto count_if = [&](auto pred) {
     return static_cast<size_t>(std::count_if(groups.begin(), groups.end(), pred));

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "classify/outcome.h"
 #include "plan/probe.h"
+#include "report/latency.h"
 
 namespace bc {
 
@@ -63,6 +64,10 @@ struct RunInfo {
     std::string facts;  // ToJson(OresFactsRecord)
   };
   std::vector<WikiFactsRow> wiki_facts;
+  // With a baseline: page kinds much slower than there (report/latency.h),
+  // shown in every report; they fail the run only with --fail-on slow.
+  std::vector<SlowFinding> slow;
+  bool fail_on_slow = false;
   bool WholePlan() const { return scope.empty() && !partial; }
 };
 

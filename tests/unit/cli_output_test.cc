@@ -297,3 +297,66 @@ TEST_CASE("run --fail-fast: the probes not run are one count, not a failure grou
 
 }  // namespace
 }  // namespace bc
+
+namespace bc {
+namespace {
+
+// Issue 14 point 10 end to end: nginx serves the same page fast, then at
+// 100 KB/s (limit_rate: ~1.9 s for the recorded 186 KB page).
+TEST_CASE("run --baseline: a page kind much slower than the baseline is a slow finding", "[cli][latency][net]") {
+  std::ifstream in(std::string(BC_SOURCE_DIR) + "/tests/corpus/en-rc-enhanced1.body", std::ios::binary);
+  std::stringstream page;
+  page << in.rdbuf();
+  REQUIRE(page.str().size() > 150000);
+  testing::NginxServer nginx({{"page.html", page.str()}}, R"(
+    location /fast/ { try_files /page.html =404; }
+    location /slow/ { limit_rate 100k; try_files /page.html =404; }
+)");
+  INFO(nginx.error());
+  REQUIRE(nginx.ok());
+  Scratch s;
+  const auto urls = [&](const char* where) {
+    s.Write("urls.txt", nginx.Url(std::string("/") + where + "/1") + "\n" + nginx.Url(std::string("/") + where + "/2") + "\n");
+  };
+  const std::vector<std::string> common = {"run", "--urls", "urls.txt", "--kind", "recentchanges", "--results", "res",
+                                           "--confirm-after-ms", "0"};
+  const auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = common;
+    args.insert(args.end(), extra.begin(), extra.end());
+    return bc_test::RunCrawler(args, s.dir);
+  };
+  urls("fast");
+  const bc_test::Ran base = run({"--format", "json", "--quiet"});
+  INFO(base.out << base.err);
+  REQUIRE(base.exit_code == 0);
+  const size_t at = base.out.find("\"run_id\":\"") + 10;
+  const std::string base_id = base.out.substr(at, base.out.find('"', at) - at);
+  urls("slow");
+  // --fail-on slow implies --baseline last: the fast run.
+  const bc_test::Ran gated = run({"--fail-on", "slow"});
+  INFO(gated.out << gated.err);
+  CHECK(gated.exit_code == 1);
+  CHECK_THAT(gated.out, Contains("slow (p95 over 2x the baseline's and over 1 s slower; fails the run):"));
+  CHECK_THAT(gated.out, Matches(R"((.|\n)*\n  127\.0\.0\.1:[0-9]+ recentchanges: p95 [0-9.]+ s, baseline 0\.[0-9] s \([0-9.]+x\)\n(.|\n)*)"));
+  CHECK_THAT(gated.out, Contains("FAIL: 1 page kind slower than the baseline (--fail-on slow)"));
+  // Without --fail-on slow it is shown, and the run passes.
+  const bc_test::Ran shown = run({"--baseline", base_id});
+  INFO(shown.out << shown.err);
+  CHECK(shown.exit_code == 0);
+  CHECK_THAT(shown.out, Contains("does not fail the run without --fail-on slow"));
+  CHECK_THAT(shown.out, Contains("PASS: no product failure"));
+  std::string md, html;
+  for (const auto& e : fs::directory_iterator(s.dir / "res"))
+    if (e.is_directory() && !e.is_symlink() && e.path().filename().string() > base_id) {
+      std::ifstream m(e.path() / "summary.md"), h(e.path() / "report.html");
+      std::stringstream a, b;
+      a << m.rdbuf();
+      b << h.rdbuf();
+      if (a.str().find("Slower than the baseline") != std::string::npos) md = a.str(), html = b.str();
+    }
+  CHECK_THAT(md, Contains("## Slower than the baseline (1)"));
+  CHECK_THAT(html, Contains("<section id=\"slow\">"));
+}
+
+}  // namespace
+}  // namespace bc

@@ -234,7 +234,7 @@ TEST_CASE("two runs in the same second: the baseline is the one that started fir
   CHECK(h->ListRuns().value().front().run_id == "20261127T010000Z-0001");
 }
 
-TEST_CASE("a version 1 history gains the scope column and keeps its runs", "[report][history]") {
+TEST_CASE("a version 1 history gains the scope column and the latency table, and keeps its runs", "[report][history]") {
   TempDb db;
   sqlite3* raw = nullptr;
   REQUIRE(sqlite3_open(db.path.c_str(), &raw) == SQLITE_OK);
@@ -254,8 +254,9 @@ TEST_CASE("a version 1 history gains the scope column and keeps its runs", "[rep
   sqlite3_close(raw);
   auto h = History::Open(db.path);
   REQUIRE(h.has_value());
-  CHECK(h->SchemaVersion().value() == History::kSchemaVersion);  // v2 (scope) and v3 (wiki_facts)
+  CHECK(h->SchemaVersion().value() == History::kSchemaVersion);  // v2 (scope), v3 (wiki_facts), v4 (latency)
   CHECK(h->LastHealthyFacts().value().empty());
+  CHECK(h->LoadLatencies("20261127T010000Z-0001").value().empty());  // recorded before latencies were kept
   auto run = h->GetRun("20261127T010000Z-0001").value();
   REQUIRE(run.has_value());
   CHECK(run->scope.empty());
