@@ -433,7 +433,9 @@ void AddLoginCommand(CLI::App& app, int& exit_code) {
     const bool stopped = stop->load();
     exit_code = stopped ? InterruptedExitCode() : 0;
     for (const LoginResult& l : results) {
-      if (l.ok) fmt::print("{:<12} logged in as {} ({:.2f} s)\n", l.wiki, l.user, l.seconds);
+      if (l.ok && !l.via.empty())
+        fmt::print("{:<12} logged in as {} by {}'s login ({:.2f} s)\n", l.wiki, l.user, l.via, l.seconds);
+      else if (l.ok) fmt::print("{:<12} logged in as {} ({:.2f} s)\n", l.wiki, l.user, l.seconds);
       else if (stopped) fmt::print("{:<12} interrupted: no verdict\n", l.wiki);
       else if (!l.skipped) fmt::print("{:<12} LOGIN FAILED: {}\n", l.wiki, l.message);
       if (!l.ok && !stopped) exit_code = 2;

@@ -613,6 +613,57 @@ bool Engine::Sleep(std::chrono::milliseconds d) const {
 
 void Engine::ClearSession(const std::string& scope) { impl_->shares.erase(scope); }
 
+namespace {
+// Every cookie of a share, one Netscape-format line each ("[#HttpOnly_]domain
+// TAB tailmatch TAB path TAB secure TAB expires TAB name TAB value").
+std::vector<std::string> CookieLines(CURLSH* share) {
+  std::vector<std::string> lines;
+  EasyPtr e(curl_easy_init());
+  if (!e) return lines;
+  curl_easy_setopt(e.get(), CURLOPT_SHARE, share);
+  curl_slist* list = nullptr;
+  if (curl_easy_getinfo(e.get(), CURLINFO_COOKIELIST, &list) != CURLE_OK) return lines;
+  SlistPtr owned(list);
+  for (curl_slist* l = list; l != nullptr; l = l->next) lines.emplace_back(l->data);
+  return lines;
+}
+}  // namespace
+
+size_t Engine::CopyDomainCookies(const std::string& from, const std::string& to, std::string_view host) {
+  auto it = impl_->shares.find(from);
+  if (it == impl_->shares.end() || from == to) return 0;
+  std::string lower_host(host.substr(0, host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':')));
+  std::transform(lower_host.begin(), lower_host.end(), lower_host.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::vector<std::string> wanted;
+  for (const std::string& line : CookieLines(it->second.get())) {
+    // Field 1 is the domain ("#HttpOnly_" first for an HttpOnly cookie),
+    // field 2 "TRUE" for a cookie set with a Domain attribute (tail match).
+    const size_t tab = line.find('\t');
+    if (tab == std::string::npos || line.compare(tab + 1, 5, "TRUE\t") != 0) continue;
+    std::string_view domain(line.data(), tab);
+    if (domain.starts_with("#HttpOnly_")) domain.remove_prefix(10);
+    while (domain.starts_with('.')) domain.remove_prefix(1);
+    std::string d(domain);
+    std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (d.empty() || !(lower_host == d || lower_host.ends_with("." + d))) continue;
+    wanted.push_back(line);
+  }
+  if (wanted.empty()) return 0;
+  CURLSH* target = impl_->Share(to);
+  if (target == nullptr) return 0;
+  const std::vector<std::string> have = CookieLines(target);
+  EasyPtr e(curl_easy_init());
+  if (!e) return 0;
+  curl_easy_setopt(e.get(), CURLOPT_SHARE, target);
+  size_t copied = 0;
+  for (const std::string& line : wanted) {
+    if (std::find(have.begin(), have.end(), line) != have.end()) continue;
+    if (curl_easy_setopt(e.get(), CURLOPT_COOKIELIST, line.c_str()) == CURLE_OK) ++copied;
+  }
+  return copied;
+}
+
 std::vector<std::string> Engine::CookieNames(const std::string& scope) const {
   std::vector<std::string> names;
   auto it = impl_->shares.find(scope);

@@ -222,6 +222,13 @@ class Engine {
   void ClearSession(const std::string& scope);
   // Names of the cookies a scope holds, never their values (repro commands).
   std::vector<std::string> CookieNames(const std::string& scope) const;
+  // Copies into scope `to` the domain cookies of scope `from` that would be
+  // sent to `host` (set with a Domain attribute that `host` is under:
+  // CentralAuth's central login cookies on .wikipedia.beta.wmcloud.org reach
+  // fr.wikipedia.beta.wmcloud.org, not commons.wikimedia.beta.wmcloud.org).
+  // Host-only cookies stay where they are. Returns how many `to` did not hold
+  // with the same value (0: nothing new for `host`). Not during Run.
+  size_t CopyDomainCookies(const std::string& from, const std::string& to, std::string_view host);
 
  private:
   struct Impl;

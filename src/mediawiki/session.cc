@@ -44,6 +44,20 @@ std::map<std::string, Response> RunRound(Engine& engine, std::vector<Request> re
   return out;
 }
 
+// "fr.wikipedia.beta.test" of "https://fr.wikipedia.beta.test:8343/w".
+std::string_view HostOf(std::string_view url) {
+  if (size_t scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  return url.substr(0, url.find_first_of(":/?#"));
+}
+
+// "wikipedia.beta.test" of "https://fr.wikipedia.beta.test:8343": where a
+// wiki family's shared login cookies would live.
+std::string_view ParentDomain(std::string_view url) {
+  std::string_view host = HostOf(url);
+  const size_t dot = host.find('.');
+  return dot == std::string_view::npos ? host : host.substr(dot + 1);
+}
+
 std::string FailureText(const Response& r) {
   if (!r.answered()) return r.fetch.transport_error.empty() ? r.cause : r.fetch.transport_error;
   return fmt::format("HTTP {}", r.fetch.http_status);
@@ -142,36 +156,24 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
     return r;
   };
 
-  // Round 1: login tokens. The token request also starts the session cookie.
-  std::vector<Request> round;
-  for (size_t i = 0; i < order.size(); ++i)
-    round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "tokens"}, {"type", "login"}}, false));
-  auto tokens = RunRound(engine, std::move(round), order);
-
-  // Then clientlogin, one wiki at a time per account (see session.h: the
-  // password throttle counts attempts under one global key per user), and
-  // meta=userinfo for each wiki whose clientlogin passed, in the next wave.
-  struct Pending {
-    size_t i;
-    std::string token;
+  // One account at a time per wiki family. Each round is one Run; per account
+  // it holds either the userinfo checks of wikis that just received the
+  // family's login cookies (nothing else for that account: a clientlogin
+  // there might be a wasted password attempt), or the next wiki's clientlogin
+  // (with the following wiki's login token, prefetched) and the userinfo
+  // check of the wiki whose clientlogin passed in the round before.
+  struct AccountState {
+    std::vector<size_t> pending;              // wikis not logged in yet, in targets order
+    std::map<size_t, std::string> tokens;     // login tokens of pending wikis
+    std::vector<size_t> check;                // meta=userinfo in the next round
+    std::map<size_t, std::string> via;        // wiki -> the wiki whose login cookies it got
+    bool refused = false;
   };
-  std::map<std::string, std::vector<Pending>> queue;  // account NAME -> wikis still to log in, in order
+  std::map<std::string, AccountState> accounts;  // by account NAME
   for (size_t i = 0; i < order.size(); ++i) {
     LoginResult& res = results[order[i]];
     const Wiki& w = *FindWiki(targets, order[i]);
     res.account = w.account;
-    auto it = tokens.find(order[i]);
-    if (it == tokens.end() || !it->second.answered() || it->second.fetch.http_status != 200) {
-      res.message = "login token request failed: " + (it == tokens.end() ? "no response" : FailureText(it->second));
-      res.unreachable = it != tokens.end() && (!it->second.answered() || it->second.fetch.http_status >= 500);
-      continue;
-    }
-    auto token = ParseLoginToken(it->second.body);
-    if (!token) {
-      res.message = token.error().message;
-      continue;
-    }
-    RegisterSecret(*token);
     // The config and discovery refuse these already; this is where the password goes.
     if (std::string problem = PlainHttpLoginProblem(w.url); !problem.empty()) {
       res.message = "not logged in: " + problem;
@@ -181,76 +183,149 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
       res.message = fmt::format("no password for account '{}'", w.account);
       continue;
     }
-    queue[w.account].push_back({i, std::move(*token)});
+    accounts[w.account].pending.push_back(i);
   }
+  enum class Kind { kToken, kLogin, kCheck };
   std::map<std::string, std::string> refused_on;  // account NAME -> the wiki that refused it
-  std::vector<size_t> to_check;                   // clientlogin passed: meta=userinfo next
-  std::map<std::string, size_t> next;             // account NAME -> index into queue[account]
   for (;;) {
-    round.clear();
-    std::vector<bool> is_check(order.size(), false);
-    for (size_t i : to_check) {
-      round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "userinfo"}}, false));
-      is_check[i] = true;
-    }
-    to_check.clear();
-    for (auto& [account, pending] : queue) {
-      size_t& k = next[account];
-      if (refused_on.contains(account) || k >= pending.size()) continue;
-      const Pending& p = pending[k++];
-      const Wiki& w = *FindWiki(targets, order[p.i]);
-      round.push_back(api_request(p.i,
+    std::vector<Request> round;
+    std::map<size_t, Kind> kind;
+    for (auto& [account, a] : accounts) {
+      if (a.refused) continue;
+      for (size_t i : a.check) {
+        round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "userinfo"}}, false));
+        kind[i] = Kind::kCheck;
+      }
+      // The next clientlogin goes to the first waiting wiki not being checked
+      // (a check may log it in); the token prefetched with it is the next
+      // such wiki's, preferably under another parent domain (likely another
+      // family, which this login will not cover).
+      std::vector<size_t> candidates;
+      for (size_t i : a.pending)
+        if (std::find(a.check.begin(), a.check.end(), i) == a.check.end()) candidates.push_back(i);
+      a.check.clear();
+      if (candidates.empty()) continue;
+      const size_t next = candidates.front();
+      size_t prefetch = order.size();
+      for (size_t k = 1; k < candidates.size(); ++k)
+        if (ParentDomain(FindWiki(targets, order[candidates[k]])->url) != ParentDomain(FindWiki(targets, order[next])->url)) {
+          prefetch = candidates[k];
+          break;
+        }
+      if (prefetch == order.size() && candidates.size() > 1) prefetch = candidates[1];
+      auto add_token = [&](size_t i) {
+        if (i >= order.size() || a.tokens.contains(i)) return;
+        round.push_back(
+            api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "tokens"}, {"type", "login"}}, false));
+        kind[i] = Kind::kToken;
+      };
+      auto token = a.tokens.find(next);
+      if (token == a.tokens.end()) {
+        add_token(next);
+        add_token(prefetch);
+        continue;
+      }
+      const Wiki& w = *FindWiki(targets, order[next]);
+      round.push_back(api_request(next,
                                   {{"action", "clientlogin"},
                                    {"format", "json"},
                                    {"loginreturnurl", w.url + "/"},
-                                   {"logintoken", p.token},
+                                   {"logintoken", token->second},
                                    {"password", passwords.at(account)},
                                    // The refusal is read by people: in English, whatever the wiki's language.
                                    {"uselang", "en"},
                                    {"username", targets.accounts.at(account).username}},
                                   true));
+      kind[next] = Kind::kLogin;
+      add_token(prefetch);
     }
     if (round.empty()) break;
     for (auto& [wiki, resp] : RunRound(engine, std::move(round), order)) {
       LoginResult& res = results[wiki];
       const size_t i = static_cast<size_t>(std::find(order.begin(), order.end(), wiki) - order.begin());
-      if (is_check[i]) {
-        auto name = ParseUserInfo(resp.body);
-        if (!name) res.message = name.error().message;
-        else if (name->empty()) res.message = "the wiki still sees an anonymous user after clientlogin (session cookie not kept?)";
-        else {
-          res.ok = true;
-          res.user = *name;
+      AccountState& a = accounts[res.account];
+      auto pos = std::find(a.pending.begin(), a.pending.end(), i);
+      const bool pending = pos != a.pending.end();
+      switch (kind[i]) {
+        case Kind::kCheck: {
+          auto name = ParseUserInfo(resp.body);
+          if (name && !name->empty()) {
+            res.ok = true;
+            res.user = *name;
+            res.message.clear();
+            if (pending) {
+              res.via = a.via[i];
+              a.pending.erase(pos);
+            }
+          } else if (pending) {
+            // The family's cookies did not log this wiki in: its own clientlogin
+            // follows, with a fresh token (the check may have replaced its session).
+            a.tokens.erase(i);
+          } else if (!name) {
+            res.message = name.error().message;
+          } else {
+            res.message = "the wiki still sees an anonymous user after clientlogin (session cookie not kept?)";
+          }
+          break;
         }
-        continue;
-      }
-      if (!resp.answered() || resp.fetch.http_status != 200) {
-        res.message = "clientlogin request failed: " + FailureText(resp);
-        res.unreachable = !resp.answered() || resp.fetch.http_status >= 500;
-        continue;
-      }
-      auto answer = ParseClientLoginAnswer(resp.body);
-      if (!answer) {
-        res.message = answer.error().message;
-        continue;
-      }
-      if (answer->status == "PASS") {
-        to_check.push_back(i);
-        continue;
-      }
-      res.message = ParseClientLogin(resp.body).error().message;
-      if (answer->definitive()) {
-        res.refused = true;
-        refused_on.emplace(res.account, wiki);
+        case Kind::kToken: {
+          std::string problem;
+          if (!resp.answered() || resp.fetch.http_status != 200) {
+            problem = "login token request failed: " + FailureText(resp);
+            res.unreachable = !resp.answered() || resp.fetch.http_status >= 500;
+          } else if (auto token = ParseLoginToken(resp.body); !token) {
+            problem = token.error().message;
+          } else {
+            RegisterSecret(*token);
+            a.tokens[i] = std::move(*token);
+          }
+          if (!problem.empty() && pending) {
+            res.message = std::move(problem);
+            a.pending.erase(pos);
+          }
+          break;
+        }
+        case Kind::kLogin: {
+          if (pending) a.pending.erase(pos);
+          a.tokens.erase(i);
+          if (!resp.answered() || resp.fetch.http_status != 200) {
+            res.message = "clientlogin request failed: " + FailureText(resp);
+            res.unreachable = !resp.answered() || resp.fetch.http_status >= 500;
+            break;
+          }
+          auto answer = ParseClientLoginAnswer(resp.body);
+          if (!answer) {
+            res.message = answer.error().message;
+            break;
+          }
+          if (answer->status == "PASS") {
+            a.check.push_back(i);
+            // What the wiki family shares (CentralAuth's central cookies on the
+            // family's domain): the other wikis may be logged in already.
+            for (size_t j : a.pending)
+              if (engine.CopyDomainCookies(order[i], order[j], HostOf(FindWiki(targets, order[j])->url)) > 0) {
+                a.check.push_back(j);
+                a.via[j] = order[i];
+              }
+            break;
+          }
+          res.message = ParseClientLogin(resp.body).error().message;
+          if (answer->definitive()) {
+            res.refused = true;
+            a.refused = true;
+            refused_on.emplace(res.account, wiki);
+          }
+          break;
+        }
       }
     }
   }
   // The refused accounts' other wikis: never tried.
-  for (auto& [account, pending] : queue) {
+  for (auto& [account, a] : accounts) {
     auto refused = refused_on.find(account);
     if (refused == refused_on.end()) continue;
-    for (size_t k = next[account]; k < pending.size(); ++k) {
-      LoginResult& res = results[order[pending[k].i]];
+    for (size_t i : a.pending) {
+      LoginResult& res = results[order[i]];
       res.skipped = true;
       res.refused_on = refused->second;
       res.message = fmt::format("not tried: account '{}' was refused on {} ({})", account, refused->second,

@@ -32,6 +32,8 @@ struct LoginResult {
   bool skipped = false;     // never tried: the account was refused on `refused_on`
   std::string account;      // the account NAME tried (or skipped)
   std::string refused_on;   // skipped: the wiki that refused the account
+  std::string via;          // ok without a clientlogin of its own: the wiki whose login
+                            // cookies (the family's, e.g. CentralAuth's) logged it in
   bool unreachable = false; // the wiki's API did not answer the login (transport error or
                             // HTTP 5xx, e.g. an edge error page): nothing is known about
                             // the account; the crawl loads the wiki's pages anyway
@@ -68,12 +70,17 @@ Result<std::string> ParseUserInfo(std::string_view body);
 // throttle counts every attempt of a user (from one IP) under a global key
 // (CentralAuth: all wikis; default 5 per 300 s) and only a success clears it:
 // a dozen concurrent logins of one account can lock it out everywhere. So
-// login tokens and the final meta=userinfo checks go to all wikis at once,
-// but each account logs in to one wiki at a time (different accounts in
-// parallel). After the first definitive refusal (ClientLoginAnswer::definitive)
-// the account is not tried again: its other wikis get skipped = true, with
-// refused_on and the refusal's message, so one wrong password costs one
-// attempt, not one per wiki.
+// each account logs in to one wiki at a time (different accounts in parallel),
+// and as few times as the wiki family allows: after a clientlogin passes, the
+// domain cookies it set (CentralAuth's central login on the family's parent
+// domain) are copied to the account's wikis still waiting, and those are
+// checked with meta=userinfo (no password) before any of them gets a
+// clientlogin of its own; those it logged in have `via` set. On beta that is
+// one clientlogin per family (wikipedia, wikimedia, ...), not one per wiki;
+// without shared cookies it is one per wiki, as before. After the first
+// definitive refusal (ClientLoginAnswer::definitive) the account is not tried
+// again: its other wikis get skipped = true, with refused_on and the refusal's
+// message, so one wrong password costs one attempt, not one per wiki.
 std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std::vector<std::string>& wikis,
                                const std::map<std::string, std::string>& passwords);
 

@@ -15,6 +15,21 @@ $wgMainCacheType = CACHE_DB;
 // it off. A test lowers it in state/overrides.php.
 $wgPasswordAttemptThrottle = MediaWiki\MainConfigSchema::PasswordAttemptThrottle['default'];
 
+// One login per wiki family, as CentralAuth gives on beta: a clientlogin on
+// en.wikipedia.beta.test also logs the account in on every *.wikipedia.beta.test
+// wiki (central cookies on .wikipedia.beta.test, the central session in the
+// shared object cache); commons and meta share .wikimedia.beta.test.
+// CentralSessionProvider.php says how; local sessions stay MediaWiki's own.
+require_once "$farmDir/beta/CentralSessionProvider.php";
+$wgSessionProviders[MediaWiki\Session\CookieSessionProvider::class] = [
+	'class' => FarmCentralSessionProvider::class,
+	'args' => [ [
+		'priority' => 30,
+		'callUserSetCookiesHook' => true,
+		'centralDomain' => preg_replace( '#^https?://[^.]+(\.[^:/]+).*$#', '$1', $wgServer ),
+	] ],
+];
+
 // The edge's request id (X-Request-Id, nginx $request_id) is MediaWiki's too,
 // so an exception page and the edge log name the same request, as in production.
 $wgAllowExternalReqID = true;
