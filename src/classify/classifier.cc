@@ -14,6 +14,7 @@
 #include "classify/php_markers.h"
 #include "classify/rules.h"
 #include "classify/signature.h"
+#include "core/text.h"
 
 namespace bc {
 namespace {
@@ -23,19 +24,6 @@ constexpr size_t kTailKeep = 64;     // last body bytes, for the </html> check
 constexpr size_t kHold = 64;         // list-marker carry-over between chunks
 constexpr size_t kLazyCap = 256 << 10;  // body-prefix bytes kept unparsed before libxml2 must start
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // Contributions: ORES's "hide good edits" checkbox, as HTMLForm renders it.
 bool HasHideNonDamagingControl(std::string_view bytes) {
@@ -276,8 +264,8 @@ PageClassifier& PageClassifier::operator=(PageClassifier&&) noexcept = default;
 void PageClassifier::SetStatus(long http_status) { impl_->status = http_status; }
 
 void PageClassifier::AddHeader(std::string_view name, std::string_view value) {
-  const std::string n = Lower(Trim(name));
-  value = Trim(value);
+  const std::string n = AsciiLower(TrimAsciiSpace(name));
+  value = TrimAsciiSpace(value);
   if (n == "x-request-id") impl_->header_request_id = std::string(value.substr(0, 200));
   else if (n == "mediawiki-api-error") impl_->header_api_error = std::string(value.substr(0, 200));
   else if (n == "location") impl_->location = std::string(value.substr(0, 2000));

@@ -3,28 +3,19 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/text.h"
+
 namespace bc {
-namespace {
-
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
 
 std::optional<std::pair<std::string, std::string_view>> LeadingRequestId(std::string_view s) {
-  s = Trim(s);
+  s = TrimAsciiSpace(s);
   if (s.empty() || s[0] != '[') return std::nullopt;
   const size_t close = s.find(']');
   if (close == std::string_view::npos || close < 5 || close > 64) return std::nullopt;
   const std::string_view id = s.substr(1, close - 1);
   for (char c : id)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return std::nullopt;
-  return std::make_pair(std::string(id), Trim(s.substr(close + 1)));
+  return std::make_pair(std::string(id), TrimAsciiSpace(s.substr(close + 1)));
 }
 
 bool IsDbClass(std::string_view cls) {
@@ -72,12 +63,12 @@ ExceptionText ParseExceptionText(std::string_view text) {
     std::string_view body = rest.substr(sep + 3, bt == std::string_view::npos ? std::string_view::npos : bt - sep - 3);
     const size_t colon = body.find(": ");
     if (colon != std::string_view::npos && colon < 200) {
-      out.cls = std::string(Trim(body.substr(0, colon)));
-      std::string msg(Trim(body.substr(colon + 2)));
+      out.cls = std::string(TrimAsciiSpace(body.substr(0, colon)));
+      std::string msg(TrimAsciiSpace(body.substr(colon + 2)));
       // DBQueryError carries two paragraphs of boilerplate before the real error.
       if (msg.starts_with("A database query error has occurred")) {
         const size_t info = msg.find("for more information.");
-        if (info != std::string::npos) msg = std::string(Trim(std::string_view(msg).substr(info + 21)));
+        if (info != std::string::npos) msg = std::string(TrimAsciiSpace(std::string_view(msg).substr(info + 21)));
       }
       out.message = std::move(msg);
       return out;
@@ -90,7 +81,7 @@ ExceptionText ParseExceptionText(std::string_view text) {
 
 std::optional<ExceptionText> ParseInternalErrorText(std::string_view text) {
   constexpr std::string_view kMarker = "Original exception: ";
-  const std::string_view lead = Trim(text);
+  const std::string_view lead = TrimAsciiSpace(text);
   // MediaWiki's fixed first line; the marker within the next few lines.
   if (!lead.starts_with("MediaWiki internal error.")) return std::nullopt;
   const size_t at = lead.find(kMarker);

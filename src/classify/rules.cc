@@ -19,6 +19,7 @@
 #include "classify/find.h"
 #include "classify/head_info.h"
 #include "classify/signature.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 namespace bc {
@@ -27,19 +28,6 @@ namespace {
 using Rule = std::optional<Classification>;
 
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
-  while (!s.empty() && IsSpace(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 // PHP appends " in FILE on line N" to every message; the file path differs
 // between deployments (and wikis), so grouping leaves it out.
@@ -65,8 +53,8 @@ std::string TitleParam(std::string_view url) {
 // temporary account) by canonical name, or a login redirect's returnto= (the
 // localized Special page name differs per wiki, the parameter does not).
 bool IsLoginUrl(std::string_view url) {
-  const std::string title = Lower(TitleParam(url));
-  const std::string lower = Lower(url);
+  const std::string title = AsciiLower(TitleParam(url));
+  const std::string lower = AsciiLower(url);
   for (std::string_view page : {"userlogin", "createaccount"}) {
     const std::string name(page);
     if (title.find("special:" + name) != std::string::npos || title.find("special%3a" + name) != std::string::npos ||
@@ -152,7 +140,7 @@ Rule RuleRedirect(const Html& h) {
 // evidence there is, when its text starts "[id]" or the status is 5xx.
 Rule RuleExceptionBox(const Html& h) {
   if (!h.bf.error_box) return std::nullopt;
-  const std::string box = std::string(Trim(h.bf.error_box_text));
+  const std::string box = std::string(TrimAsciiSpace(h.bf.error_box_text));
   const ExceptionText ex = ParseExceptionText(box);
   if (!ex.parsed && !h.is5xx) return std::nullopt;
   const bool db = IsDbClass(ex.cls) || box.find("A database query error has occurred") != std::string::npos;
@@ -183,7 +171,7 @@ bool IsMediaWikiPage(const Html& h) { return h.hi.has_rlconf || h.bf.content_tex
 // "Wikimedia Error" title, or a 502/503/504 that is not a MediaWiki page.
 Rule RuleEdgeError(const Html& h) {
   const bool edge_status = h.f.status == 502 || h.f.status == 503 || h.f.status == 504;
-  if (Lower(h.hi.title).find("wikimedia error") == std::string::npos && !(edge_status && !IsMediaWikiPage(h)))
+  if (AsciiLower(h.hi.title).find("wikimedia error") == std::string::npos && !(edge_status && !IsMediaWikiPage(h)))
     return std::nullopt;
   return h.Make(Verdict::kEdgeError, "HTTP " + h.st + ", edge/proxy error page (title \"" + h.hi.title + "\")",
                 "edge-" + h.st, h.hi.title.empty() ? std::string(h.f.prefix) : h.hi.title + ": " + std::string(h.f.prefix));
@@ -241,10 +229,10 @@ Rule RuleNotMediaWiki(const Html& h) {
   if (IsMediaWikiPage(h)) return std::nullopt;
   const std::string prefix(h.f.prefix);
   if (h.is5xx) return h.Make(Verdict::kFatal, "HTTP " + h.st + " without a MediaWiki error page", "http-" + h.st, prefix);
-  const std::string_view first = Trim(prefix);
+  const std::string_view first = TrimAsciiSpace(prefix);
   std::string what = "not a MediaWiki HTML page";
   if (!first.empty() && (first[0] == '{' || first[0] == '[')) what = "JSON where an HTML page was expected";
-  else if (Lower(prefix).find("<html") == std::string::npos) what = "not HTML";
+  else if (AsciiLower(prefix).find("<html") == std::string::npos) what = "not HTML";
   return h.Make(Verdict::kBroken, "HTTP " + h.st + ", " + what + h.warn_note, "not-mediawiki-html", prefix);
 }
 
@@ -289,7 +277,7 @@ Rule RuleExpectedUser(const Html& h) {
 // MediaWiki always ends a page with </html>.
 Rule RuleTruncated(const Html& h) {
   const std::string_view last = h.f.last;
-  if (Trim(last).ends_with("</html>")) return std::nullopt;
+  if (TrimAsciiSpace(last).ends_with("</html>")) return std::nullopt;
   return h.Make(Verdict::kBroken, "HTTP " + h.st + ", page truncated (no </html> at the end)" + h.warn_note,
                 "truncated", std::string(last));
 }
@@ -615,7 +603,7 @@ Classification DecideApi(const PageFacts& f) {
 }
 
 std::string NormalizeUserName(std::string_view name) {
-  std::string out(Trim(RepairUtf8(name)));
+  std::string out(TrimAsciiSpace(RepairUtf8(name)));
   std::replace(out.begin(), out.end(), '_', ' ');
   while (!out.empty() && out.front() == ' ') out.erase(0, 1);
   while (!out.empty() && out.back() == ' ') out.pop_back();
