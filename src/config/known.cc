@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <toml++/toml.h>
 
+#include "config/toml_parse.h"
 #include "core/file.h"
 
 namespace bc {
@@ -113,16 +114,10 @@ class KnownParser {
 std::string TaskUrl(const std::string& task) { return "https://phabricator.wikimedia.org/" + task; }
 
 Result<KnownIssues> ParseKnownIssues(std::string_view text, const std::string& path) {
-  toml::table root;
+  auto root = ParseTomlText(text, path);
+  if (!root) return std::unexpected(root.error());
   try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    return Fail(Error::Code::kConfig, fmt::format("TOML syntax error: {}", e.description()),
-                fmt::format("{}:{}:{}", path, b.line, b.column));
-  }
-  try {
-    return KnownParser(path).Parse(root);
+    return KnownParser(path).Parse(*root);
   } catch (const KnownFailure& f) {
     return std::unexpected(f.error);
   }

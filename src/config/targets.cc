@@ -1,5 +1,6 @@
 #include "config/targets.h"
 
+#include "config/toml_parse.h"
 #include "config/wiki_checks.h"
 #include "core/file.h"
 #include "core/redact.h"
@@ -466,16 +467,10 @@ class TargetsParser {
 }  // namespace
 
 Result<Targets> ParseTargets(std::string_view text, const std::string& path) {
-  toml::table root;
+  auto root = ParseTomlText(text, path);
+  if (!root) return std::unexpected(root.error());
   try {
-    root = toml::parse(text, path);
-  } catch (const toml::parse_error& e) {
-    const auto& b = e.source().begin;
-    return Fail(Error::Code::kConfig, fmt::format("TOML syntax error: {}", e.description()),
-                fmt::format("{}:{}:{}", path, b.line, b.column));
-  }
-  try {
-    return TargetsParser(path).Parse(root);
+    return TargetsParser(path).Parse(*root);
   } catch (const ConfigFailure& f) {
     return std::unexpected(f.error);
   }
