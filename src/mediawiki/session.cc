@@ -190,7 +190,11 @@ std::vector<LoginResult> LogIn(Engine& engine, const Targets& targets, const std
   for (;;) {
     std::vector<Request> round;
     std::map<size_t, Kind> kind;
-    for (auto& [account, a] : accounts) {
+    for (auto& entry : accounts) {
+      // A named reference, not a structured binding: clang before 16 cannot
+      // capture a structured binding in a lambda (add_token below).
+      const std::string& account = entry.first;
+      AccountState& a = entry.second;
       if (a.refused) continue;
       for (size_t i : a.check) {
         round.push_back(api_request(i, {{"action", "query"}, {"format", "json"}, {"meta", "userinfo"}}, false));
