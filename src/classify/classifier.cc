@@ -64,6 +64,49 @@ struct PageClassifier::Impl {
   size_t peak = 0;
   bool finished = false;
 
+  MemoryBudget* budget = nullptr;  // shared by the run's classifiers; null = no budget
+  size_t charged = 0;              // bytes of Retained() charged to it
+  bool budget_cut = false;         // the budget refused a buffer's growth
+  int64_t kept_at_cut = 0;         // body bytes seen before the first refused chunk
+
+  Impl() = default;
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
+  ~Impl() {
+    if (budget != nullptr) budget->Release(charged);
+  }
+
+  // Whether `buf` may grow by `add` bytes: always without a budget or when
+  // its capacity suffices; else when the budget has room for the capacity
+  // std::string will allocate (at least double). The caller decides what a
+  // refusal costs (CutByBudget when bytes are not kept).
+  bool MayGrow(const std::string& buf, size_t add) {
+    if (budget == nullptr || buf.size() + add <= buf.capacity()) return true;
+    const size_t growth = std::max(buf.size() + add, 2 * buf.capacity()) - buf.capacity();
+    if (budget->TryReserve(growth)) {
+      charged += growth;
+      return true;
+    }
+    return false;
+  }
+  void CutByBudget(int64_t kept) {
+    if (!budget_cut) kept_at_cut = kept;
+    budget_cut = true;
+  }
+  // The buffers that grow with the body (API JSON, <head>, the unparsed body
+  // prefix): what the budget covers. The fixed windows (1 KiB prefix, tail,
+  // the PHP-marker window, the list-marker carry: ~64 KiB at most together)
+  // are bounded per classifier and not charged.
+  size_t Growable() const { return head.capacity() + unparsed.capacity() + api.capacity(); }
+  // Makes the budget's charge equal to what the growable buffers hold now.
+  void SyncBudget() {
+    if (budget == nullptr) return;
+    const size_t now = Growable();
+    if (now > charged) budget->Charge(now - charged);
+    else budget->Release(charged - now);
+    charged = now;
+  }
+
   bool IsHtmlKind() const { return exp.kind != PageKind::kApi; }
   long status_code() const { return status; }
   size_t Retained() const {
@@ -81,13 +124,23 @@ struct PageClassifier::Impl {
 };
 
 void PageClassifier::Impl::Feed(std::string_view chunk) {
+  const int64_t before = bytes;
   bytes += static_cast<int64_t>(chunk.size());
   if (prefix.size() < kPrefixKeep) prefix.append(chunk.substr(0, kPrefixKeep - prefix.size()));
   tail.append(chunk.substr(chunk.size() > kTailKeep ? chunk.size() - kTailKeep : 0));
   if (tail.size() > 4 * kTailKeep) tail.erase(0, tail.size() - kTailKeep);
   php.Feed(chunk);
   if (!IsHtmlKind()) {
-    if (api.size() < kApiCap) api.append(chunk.substr(0, kApiCap - api.size()));
+    // JSON must be whole to be parsed: once the budget refuses, nothing more is kept.
+    if (!api_capped && api.size() < kApiCap) {
+      const std::string_view take = chunk.substr(0, kApiCap - api.size());
+      if (MayGrow(api, take.size())) {
+        api.append(take);
+      } else {
+        CutByBudget(before);
+        api_capped = true;
+      }
+    }
     if (api.size() >= kApiCap && chunk.size() > 0 && static_cast<size_t>(bytes) > kApiCap) api_capped = true;
     return;
   }
@@ -102,6 +155,12 @@ void PageClassifier::Impl::Feed(std::string_view chunk) {
 void PageClassifier::Impl::FeedHead(std::string_view chunk) {
   const size_t old = head.size();
   const size_t take = std::min(chunk.size(), kHeadCap - old);
+  if (!MayGrow(head, take)) {  // over the memory budget: the head is what was kept
+    CutByBudget(bytes - static_cast<int64_t>(chunk.size()));
+    head_capped = true;
+    region = Region::kRest;
+    return;
+  }
   head.append(chunk.substr(0, take));
   const size_t at = FastFind(head, "<body", old >= 4 ? old - 4 : 0);
   if (at != std::string::npos) {
@@ -199,6 +258,11 @@ void PageClassifier::Impl::GiveToParser(std::string_view data) {
     parser->Feed(data);
     return;
   }
+  if (!MayGrow(unparsed, data.size())) {  // over the memory budget: parse now instead of keeping
+    ActivateParser();
+    parser->Feed(data);
+    return;
+  }
   const size_t old = unparsed.size();
   unparsed.append(data);
   const size_t from = old > 24 ? old - 24 : 0;  // a class name may straddle two gifts
@@ -251,7 +315,24 @@ Classification PageClassifier::Impl::Decide() {
   f.ores_hide_nondamaging = ores_hide_nondamaging;
   f.api = api;
   f.api_capped = api_capped;
-  return IsHtmlKind() ? DecideHtml(f) : DecideApi(f);
+  Classification c = IsHtmlKind() ? DecideHtml(f) : DecideApi(f);
+  if (budget_cut) {
+    const std::string note = "memory budget: classified from the first " + std::to_string(kept_at_cut) + " of " +
+                             std::to_string(bytes) +
+                             " body bytes (the pages in flight share one budget, [crawl] memory_budget_mb)";
+    if (c.verdict == Verdict::kBroken) {
+      // "Broken" here means a structure or JSON the cut kept from view: the
+      // crawler could not judge the page, the wiki is not to blame.
+      c.verdict = Verdict::kTransport;
+      c.evidence.signature = "memory budget";
+      c.evidence.exception_class.clear();
+      c.evidence.message.clear();
+      c.evidence.detail = note;
+    } else {
+      c.evidence.detail += (c.evidence.detail.empty() ? "" : "; ") + note;
+    }
+  }
+  return c;
 }
 
 PageClassifier::PageClassifier(Expectations expectations) : impl_(std::make_unique<Impl>()) {
@@ -273,16 +354,24 @@ void PageClassifier::AddHeader(std::string_view name, std::string_view value) {
 
 void PageClassifier::SetFinalUrl(std::string_view url) { impl_->final_url = std::string(url.substr(0, 2000)); }
 
+void PageClassifier::SetMemoryBudget(MemoryBudget* budget) {
+  impl_->budget = budget;
+  impl_->SyncBudget();
+}
+
 void PageClassifier::Feed(std::string_view chunk) {
   if (impl_->finished) return;
   impl_->Feed(chunk);
   impl_->peak = std::max(impl_->peak, impl_->Retained());
+  impl_->SyncBudget();
 }
 
 Classification PageClassifier::Finish() {
   impl_->finished = true;
   try {
-    return impl_->Decide();
+    Classification c = impl_->Decide();
+    impl_->SyncBudget();
+    return c;
   } catch (const std::exception& ex) {
     // A bug here must not take the crawl down: the page gets a verdict that
     // says the classifier failed, and the run goes on.

@@ -14,6 +14,14 @@
 //    small fixed window), so a 50 MB page costs no more than a 200 KB one.
 //  - Transport failures are decided by the engine, not here: the engine never
 //    calls Finish() for a transfer that failed; it builds a kTransport result itself.
+//  - With a MemoryBudget (SetMemoryBudget), the bytes it holds are charged to
+//    that budget, shared with every other classifier of the run; a buffer
+//    that would grow past it stops growing, the page is classified from the
+//    bytes kept, and the evidence says so: a verdict that needed the bytes not
+//    kept (broken: structure or JSON not seen) becomes kTransport "memory
+//    budget" (the crawler could not judge the page, like a body too large);
+//    any other verdict gets the note in its detail. Without one (classify
+//    command, tests) only the per-classifier caps below apply.
 //  - Not thread-safe; one thread at a time (it may move between threads).
 #pragma once
 
@@ -23,6 +31,7 @@
 #include <vector>
 
 #include "classify/expectations.h"
+#include "core/memory_budget.h"
 #include "classify/verdict.h"
 #include "plan/probe.h"
 
@@ -38,6 +47,9 @@ class PageClassifier {
   void SetStatus(long http_status);
   void AddHeader(std::string_view name, std::string_view value);
   void SetFinalUrl(std::string_view url);  // after redirects (login redirect => auth)
+  // Before the first Feed; `budget` must outlive this classifier, which gives
+  // its bytes back when destroyed.
+  void SetMemoryBudget(MemoryBudget* budget);
   void Feed(std::string_view chunk);
   Classification Finish();
 

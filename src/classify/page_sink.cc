@@ -1,5 +1,6 @@
 #include "classify/page_sink.h"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <utility>
@@ -16,21 +17,72 @@ PageClassifier NewClassifier(const Expectations& e, long status, const Headers& 
 
 class ClassifierSink : public BodySink {
  public:
-  explicit ClassifierSink(PageClassifier c) : classifier_(std::move(c)) {}
-  void Feed(std::string_view chunk) override { classifier_.Feed(chunk); }
+  ClassifierSink(PageClassifier c, const SinkOptions& options)
+      : classifier_(std::move(c)), budget_(options.budget), capture_cap_(options.capture_bytes) {}
+  ~ClassifierSink() override { ReleaseCapture(); }
+  ClassifierSink(const ClassifierSink&) = delete;
+  ClassifierSink& operator=(const ClassifierSink&) = delete;
+
+  void Feed(std::string_view chunk) override {
+    classifier_.Feed(chunk);
+    captured_.total += static_cast<int64_t>(chunk.size());
+    if (capture_cap_ == 0 || !captured_.cut.empty()) return;
+    const std::string_view take = chunk.substr(0, capture_cap_ - captured_.bytes.size());
+    if (!Grow(take.size())) {
+      captured_.cut = "memory budget";
+      return;
+    }
+    captured_.bytes.append(take);
+    if (take.size() < chunk.size()) captured_.cut = "capture cap";
+  }
   PageClassifier& classifier() { return classifier_; }
 
+  // The kept bytes, out of the budget: the caller holds them now.
+  CapturedBody TakeCapture() {
+    ReleaseCapture();
+    return std::move(captured_);
+  }
+
  private:
+  // Room for `add` more captured bytes: the capacity growth is charged to the
+  // budget first (std::string at least doubles).
+  bool Grow(size_t add) {
+    std::string& b = captured_.bytes;
+    if (b.size() + add <= b.capacity()) return true;
+    const size_t want = std::min(std::max(b.size() + add, 2 * b.capacity()), capture_cap_);
+    const size_t growth = want > b.capacity() ? want - b.capacity() : 0;
+    if (budget_ != nullptr && !budget_->TryReserve(growth)) return false;
+    const size_t reserved = charged_ + growth;  // what the budget now holds for this capture
+    b.reserve(want);
+    if (budget_ != nullptr) {
+      // reserve() may allocate other than asked: the charge is what is held.
+      const size_t held = b.capacity();
+      if (held > reserved) budget_->Charge(held - reserved);
+      else budget_->Release(reserved - held);
+      charged_ = held;
+    }
+    return true;
+  }
+  void ReleaseCapture() {
+    if (budget_ != nullptr && charged_ > 0) budget_->Release(charged_);
+    charged_ = 0;
+  }
+
   PageClassifier classifier_;
+  MemoryBudget* budget_ = nullptr;
+  size_t capture_cap_ = 0;
+  size_t charged_ = 0;
+  CapturedBody captured_;
 };
 
 }  // namespace
 
-BodySinkFactory ClassifyingSink(Expectations expectations) {
-  return [e = std::move(expectations)](const ResponseHead& head) -> std::unique_ptr<BodySink> {
+BodySinkFactory ClassifyingSink(Expectations expectations, SinkOptions options) {
+  return [e = std::move(expectations), options](const ResponseHead& head) -> std::unique_ptr<BodySink> {
     PageClassifier c = NewClassifier(e, head.status, head.headers);
     if (head.redirects > 0) c.SetFinalUrl(head.url);
-    return std::make_unique<ClassifierSink>(std::move(c));
+    if (options.budget != nullptr) c.SetMemoryBudget(options.budget);
+    return std::make_unique<ClassifierSink>(std::move(c), options);
   };
 }
 
@@ -51,7 +103,7 @@ Classification NotRunResult(const std::string& reason) {
   return c;
 }
 
-Outcome JudgeResponse(Response&& r, const Expectations* expectations) {
+Outcome JudgeResponse(Response&& r, const Expectations* expectations, CapturedBody* captured) {
   Outcome o;
   static_cast<Fetch&>(o) = std::move(r.fetch);
   o.probe_index = r.index;
@@ -69,6 +121,7 @@ Outcome JudgeResponse(Response&& r, const Expectations* expectations) {
   if (expectations == nullptr) return o;  // unclassified: ok, the transfer worked
   try {
     auto* sink = dynamic_cast<ClassifierSink*>(r.sink.get());
+    if (sink != nullptr && captured != nullptr) *captured = sink->TakeCapture();
     std::optional<PageClassifier> made;
     if (sink == nullptr) {  // no body reached a sink: judge the head alone
       made.emplace(NewClassifier(*expectations, o.http_status, r.headers));

@@ -15,8 +15,24 @@
 
 namespace bc {
 
+struct SinkOptions {
+  // Shared by every classifier and capture of the run (core/memory_budget.h);
+  // null = none. Must outlive the sinks.
+  MemoryBudget* budget = nullptr;
+  // Keep up to this many body bytes (charged to the budget) so that a failing
+  // response can be saved as evidence (JudgeResponse's `captured`); 0 = none.
+  size_t capture_bytes = 0;
+};
+
 // A sink factory making a PageClassifier with these expectations per attempt.
-BodySinkFactory ClassifyingSink(Expectations expectations);
+BodySinkFactory ClassifyingSink(Expectations expectations, SinkOptions options = {});
+
+// The body bytes a sink kept (SinkOptions::capture_bytes) of the final attempt.
+struct CapturedBody {
+  std::string bytes;  // the body's first bytes, decoded (after Content-Encoding)
+  int64_t total = 0;  // body bytes received
+  std::string cut;    // why bytes are missing: "" none, "capture cap", "memory budget"
+};
 
 // The Outcome of a Response:
 //  - kFailed: kTransport with the engine's cause and text;
@@ -24,8 +40,11 @@ BodySinkFactory ClassifyingSink(Expectations expectations);
 //  - kAnswered with `expectations`: the classifier's verdict (a classifier that
 //    throws in Finish gives kTransport "classifier failed");
 //  - kAnswered without (an unclassified request): kOk.
-// outcome.probe_index = r.index. Consumes the Response's sink.
-Outcome JudgeResponse(Response&& r, const Expectations* expectations);
+// outcome.probe_index = r.index. Consumes the Response's sink and fetch
+// (r.headers is left as it was, for the caller's evidence). With
+// `captured`, the bytes the sink kept are moved there (and leave the budget:
+// the caller now holds them); it stays empty when no body reached a sink.
+Outcome JudgeResponse(Response&& r, const Expectations* expectations, CapturedBody* captured = nullptr);
 
 // The verdicts the engine's ends stand for (also for callers without a Response).
 Classification TransportResult(const std::string& cause, const std::string& text);

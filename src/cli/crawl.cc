@@ -15,6 +15,7 @@
 #include "mediawiki/facts_record.h"
 #include "mediawiki/ores.h"
 #include "report/history.h"
+#include "report/evidence.h"
 #include "report/known_match.h"
 #include "report/redact.h"
 #include "report/run_dir.h"
@@ -23,13 +24,14 @@ namespace bc {
 namespace {
 
 
-Request ToRequest(const Probe& p, size_t index) {
+// `sink`: the run's memory budget, and whether to keep the body for evidence.
+Request ToRequest(const Probe& p, size_t index, const SinkOptions& sink) {
   Request r;
   r.index = index;
   r.url = p.url;
   r.host = p.host;
   r.session = p.account.empty() ? std::string() : p.wiki;
-  r.sink = ClassifyingSink(ExpectationsFor(p));
+  r.sink = ClassifyingSink(ExpectationsFor(p), sink);
   r.tier = p.tier;
   return r;
 }
@@ -151,6 +153,10 @@ Result<void> Crawl::Start() {
   info.fail_on_flaky = options_.fail_on_flaky;
   info.wiki_facts = options_.wiki_facts;
   info.fail_on_slow = options_.fail_on_slow;
+  info.evidence_per_group = targets_.crawl.evidence_per_group;
+  // One budget for every classifier (and evidence capture) of the run.
+  budget_ = std::make_unique<MemoryBudget>(targets_.crawl.memory_budget_bytes);
+  fetch_sink_ = SinkOptions{budget_.get(), info.evidence_per_group > 0 ? kCaptureBytes : 0};
 
   for (const Probe& p : probes_)
     if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki);
@@ -201,16 +207,26 @@ void Crawl::LogIn() {
 Next Crawl::OnFetched(Response&& r, bool may_hold) {
   const Probe& p = probes_[r.index];
   const Expectations expect = ExpectationsFor(p);
-  Outcome o = JudgeResponse(std::move(r), &expect);
+  CapturedBody body;
+  Outcome o = JudgeResponse(std::move(r), &expect, &body);
   if (may_hold && SessionLost(p, o)) {
     held_[p.wiki].push_back(o.probe_index);
     held_outcomes_[o.probe_index] = std::move(o);
     return Next::GoOn();
   }
+  // A final outcome: its response may be evidence of its group (report/evidence.h),
+  // keyed as Conclude will group it: redacted, with its known task.
+  RedactOutcome(o);
+  if (const KnownIssue* k = MatchKnownIssue(known_, p, o, targets_.crawl.warnings_fail)) o.known_task = k->task;
+  // With confirmation, a key may end as two groups (confirmed and flaky): twice
+  // as many are staged so that both usually get their first N (evidence.h).
+  const int per_key = targets_.crawl.evidence_per_group * (targets_.crawl.confirm_after_ms > 0 ? 2 : 1);
+  if (auto ok = report_.files->StageEvidence(p, o, r.headers, std::move(body.bytes), body.total, body.cut, per_key);
+      !ok && !write_error_)
+    write_error_ = ok.error();
   const bool product_failure = IsProductFailure(o.result.verdict, targets_.crawl.warnings_fail);
   if (product_failure && targets_.crawl.confirm_after_ms > 0) {
     // Shown at once, written after Confirm (pages.jsonl then says "confirmed").
-    RedactOutcome(o);
     if (options_.on_outcome) options_.on_outcome(p, o);
     const int64_t at = o.finished_unix_ms;
     unconfirmed_.push_back(HeldFailure{o.probe_index, std::move(o), at});
@@ -249,7 +265,7 @@ Result<void> Crawl::Fetch() {
   RequestBatch batch;
   batch.size = fetch_all ? probes_.size() : to_fetch.size();
   batch.slot = [&](size_t k) { return RequestBatch::Slot{probes_[plan_index(k)].host, probes_[plan_index(k)].tier}; };
-  batch.make = [&](size_t k) { return ToRequest(probes_[plan_index(k)], plan_index(k)); };
+  batch.make = [&](size_t k) { return ToRequest(probes_[plan_index(k)], plan_index(k), fetch_sink_); };
 
   auto stats = engine_->Run(batch, [&](Response&& r) { return OnFetched(std::move(r), /*may_hold=*/true); },
                             options_.stop);
@@ -272,7 +288,7 @@ Result<void> Crawl::Relogin() {
   for (const LoginResult& l : report_.relogins) {
     for (size_t i : held_[l.wiki]) {
       if (l.ok && !interrupted_) {
-        retry.push_back(ToRequest(probes_[i], i));
+        retry.push_back(ToRequest(probes_[i], i, fetch_sink_));
       } else {
         Outcome o = std::move(held_outcomes_[i]);
         // A re-login a signal cut short is no failed re-login.
@@ -304,7 +320,8 @@ Result<void> Crawl::Confirm() {
       options_.on_phase(fmt::format("confirming {} product failure{}: fetching each again {} ms after its first fetch",
                                     unconfirmed_.size(), unconfirmed_.size() == 1 ? "" : "s", co.after_ms));
     auto confirmed = ConfirmFailures(
-        *engine_, unconfirmed_, co, [&](size_t i) { return ToRequest(probes_[i], i); },
+        // The evidence is the first fetch's: re-fetches keep no body.
+        *engine_, unconfirmed_, co, [&](size_t i) { return ToRequest(probes_[i], i, SinkOptions{budget_.get(), 0}); },
         [&](size_t i, Response&& r) {
           const Expectations expect = ExpectationsFor(probes_[i]);
           return JudgeResponse(std::move(r), &expect).result.verdict;
@@ -379,6 +396,8 @@ Result<CrawlReport> Crawl::Conclude() {
   // (write_error: the verdict line is still printed, the exit code is 2).
   if (auto ok = out.Finish(info); !ok && !write_error_) write_error_ = ok.error();
   report_.write_error = std::move(write_error_);
+  report_.memory_budget_peak = budget_->peak();
+  report_.memory_budget_refusals = budget_->refusals();
   report_.groups = GroupFailures(out.results(), info.warnings_fail);
   return std::move(report_);
 }

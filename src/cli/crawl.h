@@ -14,6 +14,8 @@
 
 #include "cli/confirm.h"
 #include "cli/options.h"
+#include "classify/page_sink.h"
+#include "core/memory_budget.h"
 #include "config/known.h"
 #include "config/engine_options.h"
 #include "config/targets.h"
@@ -106,6 +108,11 @@ struct CrawlReport {
   // or unwritable history.sqlite). Every other file was still attempted, and
   // the verdict line is still printed; the process then exits 2 (ExitCodeOf).
   std::optional<Error> write_error;
+  // The run's memory budget ([crawl] memory_budget_mb): the most its
+  // classifiers held at once, and how often it refused (pages classified from
+  // fewer bytes).
+  int64_t memory_budget_peak = 0;
+  int64_t memory_budget_refusals = 0;
 
   const RunSummary& summary() const { return files->summary(); }                // counts per verdict
   // In finish order; refers to the plan's probes (keep the plan alive).
@@ -185,6 +192,8 @@ class Crawl {
   const RunOptions& options_;
   CrawlReport report_;
   std::unique_ptr<Engine> engine_;
+  std::unique_ptr<MemoryBudget> budget_;               // every classifier's bytes together
+  SinkOptions fetch_sink_;                             // budget_ + evidence capture, for the crawl's fetches
   std::vector<std::string> wikis_;                     // wikis in the plan, in plan order
   std::map<std::string, std::string> passwords_;       // account -> password
   std::map<std::string, std::string> login_failed_;    // wiki -> reason

@@ -249,9 +249,10 @@ std::string CrawlReportJson(const CrawlReport& r) {
   for (const LoginResult& l : r.logins)
     if (!l.ok && r.info.exit_code != 130) j["login_failures"][l.wiki] = l.message;
   // The crawl's own memory, beyond the plan (issue 3's target; bench/run reads it).
-  j["memory"] = {{"resident_at_start_kb", r.resident_at_start_kb}, {"peak_resident_kb", PeakResidentKb()}};
   for (const SlowFinding& f : r.info.slow)
     j["slow"].push_back({{"wiki", f.wiki}, {"kind", f.kind}, {"p95", f.p95}, {"baseline_p95", f.baseline_p95}});
+  j["memory"] = {{"resident_at_start_kb", r.resident_at_start_kb}, {"peak_resident_kb", PeakResidentKb()},
+                 {"budget_peak_bytes", r.memory_budget_peak}, {"budget_refusals", r.memory_budget_refusals}};
   if (r.diff) {
     j["baseline"] = r.baseline_id;
     j["new_failures"] = r.diff->new_failures.size();
@@ -294,6 +295,16 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
                                                         "fetch (instead of [crawl] confirm_after_ms, default 10000); "
                                                         "0 = no confirmation")
       ->check(CLI::Range(int64_t{0}, int64_t{600000}));
+  auto memory_budget = std::make_shared<int64_t>(-1);
+  cmd->add_option("--memory-budget-mb", *memory_budget, "Bytes all page classifiers may hold together, in MB (instead "
+                                                        "of [crawl] memory_budget_mb, default 256); past it a page is "
+                                                        "classified from what was kept and says so")
+      ->check(CLI::Range(int64_t{16}, int64_t{1} << 20));
+  auto evidence = std::make_shared<int>(-1);
+  cmd->add_option("--evidence-per-group", *evidence, "Failing responses saved per failure group under "
+                                                     "results/RUN/evidence/ (instead of [crawl] evidence_per_group, "
+                                                     "default 3); 0 = none")
+      ->check(CLI::Range(0, 100));
   cmd->add_option("--known", run->known_file, "Known-issues file (TOML, [[known]] entries with a task); instead of "
                                               "[crawl] known");
   cmd->add_flag("-q,--quiet", *quiet, "Print only the final totals");
@@ -321,7 +332,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   cmd->add_option("--format", *format, "Final summary as text (default) or json (one object on stdout)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, notify, notify_when, confirm_after, progress_every,
-                 &exit_code] {
+                 memory_budget, evidence, &exit_code] {
     const auto asked = [&](const char* what) { return std::find(fail_on->begin(), fail_on->end(), what) != fail_on->end(); };
     run->fail_on_new_only = asked("new");
     run->fail_on_known = asked("known");
@@ -351,6 +362,8 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     }
     auto& [targets, probes] = *loaded;
     if (*confirm_after >= 0) targets.crawl.confirm_after_ms = *confirm_after;
+    if (*memory_budget >= 0) targets.crawl.memory_budget_bytes = *memory_budget << 20;
+    if (*evidence >= 0) targets.crawl.evidence_per_group = *evidence;
     if (*insecure) {
       targets.crawl.verify_tls = false;
       std::fprintf(stderr, "crawler: WARNING: --insecure: TLS certificates are not verified; a man in the middle can "

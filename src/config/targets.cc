@@ -118,7 +118,8 @@ class TargetsParser {
                "timeout_ms", "low_speed_bytes", "low_speed_time_ms", "retries", "backoff_ms", "backoff_max_ms",
                "max_body_bytes", "deadline_ms", "max_redirects", "warnings_fail", "max_tool_failure_share",
                "ores_api_probes",
-               "max_probes", "resolve", "ca_file", "confirm_after_ms", "confirm_times", "known"},
+               "max_probes", "resolve", "ca_file", "confirm_after_ms", "confirm_times", "known", "memory_budget_mb",
+               "evidence_per_group"},
               "[crawl]");
     CrawlOptions& o = t.crawl;
     if (auto* n = c.get("user_agent")) {
@@ -178,6 +179,10 @@ class TargetsParser {
     }
     if (auto* n = c.get("confirm_after_ms")) o.confirm_after_ms = Integer(*n, "confirm_after_ms", 0, 600000);
     if (auto* n = c.get("confirm_times")) o.confirm_times = static_cast<int>(Integer(*n, "confirm_times", 1, 5));
+    if (auto* n = c.get("memory_budget_mb"))
+      o.memory_budget_bytes = Integer(*n, "memory_budget_mb", 16, 1 << 20) << 20;
+    if (auto* n = c.get("evidence_per_group"))
+      o.evidence_per_group = static_cast<int>(Integer(*n, "evidence_per_group", 0, 100));
     if (auto* n = c.get("known")) {
       o.known = String(*n, "known");
       if (o.known.empty()) Fail(*n, "known is empty; leave it out, or name a known-issues file");

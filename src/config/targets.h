@@ -50,6 +50,13 @@ struct CrawlOptions {
   int64_t confirm_after_ms = 10000;
   int confirm_times = 1;              // re-fetches per failure at most (stops at the first that fails again)
   std::string known;                  // known-issues file (config/known.h), relative to the targets file; "" = none
+  // One cap on the bytes all page classifiers of the run hold together, the
+  // bodies kept for evidence included (core/memory_budget.h); past it a page
+  // is classified from what was kept and says so. [crawl] memory_budget_mb.
+  int64_t memory_budget_bytes = int64_t{256} << 20;
+  // Failing responses saved (headers + body, redacted) per failure group
+  // under results/<run-id>/evidence/ (report/evidence.h); 0 = none.
+  int evidence_per_group = 3;
 };
 
 // [notify]: who hears about a run when it ends (src/report/notify.h).

@@ -11,6 +11,7 @@
 
 #include "config/known.h"
 #include "report/escape.h"
+#include "report/evidence.h"
 #include "report/overview.h"
 #include "report/run_dir.h"
 
@@ -171,6 +172,14 @@ void AppendGroup(TextOut& out, size_t number, const FailureGroup& g, const RunIn
       out += fmt::format(" <details class=\"ids\"><summary>and {} more</summary><code>{}</code></details>",
                          g.request_ids.size() - shown, ids(shown, g.request_ids.size()));
     out += "</dd>\n";
+  }
+  if (const auto files = EvidenceOf(info, number, g); !files.empty()) {
+    // Relative links into the run directory (names made of [a-z0-9-]).
+    out += "<dt>Evidence</dt><dd class=\"evidence\">";
+    for (size_t i = 0; i < files.size(); ++i)
+      out += fmt::format("{}<a href=\"{}\"><code>{}.body</code></a> (<a href=\"{}\">headers</a>)", i ? ", " : "",
+                         E(files[i].body_path), E(files[i].probe_id), E(files[i].headers_path));
+    out += " <span class=\"meta\">the failing responses, secrets redacted</span></dd>\n";
   }
   out += fmt::format("<dt>First failing URL</dt><dd>{}</dd>\n", Link(first.probe.url, first.probe.url));
   out += fmt::format("<dt>Reproduce</dt><dd><pre>{}</pre></dd>\n<dt>Or with curl</dt><dd><pre>{}</pre></dd>\n</dl>\n</article>\n",

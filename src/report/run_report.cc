@@ -1,7 +1,10 @@
 #include "report/run_report.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
+#include "report/evidence.h"
 #include "report/html_report.h"
 #include "report/jsonl_writer.h"
 #include "report/junit_xml.h"
@@ -26,6 +29,7 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   r.run_dir_ = *dir;
   r.history_path_ = (std::filesystem::path(results_dir) / "history.sqlite").string();
   r.warnings_fail_ = info.warnings_fail;
+  r.evidence_per_group_ = info.evidence_per_group;
   r.results_ = std::make_unique<ResultList>();
   r.results_->Reserve(info.planned);
   const auto in_dir = [&](const char* name) { return (std::filesystem::path(*dir) / name).string(); };
@@ -51,6 +55,26 @@ Result<void> RunReport::Add(const Probe& probe, const Outcome& outcome) {
   return writer_thread_->Post(probe, outcome);
 }
 
+Result<void> RunReport::StageEvidence(const Probe& probe, const Outcome& outcome,
+                                      const std::vector<std::pair<std::string, std::string>>& headers,
+                                      std::string body, int64_t body_total, const std::string& body_cut,
+                                      int per_key) {
+  const Verdict v = outcome.result.verdict;
+  if (evidence_per_group_ <= 0 || v == Verdict::kOk || v == Verdict::kNotRun || outcome.http_status == 0) return {};
+  int& staged = staged_[FailureKey(outcome) + "\n" + outcome.known_task];
+  if (staged >= (per_key > 0 ? per_key : evidence_per_group_)) return {};
+  ++staged;
+  std::vector<std::pair<std::string, std::string>> notes = {
+      {"probe", probe.id}, {"wiki", probe.wiki}, {"url", outcome.final_url.empty() ? probe.url : outcome.final_url},
+      {"verdict", std::string(VerdictName(v))}};
+  if (!body_cut.empty())
+    notes.push_back({"body", fmt::format("the first {} of {} bytes kept ({})", body.size(), body_total, body_cut)});
+  std::string headers_text = EvidenceHeadersText(outcome.http_status, headers, notes);
+  return writer_thread_->PostJob(
+      [staging = EvidenceStagingDir(run_dir_), &probe, headers_text = std::move(headers_text),
+       body = std::move(body)]() mutable { return WriteStagedEvidence(staging, probe, headers_text, std::move(body)); });
+}
+
 Result<void> RunReport::Flush() { return writer_thread_->Flush(); }
 
 std::vector<OutcomeRow> RunReport::CurrentRows() const { return ToOutcomeRows("", *results_, warnings_fail_); }
@@ -67,6 +91,8 @@ Result<void> RunReport::Finish(RunInfo info) {
     auto last = history->LastCleanRunMs(info.targets_path);
     if (last) info.last_clean_unix_ms = *last;
   }
+  // Evidence before the rendered files: they link what was kept.
+  keep(SelectEvidence(run_dir_, *results_, info));
   // Files first: a broken history database must not cost the CI its report.
   for (auto& w : writers_) keep(w->Finish(info, summary_));
   if (history)

@@ -12,6 +12,7 @@
 // own for pages.jsonl). Refers to every probe given to Add until destroyed.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,11 +53,21 @@ class RunReport {
   Result<void> Add(const Probe& probe, const Outcome& outcome);
   Result<void> Add(const Probe&& probe, const Outcome& outcome) = delete;  // would dangle
 
+  // Evidence, step 1 (report/evidence.h): when the outcome is a failure with
+  // a response and its (FailureKey, known task) has fewer than `per_key`
+  // staged (0 = info.evidence_per_group), queues its headers and body for
+  // evidence/.staging/ on the writer thread (redacted there); else drops them.
+  // `outcome` must be redacted and carry its known task. Returns the first
+  // write error seen so far. Nothing with info.evidence_per_group = 0.
+  Result<void> StageEvidence(const Probe& probe, const Outcome& outcome,
+                             const std::vector<std::pair<std::string, std::string>>& headers, std::string body,
+                             int64_t body_total, const std::string& body_cut, int per_key = 0);
+
   // Waits until pages.jsonl holds every outcome given to Add so far.
   Result<void> Flush();
   // `info`: the final RunInfo (finished_unix_ms, exit_code, partial set).
   // When info.last_clean_unix_ms is 0 it is looked up in the history first.
-  // Writes every file (each atomically; all are attempted even when one
+  // Keeps each group's evidence (SelectEvidence) and writes every file (each atomically; all are attempted even when one
   // fails), records the run in history, and points results/latest at this
   // run (partial or not). Returns the first error.
   Result<void> Finish(RunInfo info);
@@ -68,6 +79,8 @@ class RunReport {
   std::string run_dir_;
   std::string history_path_;
   bool warnings_fail_ = false;
+  int evidence_per_group_ = 0;
+  std::map<std::string, int> staged_;  // FailureKey + "\n" + known task -> responses staged
   RunSummary summary_;
   // Heap-allocated so the writers' pointer to it survives moves of RunReport.
   std::unique_ptr<ResultList> results_;

@@ -8,6 +8,7 @@
 
 #include "config/known.h"
 #include "report/escape.h"
+#include "report/evidence.h"
 #include "report/overview.h"
 #include "report/run_dir.h"
 
@@ -87,6 +88,13 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
     if (g.request_ids.size() > kMaxRequestIds)
       out += fmt::format(" and {} more (pages.jsonl: `evidence.request_id`)", g.request_ids.size() - kMaxRequestIds);
     out += "\n";
+  }
+  if (const auto files = EvidenceOf(info, number, g); !files.empty()) {
+    // Relative links: they work where the run directory is opened or attached.
+    std::vector<std::string> links;
+    for (const EvidenceFile& f : files)
+      links.push_back(fmt::format("[`{}.body`]({}) ([headers]({}))", f.probe_id, f.body_path, f.headers_path));
+    out += fmt::format("- **Evidence** (the failing responses, secrets redacted): {}\n", fmt::join(links, ", "));
   }
   out += fmt::format("- **First failing URL:** {}\n", MarkdownCode(first.probe.url));
   if (!first.outcome.result.evidence.detail.empty())

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 
 #include "report/escape.h"
+#include "report/evidence.h"
 #include "report/grouping.h"
 #include "report/run_dir.h"
 
@@ -65,6 +66,12 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
     if (g.request_ids.size() > kMaxRequestIds)
       out += fmt::format(" (+{} more in pages.jsonl)", g.request_ids.size() - kMaxRequestIds);
     out += "\n";
+  }
+  if (const auto files = EvidenceOf(info, number, g); !files.empty()) {
+    // Paths in the run directory: attach the files to the task.
+    std::vector<std::string> paths;
+    for (const EvidenceFile& f : files) paths.push_back(RemarkupCode(f.body_path));
+    out += fmt::format("- **Evidence** (attach; secrets redacted, .headers beside each): {}\n", fmt::join(paths, ", "));
   }
   out += fmt::format("- **First failing URL:** {}\n", RemarkupCode(first.probe.url));
   out += "- **Reproduce:**\n\n" + ShellBlock(CurlCommand(first.probe, info)) + "\n";

@@ -68,6 +68,11 @@ struct RunInfo {
   // shown in every report; they fail the run only with --fail-on slow.
   std::vector<SlowFinding> slow;
   bool fail_on_slow = false;
+  // Evidence (report/evidence.h): failing responses saved per group (0 = none),
+  // and what was saved, filled at Finish before the rendered files: group
+  // directory (EvidenceGroupDir) -> probe ids, in member order.
+  int evidence_per_group = 3;
+  std::map<std::string, std::vector<std::string>> evidence;
   bool WholePlan() const { return scope.empty() && !partial; }
 };
 

@@ -1,5 +1,5 @@
-// WriterThread: the per-outcome writes of a run (pages.jsonl today; evidence
-// files and history inserts may join) on a thread of their own, fed through
+// WriterThread: the per-outcome writes of a run (pages.jsonl, the evidence
+// files; history inserts may join) on a thread of their own, fed through
 // a moodycamel queue, so a slow disk does not hold up the fetch loop that
 // produces the outcomes.
 //
@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <concurrentqueue/blockingconcurrentqueue.h>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -39,6 +40,11 @@ class WriterThread {
   // asynchronous: an error shows at a later Post or at Stop).
   Result<void> Post(const Probe& probe, Outcome outcome);
 
+  // Queues `job` (a file to write: evidence) to run on the writer thread, in
+  // order with the outcomes; it counts toward max_pending like one. Its error,
+  // like a writer's, comes back from a later Post or Stop.
+  Result<void> PostJob(std::function<Result<void>()> job);
+
   // Waits until every outcome posted so far has been written (tests,
   // `tail -f` expectations). The first write error, if any.
   Result<void> Flush();
@@ -49,9 +55,12 @@ class WriterThread {
 
  private:
   struct Item {
-    const Probe* probe = nullptr;  // null: stop
+    const Probe* probe = nullptr;  // null and no job: stop
     Outcome outcome;
+    std::function<Result<void>()> job;  // set: run it instead of the writers
   };
+  void WaitForRoom();
+  void NoteError(const Error& error);
   void Loop();
   Result<void> FirstError();
 

@@ -24,6 +24,8 @@ library only (asyncio), keep-alive, one small route per fault:
   /echo                       200 text/plain: method, cookie, user-agent, body
   /hits?key=K                 200 text/plain: how many requests /limited or /count saw for K
   /count?key=K&code=N         counts the hit under K, answers status N (200)
+  /big-json?n=N               200 application/json of 16,000,000 bytes (valid JSON), sent in
+                              64 KiB pieces (run_faults.py memory: 128 of them at once)
 
 The fault-injection suite (tests/faults/run_faults.py, engine_fd_test.cc) adds:
 
@@ -115,6 +117,7 @@ SESSION_COOKIE = "fwiki_session"
 SESSIONS = {}                      # session id -> "token:<t>" (before login) or "user"
 FORMS = {}                         # session id -> its clientlogin form body (echoed by echo-*)
 TOKENS = []                        # every login token handed out (/secretsjson)
+BIG_JSON = None                    # /big-json's body, made at its first request
 AUTHORIZATIONS = []                # Authorization headers /f/ and /mix/ requests carried (/secretsjson)
 OTHER_LOG = []                     # requests the "other host" received
 EXTRA_PORTS = {}                   # "other" -> port, ... (with --extra)
@@ -546,6 +549,20 @@ async def handle(reader, writer):
                 respond(writer, 200, json.dumps(OTHER_LOG).encode(), {"Content-Type": "application/json"})
             elif path == "/ok":
                 respond(writer, 200, page(int(q["size"]) if "size" in q else None))
+            elif path == "/big-json":
+                # The memory-budget test (run_faults.py memory): a 16,000,000-byte api.php
+                # answer (valid JSON), one shared copy, written in 64 KiB pieces so that
+                # 128 of them at once cost the server no more memory than one.
+                global BIG_JSON
+                if BIG_JSON is None:
+                    filler = "x" * (16_000_000 - len('{"batchcomplete":"","query":{"filler":""}}'))
+                    BIG_JSON = ('{"batchcomplete":"","query":{"filler":"' + filler + '"}}').encode()
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=utf-8\r\n"
+                             + f"Content-Length: {len(BIG_JSON)}\r\n\r\n".encode())
+                view = memoryview(BIG_JSON)
+                for at in range(0, len(view), 1 << 16):
+                    writer.write(view[at:at + (1 << 16)])
+                    await writer.drain()
             elif path == "/corpus":
                 name = os.path.basename(q.get("name", ""))
                 with open(os.path.join(CORPUS, name + ".body"), "rb") as f:

@@ -5,6 +5,7 @@
   run_faults.py --crawler BIN urls               `crawler run --urls` over the quick behaviours
   run_faults.py --crawler BIN failfast           `run --fail-fast`: partial, latest, not a baseline
   run_faults.py --crawler BIN confidence         confirmation (flaky), known issues, notifications, Remarkup
+  run_faults.py --crawler BIN memory             128 concurrent 16 MB api.php answers: one memory budget
   run_faults.py --crawler BIN mixed              one 10,000-probe run mixing every behaviour
   run_faults.py --crawler BIN selftest           the fake server misbehaves as designed, and
                                                  the checks reject wrong data
@@ -406,6 +407,98 @@ def urls_run(crawler, keep):
             c.done()
 
 
+def evidence_run(c, crawler, tmp, server):
+    """Evidence (issue 17): 5 exception pages of one cause and 5 ok pages;
+    evidence_per_group = 3 keeps the first 3 failing responses (headers and
+    body) and no more, linked from summary.md and report.html."""
+    main = server.ports["main"]
+    wikis = [{"dbname": "ev_fail", "url": f"http://127.0.0.1:{main}", "script_path": "/f/exception-500",
+              "ores_models": []},
+             {"dbname": "ev_ok", "url": f"http://127.0.0.1:{main}", "script_path": "/f/ok", "ores_models": []}]
+    targets = os.path.join(tmp, "evidence.toml")
+    write_targets(targets, {**catalogue.CRAWL, "evidence_per_group": 3}, wikis, ["1", "2", "3", "4", "5"])
+    results = os.path.join(tmp, "results-evidence")
+    run = CrawlerRun(crawler, [targets, "--results", results], kill_after=60)
+    lines = check_run(c, run, results, 10, 1, 30)
+    run_dir = os.path.join(results, (run.summary or {}).get("run_id", "?"))
+    failing = [line["id"] for line in lines if line["verdict"] == "exception"]
+    c.equal(len(failing), 5, "exception pages")
+    ev = os.path.join(run_dir, "evidence")
+    dirs = sorted(os.listdir(ev)) if os.path.isdir(ev) else []
+    c.equal(dirs, ["01-exception-RuntimeException"], "one evidence directory per failure group")
+    if dirs:
+        files = sorted(os.listdir(os.path.join(ev, dirs[0])))
+        want = sorted(f"{i}.{ext}" for i in failing[:3] for ext in ("body", "headers"))
+        c.equal(files, want, "the first 3 failing responses of the group (pages.jsonl order), headers and body")
+        for i in failing[:3]:
+            with open(os.path.join(ev, dirs[0], i + ".body"), "rb") as f:
+                body = f.read()
+            with open(os.path.join(ev, dirs[0], i + ".headers"), "rb") as f:
+                head = f.read()
+            c.check(b"RuntimeException" in body and body.rstrip().endswith(b"</html>"),
+                    f"evidence {i}.body is the exception page: {body[:200]!r}")
+            c.check(head.startswith(b"HTTP/1.1 500\r\n") and b"x-request-id: e0f5e007efa0aa70a9e3dea5" in head.lower(),
+                    f"evidence {i}.headers: status line and the request id: {head[:300]!r}")
+        with open(os.path.join(run_dir, "summary.md")) as f:
+            md = f.read()
+        with open(os.path.join(run_dir, "report.html")) as f:
+            html = f.read()
+        for i in failing[:3]:
+            c.check(f"](evidence/{dirs[0]}/{i}.body)" in md, f"summary.md links evidence/{dirs[0]}/{i}.body")
+            c.check(f'href="evidence/{dirs[0]}/{i}.body"' in html, f"report.html links evidence/{dirs[0]}/{i}.body")
+        for i in failing[3:]:
+            c.check(i not in md.split("**Evidence**")[-1].split("\n")[0], f"summary.md does not link {i} (4th or later)")
+    c.check(not os.path.exists(os.path.join(ev, ".staging")), "no staging directory left")
+    check_no_secrets(c, run, results)
+    print(f"faults: evidence: {len(failing)} exception pages, kept {len(os.listdir(os.path.join(ev, dirs[0]))) // 2 if dirs else 0}")
+
+
+def memory_run(crawler, keep, rss_bound_mb):
+    """One memory budget (issue 15): `crawler run --urls --kind api` over 128
+    api.php answers of 16,000,000 bytes each, all 128 in flight at once. Each
+    classifier may keep 8 MiB of API JSON (and 1 MiB of body for evidence), so
+    without a shared budget the crawler held ~1 GB; with the default 256 MB
+    budget peak RSS stays under the bound, every probe gets exactly one
+    outcome, and a page classified from fewer bytes than it would have kept
+    says so."""
+    c = Checks("memory")
+    with scratch_dir("bc-faults-memory-", keep) as tmp:
+        with FaultServer() as server:
+            main = server.ports["main"]
+            urls = [f"http://127.0.0.1:{main}/big-json?action=query&format=json&n={n}" for n in range(128)]
+            path = os.path.join(tmp, "urls.txt")
+            with open(path, "w") as f:
+                f.write("\n".join(urls) + "\n")
+            results = os.path.join(tmp, "results")
+            run = CrawlerRun(crawler, ["--urls", path, "--kind", "api", "--concurrency", "128", "--per-host", "128",
+                                       "--results", results, "--confirm-after-ms", "0"], kill_after=150)
+            c.check(not run.killed and run.returncode >= 0, f"the run ended by itself (exit {run.returncode})")
+            s = run.summary or {}
+            c.check(bool(s), f"no JSON summary; stderr: {run.stderr[-1500:]}")
+            c.equal((s.get("planned"), s.get("done"), s.get("partial")), (128, 128, False),
+                    "planned, done, partial (summary)")
+            lines = []
+            if s.get("run_id"):
+                lines, rows, _ = read_results(results, s["run_id"])
+                c.equal(len(lines), 128, "lines in pages.jsonl")
+                c.equal(len({line["id"] for line in lines}), 128, "distinct probe ids in pages.jsonl")
+                c.equal(len(rows), 128, "history rows of the run")
+            verdicts = collections.Counter(line["verdict"] for line in lines)
+            cut = [line for line in lines if "memory budget" in line["evidence"].get("detail", "")]
+            c.check(len(cut) > 0, f"pages classified from fewer bytes say so (memory budget): {verdicts}")
+            c.check(all(line["verdict"] in ("broken", "transport") for line in lines),
+                    f"a 16 MB answer is either too large (broken) or not judged (transport): {verdicts}")
+            mem = s.get("memory", {})
+            c.check(mem.get("budget_peak_bytes", 1 << 40) <= 256 << 20,
+                    f"the budget's peak {mem.get('budget_peak_bytes')} within 256 MB")
+            rss_bound(c, run, rss_bound_mb, "with 128 answers of 16 MB in flight")
+            print(f"faults: memory: 128 x 16 MB api answers: peak RSS {run.peak_rss_mb:.1f} MB "
+                  f"(budget peak {mem.get('budget_peak_bytes', 0) / 1048576:.1f} MB, "
+                  f"{mem.get('budget_refusals')} refusals), {dict(verdicts)}, "
+                  f"{len(cut)} said 'memory budget', exit={run.returncode} wall={run.seconds:.1f}s")
+            c.done()
+
+
 def failfast_run(crawler, keep):
     """`crawler run --fail-fast` on one exception page among ok pages, one at a
     time: exit 1 at once, every probe an outcome (the unstarted ones not-run),
@@ -609,6 +702,19 @@ def confidence_run(crawler, keep):
                     f"the dead webhook is reported: {err[-500:]}")
             c.equal(len(hook.requests), 1, "the first webhook got nothing more")
             check_no_secrets(c, run, results)
+
+            # Evidence: every group keeps its failing responses (the flaky one
+            # too: its first fetch), at most evidence_per_group (3) each.
+            run_dir = os.path.join(results, s.get("run_id", "?"))
+            ev = os.path.join(run_dir, "evidence")
+            dirs = sorted(os.listdir(ev)) if os.path.isdir(ev) else []
+            c.equal(len(dirs), 2, f"evidence directories of the first run: {dirs}")
+            for d in dirs:
+                files = sorted(os.listdir(os.path.join(ev, d)))
+                c.equal(len(files), 4, f"evidence/{d}: 2 responses, .headers and .body each: {files}")
+                c.check(d.endswith(("-known-RuntimeException", "-flaky-RuntimeException", "-exception-RuntimeException")),
+                        f"evidence group directory name: {d}")
+            evidence_run(c, crawler, tmp, server)
             print(f"faults: confidence: exit={run.returncode} failing={s.get('failing')} flaky={s.get('flaky')} "
                   f"wall={run.seconds:.2f}s; webhook POSTs={len(hook.requests)}")
             c.done()
@@ -807,7 +913,8 @@ def main():
     ap.add_argument("--deadline", type=float, default=120.0, help="mixed run: deadline_ms / 1000")
     ap.add_argument("--strict", action="store_true", help="check known bugs against the right expectations")
     ap.add_argument("--sanitized", action="store_true", help="a sanitizer build: peak RSS reported, not bounded")
-    ap.add_argument("what", choices=["behaviour", "urls", "failfast", "confidence", "mixed", "selftest", "list"])
+    ap.add_argument("what", choices=["behaviour", "urls", "failfast", "confidence", "memory", "mixed", "selftest",
+                                     "list"])
     ap.add_argument("names", nargs="*")
     args = ap.parse_args()
     global STRICT, SANITIZED
@@ -836,6 +943,8 @@ def main():
             failfast_run(args.crawler, args.keep)
         elif args.what == "confidence":
             confidence_run(args.crawler, args.keep)
+        elif args.what == "memory":
+            memory_run(args.crawler, args.keep, args.rss_bound_mb)
         elif args.what == "mixed":
             mixed_run(args.crawler, args.keep, args.rss_bound_mb, args.deadline)
         else:

@@ -159,6 +159,18 @@ def echo_test(crawler, keep):
                     c.equal(line["verdict"], "exception", "echo_500 verdict")
                     c.check("[redacted]" in line["evidence"].get("message", ""),
                             f"echo_500 message shows where a secret was: {line['evidence'].get('message')!r}")
+                # Evidence: the echoing pages are saved (headers + body) with the
+                # secrets replaced; the count above covers these files too.
+                ev = os.path.join(results, summary["run_id"], "evidence")
+                saved = {d: sorted(os.listdir(os.path.join(ev, d))) for d in sorted(os.listdir(ev))} \
+                    if os.path.isdir(ev) else {}
+                bodies = [os.path.join(ev, d, f) for d, fs in saved.items() for f in fs if f.endswith(".body")]
+                c.check(any("-exception-" in d for d in saved) and any("-warning-" in d for d in saved),
+                        f"evidence of the echo_500 exception and the echo_200 warning: {saved}")
+                for path in bodies:
+                    with open(path, "rb") as f:
+                        c.check(b"[redacted]" in f.read(), f"{os.path.relpath(path, results)} shows where a secret was")
+                print(f"trust: echo: evidence files: {sum(len(fs) for fs in saved.values())} in {len(saved)} groups")
                 for line in by_wiki.get("echo_200", []):
                     c.equal(line["verdict"], "warning", "echo_200 verdict")
                     c.check("[redacted]" in line["evidence"].get("message", ""),

@@ -118,6 +118,22 @@ TEST_CASE("impossible limits are refused", "[config]") {
              Catch::StartsWith("t.toml:5:24: per_host_concurrency (64) is larger than concurrency (16)"));
   CHECK_THAT(ErrorOf(Replace(kGood, "concurrency = 16", "concurrency = 0")),
              Catch::StartsWith("t.toml:4:15: 'concurrency' = 0 is out of range"));
+  CHECK_THAT(ErrorOf(Replace(kGood, "concurrency = 16", "concurrency = 16\nmemory_budget_mb = 8")),
+             Catch::StartsWith("t.toml:5:20: 'memory_budget_mb' = 8 is out of range; use 16 to"));
+  CHECK_THAT(ErrorOf(Replace(kGood, "concurrency = 16", "concurrency = 16\nevidence_per_group = -1")),
+             Catch::StartsWith("t.toml:5:22: 'evidence_per_group' = -1 is out of range; use 0 to 100"));
+}
+
+TEST_CASE("the memory budget and evidence per group: defaults and [crawl] keys", "[config]") {
+  auto d = ParseTargets(kGood, "t.toml");
+  REQUIRE(d.has_value());
+  CHECK(d->crawl.memory_budget_bytes == int64_t{256} << 20);
+  CHECK(d->crawl.evidence_per_group == 3);
+  auto t = ParseTargets(Replace(kGood, "concurrency = 16", "concurrency = 16\nmemory_budget_mb = 64\nevidence_per_group = 0"),
+                        "t.toml");
+  REQUIRE(t.has_value());
+  CHECK(t->crawl.memory_budget_bytes == int64_t{64} << 20);
+  CHECK(t->crawl.evidence_per_group == 0);
 }
 
 TEST_CASE("a URL that is not http(s) is refused at the url key", "[config]") {
