@@ -49,8 +49,10 @@ class ClassifierSink : public BodySink {
   bool Grow(size_t add) {
     std::string& b = captured_.bytes;
     if (b.size() + add <= b.capacity()) return true;
-    const size_t want = std::min(std::max(b.size() + add, 2 * b.capacity()), capture_cap_);
-    const size_t growth = want > b.capacity() ? want - b.capacity() : 0;
+    size_t want = std::min(std::max(b.size() + add, 2 * b.capacity()), capture_cap_);
+    // libstdc++ allocates at least double the old capacity: charge what it will hold.
+    if (want < 2 * b.capacity()) want = 2 * b.capacity();
+    const size_t growth = want - b.capacity();
     if (budget_ != nullptr && !budget_->TryReserve(growth)) return false;
     const size_t reserved = charged_ + growth;  // what the budget now holds for this capture
     b.reserve(want);
