@@ -33,6 +33,13 @@ bool HasHideNonDamagingControl(std::string_view bytes) {
 
 }  // namespace
 
+// Bytes a string holds on the heap: its capacity, or 0 while it fits in the
+// string itself (short-string buffer). What the memory budget is charged.
+size_t HeapBytes(const std::string& s) {
+  static const size_t kInline = std::string().capacity();
+  return s.capacity() > kInline ? s.capacity() : 0;
+}
+
 struct PageClassifier::Impl {
   Expectations exp;
   long status = 0;
@@ -82,7 +89,7 @@ struct PageClassifier::Impl {
   // refusal costs (CutByBudget when bytes are not kept).
   bool MayGrow(const std::string& buf, size_t add) {
     if (budget == nullptr || buf.size() + add <= buf.capacity()) return true;
-    const size_t growth = std::max(buf.size() + add, 2 * buf.capacity()) - buf.capacity();
+    const size_t growth = std::max(buf.size() + add, 2 * buf.capacity()) - HeapBytes(buf);
     if (budget->TryReserve(growth)) {
       charged += growth;
       return true;
@@ -97,7 +104,7 @@ struct PageClassifier::Impl {
   // prefix): what the budget covers. The fixed windows (1 KiB prefix, tail,
   // the PHP-marker window, the list-marker carry: ~64 KiB at most together)
   // are bounded per classifier and not charged.
-  size_t Growable() const { return head.capacity() + unparsed.capacity() + api.capacity(); }
+  size_t Growable() const { return HeapBytes(head) + HeapBytes(unparsed) + HeapBytes(api); }
   // Makes the budget's charge equal to what the growable buffers hold now.
   void SyncBudget() {
     if (budget == nullptr) return;

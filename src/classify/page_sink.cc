@@ -52,7 +52,7 @@ class ClassifierSink : public BodySink {
     size_t want = std::min(std::max(b.size() + add, 2 * b.capacity()), capture_cap_);
     // libstdc++ allocates at least double the old capacity: charge what it will hold.
     if (want < 2 * b.capacity()) want = 2 * b.capacity();
-    const size_t growth = want - b.capacity();
+    const size_t growth = want - charged_;  // charged_: the heap bytes held so far (0 in the inline buffer)
     if (budget_ != nullptr && !budget_->TryReserve(growth)) return false;
     const size_t reserved = charged_ + growth;  // what the budget now holds for this capture
     b.reserve(want);
