@@ -248,9 +248,9 @@ std::string CrawlReportJson(const CrawlReport& r) {
       if (k.matched == 0) j["known_not_seen"].push_back(k.task);
   for (const LoginResult& l : r.logins)
     if (!l.ok && r.info.exit_code != 130) j["login_failures"][l.wiki] = l.message;
-  // The crawl's own memory, beyond the plan (issue 3's target; bench/run reads it).
   for (const SlowFinding& f : r.info.slow)
     j["slow"].push_back({{"wiki", f.wiki}, {"kind", f.kind}, {"p95", f.p95}, {"baseline_p95", f.baseline_p95}});
+  // The crawl's own memory, beyond the plan (issue 3's target; bench/run reads it), and the budget's.
   j["memory"] = {{"resident_at_start_kb", r.resident_at_start_kb}, {"peak_resident_kb", PeakResidentKb()},
                  {"budget_peak_bytes", r.memory_budget_peak}, {"budget_refusals", r.memory_budget_refusals}};
   if (r.diff) {
