@@ -92,6 +92,8 @@ class Registry {
   std::vector<std::pair<size_t, size_t>> Find(std::string_view text) {
     std::vector<std::pair<size_t, size_t>> out;
     FindHeaderValues(text, out);
+    FindTokenShapes(text, out);
+    FindTokenNamedValues(text, out);
     std::lock_guard lock(mu_);
     FindLiterals(text, out);
     FindCookieNames(text, out);
@@ -216,6 +218,90 @@ class Registry {
         if (end > p && text.substr(p, end - p) != kRedacted) out.emplace_back(p, end);
         at = end > at ? end - 1 : at;
       }
+    }
+  }
+
+  // Rule 4a: a MediaWiki token by its shape, whoever names it. Every token
+  // MediaWiki hands a session (csrf, patrol, watch, rollback, login; the
+  // mw.user.tokens every logged-in page embeds) is hex (an HMAC and a hex
+  // timestamp) followed by Token::SUFFIX "+\", which a page carries raw (an
+  // HTML attribute), JSON-escaped ("+\\" in mw.user.tokens.set / RLCONF),
+  // URL-encoded ("%2B%5C" in rollback links) or doubly escaped. One pass over
+  // the '+' and '%' bytes; each looks back over at most the hex run.
+  static void FindTokenShapes(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) {
+    constexpr size_t kMinHex = 32;  // an MD5/HMAC hex digest; the timestamp adds 8
+    const auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+    const auto starts_no_case = [&](size_t at, std::string_view s) {
+      if (at + s.size() > text.size()) return false;
+      for (size_t k = 0; k < s.size(); ++k)
+        if (Lower(text[at + k]) != Lower(s[k])) return false;
+      return true;
+    };
+    for (size_t i = kMinHex; i < text.size(); ++i) {
+      size_t after_plus;
+      if (text[i] == '+') after_plus = i + 1;
+      else if (text[i] == '%' && starts_no_case(i, "%2B")) after_plus = i + 3;
+      else continue;
+      size_t end = after_plus;
+      while (end < text.size() && text[end] == '\\') ++end;  // "+\", "+\\", "+\\\\"
+      if (end == after_plus)
+        while (starts_no_case(end, "%5C")) end += 3;  // "%2B%5C"
+      if (end == after_plus) continue;
+      size_t start = i;
+      while (start > 0 && is_hex(text[start - 1])) --start;
+      if (i - start >= kMinHex) out.emplace_back(start, end);
+      i = end - 1;
+    }
+  }
+
+  // The token every anonymous session gets: the suffix +\ alone (raw, JSON-
+  // escaped or URL-encoded). Public, so anonymous pages stay as they were.
+  static bool IsAnonymousToken(std::string_view value) {
+    if (value.starts_with('+')) value.remove_prefix(1);
+    else if (value.starts_with("%2B") || value.starts_with("%2b")) value.remove_prefix(3);
+    else return false;
+    if (value == "%5C" || value == "%5c") return true;
+    return !value.empty() && value.find_first_not_of('\\') == std::string_view::npos;
+  }
+
+  // Rule 4b: the value of anything named like a token: a JSON member
+  // ("csrfToken": "...", "logintoken":"...") or a query/form parameter
+  // (token=..., wpEditToken=..., centralauthtoken=...) whose name ends in
+  // "token" (any case). Catches tokens of another shape (a bare hex
+  // centralauthtoken) and an excerpt cut inside a value. A JSON value runs to
+  // its closing quote (or the end of the text); a parameter value to a
+  // separator, quote, space or tag.
+  static void FindTokenNamedValues(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) {
+    constexpr std::string_view kName = "token";
+    for (size_t at = 0; at + kName.size() < text.size(); ++at) {
+      if (Lower(text[at]) != 't') continue;
+      bool match = true;
+      for (size_t k = 1; k < kName.size() && match; ++k) match = Lower(text[at + k]) == kName[k];
+      if (!match) continue;
+      size_t p = at + kName.size();
+      size_t begin = 0;
+      size_t end = 0;
+      if (text[p] == '=') {  // a parameter
+        begin = ++p;
+        end = begin;
+        while (end < text.size() && std::strchr("&;# \t\r\n\"'<>", text[end]) == nullptr) ++end;
+      } else if (text[p] == '"') {  // a JSON member name's closing quote
+        ++p;
+        while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+        if (p >= text.size() || text[p] != ':') continue;
+        ++p;
+        while (p < text.size() && (text[p] == ' ' || text[p] == '\t')) ++p;
+        if (p >= text.size() || text[p] != '"') continue;  // not a string (null, an object of tokens)
+        begin = ++p;
+        end = begin;
+        while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+        end = std::min(end, text.size());
+      } else {
+        continue;
+      }
+      const std::string_view value = text.substr(begin, end - begin);
+      if (!value.empty() && value != kRedacted && !IsAnonymousToken(value)) out.emplace_back(begin, end);
+      at = std::max(at, end > 0 ? end - 1 : at);
     }
   }
 

@@ -26,9 +26,19 @@
 //   3. the value of a Cookie, Set-Cookie, HTTP_COOKIE or Authorization header
 //      quoted in the text ("Cookie: a=b; c=d", "[HTTP_COOKIE] => a=b",
 //      "'Authorization': 'Bearer x'"), up to the end of the line or quote.
+//   4. session tokens the page itself carries, registered or not (every
+//      logged-in MediaWiki page embeds mw.user.tokens: csrfToken, patrolToken,
+//      watchToken; rollback links carry token=...): (a) anything shaped like a
+//      MediaWiki token, 32+ hex digits then the suffix +\ raw, JSON-escaped
+//      (+\\) or URL-encoded (%2B%5C); (b) the value of a JSON member or a
+//      query/form parameter whose name ends in "token", any case ("csrfToken":
+//      "...", wpEditToken=..., centralauthtoken=...), except the public
+//      anonymous token (the suffix alone).
 // Values shorter than kMinSecretBytes are not matched literally (they would
 // match everywhere); rules 2 and 3 still hide them where they appear as
-// cookies or headers.
+// cookies or headers. Rules 3 and 4 need no registry: one pass over the
+// text, looking back at most over the hex run they hide, so their cost stays
+// linear in a body of megabytes.
 //
 // Thread-safe (a mutex; registering and redacting may happen on any thread).
 #pragma once

@@ -9,7 +9,9 @@
 #     from the wikis' session stores: WIKI:MWSession:<cookie value>), which
 #     includes the crawler's own sessions;
 #   - the cookie values and login token of a session this test logs in itself;
-#   - anything shaped like a MediaWiki token (hex + "+\").
+#   - anything shaped like a MediaWiki token (hex + "+\", also URL-encoded):
+#     every logged-in page embeds the session's csrf/patrol/watch tokens, so
+#     evidence bodies (evidence/*/ID.body) must have them redacted.
 # Zero occurrences of each. The curl reproduction lines in summary.md must name
 # the cookies and carry no value. Output names secrets by label, never by value.
 source "$(dirname "$0")/lib.sh"
@@ -69,6 +71,10 @@ set -e
 RUN="$(ls -d "$WORK"/results/2*/ | tail -1)"
 for f in pages.jsonl summary.md junit.xml metrics.prom; do [ -s "$RUN/$f" ] || fail "no $f in the run directory"; done
 grep -q '"verdict": *"ok"' "$RUN/pages.jsonl" || fail "no ok probe: did the crawl log in at all?"
+# The evidence of frwiki's failures: logged-in pages, so each carried the
+# session's tokens (mw.user.tokens) and must hold them redacted.
+compgen -G "$RUN/evidence/*/*.body" >/dev/null || fail "no evidence body written: nothing to search for tokens"
+grep -qF '"csrfToken":"[redacted]"' "$RUN"/evidence/*/*.body || fail "no evidence body has its csrfToken redacted"
 
 # Sessions created during the crawl: the crawler's (and any other client's).
 session_ids "$WORK/sessions.after"
@@ -84,7 +90,7 @@ import pathlib, re, sys
 secrets = [l.split("\t", 1) for l in pathlib.Path(sys.argv[1]).read_text().splitlines() if "\t" in l]
 files = [pathlib.Path(sys.argv[2]), pathlib.Path(sys.argv[3])]
 files += sorted(p for p in pathlib.Path(sys.argv[4]).rglob("*") if p.is_file() and not p.is_symlink())
-token_shape = re.compile(rb"[0-9a-f]{32,}[0-9a-f]*\+\\")
+token_shape = re.compile(rb"[0-9a-f]{32,}(?:\+|%2[Bb])(?:\\|%5[Cc])")  # raw/JSON, or URL-encoded (rollback links)
 found = 0
 for f in files:
     data = f.read_bytes()

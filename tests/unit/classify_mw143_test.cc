@@ -5,12 +5,15 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <iterator>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "classify/classifier.h"
 #include "classify/signature.h"
+#include "core/redact.h"
 #include "test_paths.h"
 
 namespace {
@@ -195,4 +198,46 @@ TEST_CASE("1.43: the Codex error box is recognised in master's class order and w
     CHECK(c.evidence.signature == before.evidence.signature);
     CHECK(c.evidence.request_id == before.evidence.request_id);
   }
+}
+
+// Evidence bodies are these pages after Redact (report/evidence.cc): a
+// logged-in page must lose every session token MediaWiki embeds (mw.user.tokens,
+// rollback links) with nothing registered beforehand, and keep its verdict and
+// evidence so `crawler classify` on a saved .body says what the crawl said.
+TEST_CASE("1.43: redacted pages keep no token and keep their verdict", "[classify][mw143][redact]") {
+  bc::ClearSecretsForTest();
+  const auto pages = LoadIndex();
+  // The farm's secrets test's pattern (tests/integration/secrets.sh), and a
+  // rollback link's URL-encoded token.
+  const std::regex token_shape(R"([0-9a-f]{32,}\+\\)");
+  const std::regex url_token(R"(token=[0-9a-f]{32,})");
+  const auto count = [](const std::string& s, const std::regex& re) {
+    return std::distance(std::sregex_iterator(s.begin(), s.end(), re), std::sregex_iterator());
+  };
+  size_t pages_with_tokens = 0;
+  for (const Page& p : pages) {
+    INFO("1.43 page " << p.file);
+    const auto before = count(p.body, token_shape) + count(p.body, url_token);
+    pages_with_tokens += before > 0 ? 1 : 0;
+    Page redacted = p;
+    bc::RedactInPlace(redacted.body);
+    CHECK(count(redacted.body, token_shape) == 0);
+    CHECK(count(redacted.body, url_token) == 0);
+    const bc::Classification was = Classify(p, 4096);
+    const bc::Classification now = Classify(redacted, 4096);
+    CHECK(now.verdict == was.verdict);
+    CHECK(now.evidence.signature == was.evidence.signature);
+    CHECK(now.evidence.message == was.evidence.message);
+    CHECK(now.evidence.request_id == was.evidence.request_id);
+  }
+  CHECK(pages_with_tokens >= 15);  // the logged-in pages: the test needs tokens to hide
+
+  const Page& ok = Find(pages, "en-rc-ok.html");
+  const std::string redacted = bc::Redact(ok.body);
+  CHECK(redacted.find(R"(mw.user.tokens.set({"patrolToken":"[redacted]","watchToken":"[redacted]","csrfToken":"[redacted]"});)") !=
+        std::string::npos);
+  CHECK(redacted.find("&amp;action=rollback&amp;from=Editor1&amp;token=[redacted]\"") != std::string::npos);
+  // An anonymous page's tokens are the public suffix alone, kept as they were.
+  const std::string anon = bc::Redact(Find(pages, "en-rc-anon.html").body);
+  CHECK(anon.find(R"(mw.user.tokens.set({"patrolToken":"+\\","watchToken":"+\\","csrfToken":"+\\"});)") != std::string::npos);
 }

@@ -80,6 +80,35 @@ TEST_CASE("cookie and authorization headers quoted in page text lose their value
   CHECK(Redact("Cookies must be enabled: see help") == "Cookies must be enabled: see help");
 }
 
+TEST_CASE("session tokens a page carries are hidden without being registered", "[redact]") {
+  Fresh fresh;  // nothing registered: rule 4 alone
+  const std::string hex = "2476a4df08bc72a833a517d393fcc30b6b13b025";  // 32 hex HMAC + 8 hex timestamp
+  // mw.user.tokens as every logged-in page embeds it (JSON-escaped suffix).
+  CHECK(Redact(R"(mw.user.tokens.set({"patrolToken":")" + hex + R"(+\\","csrfToken":")" + hex + R"(+\\"});)") ==
+        R"(mw.user.tokens.set({"patrolToken":"[redacted]","csrfToken":"[redacted]"});)");
+  // A rollback link (URL-encoded, inside an HTML attribute) and a hidden form field (raw suffix).
+  CHECK(Redact("href=\"/index.php?action=rollback&amp;token=" + hex + "%2B%5C\">") ==
+        "href=\"/index.php?action=rollback&amp;token=[redacted]\">");
+  CHECK(Redact("<input type=\"hidden\" value=\"" + hex + "+\\\" name=\"wpEditToken\"/>") ==
+        "<input type=\"hidden\" value=\"[redacted]\" name=\"wpEditToken\"/>");
+  // api.php meta=tokens, with a space after the colon.
+  CHECK(Redact(R"({"query":{"tokens":{"csrftoken": ")" + hex + R"(+\\"}}})") ==
+        R"({"query":{"tokens":{"csrftoken": "[redacted]"}}})");
+  // Named like a token, shaped otherwise: a bare-hex centralauthtoken, a value cut by an excerpt.
+  CHECK(Redact("api.php?centralauthtoken=0123abcd&format=json") == "api.php?centralauthtoken=[redacted]&format=json");
+  CHECK(Redact(R"(RLCONF={"wgUserName":"CrawlerQA","csrfToken":"2476a4df08)") ==
+        R"(RLCONF={"wgUserName":"CrawlerQA","csrfToken":"[redacted])");
+  // Token-shaped wherever it stands, even unnamed.
+  CHECK(Redact("echoed " + hex + "+\\ here") == "echoed [redacted] here");
+  // Left alone: the public anonymous token, a tokens object, prose, hex without the suffix, short hex.
+  CHECK(Redact(R"({"patrolToken":"+\\","watchToken":"+\\"})") == R"({"patrolToken":"+\\","watchToken":"+\\"})");
+  CHECK(Redact("token=%2B%5C") == "token=%2B%5C");
+  CHECK(Redact(R"({"tokens":{"csrftoken":"[redacted]"}})") == R"({"tokens":{"csrftoken":"[redacted]"}})");
+  CHECK(Redact("Invalid CSRF token. The token is checked") == "Invalid CSRF token. The token is checked");
+  CHECK(Redact("sha " + hex + "+1") == "sha " + hex + "+1");
+  CHECK(Redact("abc0123+\\") == "abc0123+\\");
+}
+
 TEST_CASE("a signature made from a message with a secret is made again from the redacted message", "[redact]") {
   Fresh fresh;
   RegisterSecret("hunter2x");
