@@ -44,6 +44,7 @@ struct PageClassifier::Impl {
   Expectations exp;
   long status = 0;
   std::string header_request_id;
+  std::string header_x_cache;
   std::string header_api_error;
   std::string location;
   std::string final_url;
@@ -307,6 +308,7 @@ Classification PageClassifier::Impl::Decide() {
   f.exp = &exp;
   f.status = status;
   f.header_request_id = header_request_id;
+  f.header_x_cache = header_x_cache;
   f.header_api_error = header_api_error;
   f.location = location;
   f.final_url = final_url;
@@ -355,6 +357,7 @@ void PageClassifier::AddHeader(std::string_view name, std::string_view value) {
   const std::string n = AsciiLower(TrimAsciiSpace(name));
   value = TrimAsciiSpace(value);
   if (n == "x-request-id") impl_->header_request_id = std::string(value.substr(0, 200));
+  else if (n == "x-cache") impl_->header_x_cache = std::string(value.substr(0, 200));
   else if (n == "mediawiki-api-error") impl_->header_api_error = std::string(value.substr(0, 200));
   else if (n == "location") impl_->location = std::string(value.substr(0, 2000));
 }

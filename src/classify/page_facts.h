@@ -25,6 +25,7 @@ struct PageFacts {
   const Expectations* exp = nullptr;
   long status = 0;
   std::string_view header_request_id;  // X-Request-Id
+  std::string_view header_x_cache;     // X-Cache ("cp1089 int, cp1089 miss"): the edge hosts
   std::string_view header_api_error;   // MediaWiki-API-Error
   std::string_view location;           // Location of a 3xx not followed
   std::string_view final_url;          // after followed redirects; "" = the URL asked for

@@ -112,6 +112,11 @@ Outcome JudgeResponse(Response&& r, const Expectations* expectations, CapturedBo
   switch (r.end) {
     case Response::End::kFailed:
       o.result = TransportResult(r.cause, o.transport_error);
+      if (r.cause == kThrottledCause) {
+        o.result.verdict = Verdict::kThrottled;
+        o.result.evidence.signature = "throttled: HTTP 429";
+        o.result.evidence.detail = "throttled: " + o.transport_error;
+      }
       return o;
     case Response::End::kNotRun:
       o.result = NotRunResult(r.cause);

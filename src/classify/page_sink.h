@@ -35,7 +35,8 @@ struct CapturedBody {
 };
 
 // The Outcome of a Response:
-//  - kFailed: kTransport with the engine's cause and text;
+//  - kFailed: kThrottled when the cause is kThrottledCause (the server kept
+//    answering 429), else kTransport with the engine's cause and text;
 //  - kNotRun: kNotRun "not run: CAUSE";
 //  - kAnswered with `expectations`: the classifier's verdict (a classifier that
 //    throws in Finish gives kTransport "classifier failed");

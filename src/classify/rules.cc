@@ -168,12 +168,32 @@ Rule RuleEmptyBody(const Html& h) {
 
 bool IsMediaWikiPage(const Html& h) { return h.hi.has_rlconf || h.bf.content_text; }
 
+// The edge host that answered: the first name in X-Cache ("cp1089 int"), else
+// the one the Wikimedia error page's footer names ("Request from ... via
+// cp1089 cp1089, Varnish XID ..."); "" when neither says.
+std::string EdgeHost(const PageFacts& f) {
+  auto token = [](std::string_view s) {
+    const size_t end = s.find_first_of(" ,;\t\r\n<");
+    return std::string(s.substr(0, end));
+  };
+  if (!f.header_x_cache.empty()) return SafeExcerpt(token(TrimAsciiSpace(f.header_x_cache)), 100);
+  for (std::string_view text : {f.head, f.prefix}) {
+    const size_t via = text.find(" via ");
+    if (via == std::string_view::npos) continue;
+    if (std::string host = token(text.substr(via + 5)); !host.empty()) return SafeExcerpt(host, 100);
+  }
+  return {};
+}
+
 // "Wikimedia Error" title, or a 502/503/504 that is not a MediaWiki page.
 Rule RuleEdgeError(const Html& h) {
   const bool edge_status = h.f.status == 502 || h.f.status == 503 || h.f.status == 504;
   if (AsciiLower(h.hi.title).find("wikimedia error") == std::string::npos && !(edge_status && !IsMediaWikiPage(h)))
     return std::nullopt;
-  return h.Make(Verdict::kEdgeError, "HTTP " + h.st + ", edge/proxy error page (title \"" + h.hi.title + "\")",
+  const std::string edge = EdgeHost(h.f);
+  return h.Make(Verdict::kEdgeError,
+                "HTTP " + h.st + ", edge/proxy error page (title \"" + h.hi.title + "\")" +
+                    (edge.empty() ? std::string() : ", edge " + edge),
                 "edge-" + h.st, h.hi.title.empty() ? std::string(h.f.prefix) : h.hi.title + ": " + std::string(h.f.prefix));
 }
 

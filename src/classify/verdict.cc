@@ -5,7 +5,7 @@
 namespace bc {
 namespace {
 constexpr std::array<std::string_view, kVerdictCount> kNames = {
-    "ok", "exception", "fatal", "db-error", "edge-error", "broken", "warning", "auth", "transport", "not-run"};
+    "ok", "exception", "fatal", "db-error", "edge-error", "broken", "warning", "auth", "transport", "throttled", "not-run"};
 }
 
 std::string_view VerdictName(Verdict v) { return kNames[static_cast<size_t>(v)]; }
@@ -29,12 +29,15 @@ bool IsProductFailure(Verdict v, bool warnings_fail) {
     case Verdict::kOk:
     case Verdict::kAuth:
     case Verdict::kTransport:
+    case Verdict::kThrottled:
     case Verdict::kNotRun:
       return false;
   }
   return false;
 }
 
-bool IsToolFailure(Verdict v) { return v == Verdict::kAuth || v == Verdict::kTransport; }
+bool IsToolFailure(Verdict v) {
+  return v == Verdict::kAuth || v == Verdict::kTransport || v == Verdict::kThrottled;
+}
 
 }  // namespace bc

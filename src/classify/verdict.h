@@ -17,19 +17,22 @@ enum class Verdict {
   kWarning,    // PHP warnings/notices/deprecations printed into the page
   kAuth,       // expected a logged-in view, got the anonymous or login-required one
   kTransport,  // timeout, reset, DNS, TLS, oversize body: after retries
+  kThrottled,  // the server kept answering 429 (Too Many Requests) until the run's deadline
+               // or the engine's throttle wait bound: the page was never seen. A crawl
+               // problem (exit code 2), not a product failure.
   kNotRun,     // never fetched: the run was interrupted, hit its deadline or stopped at
                // --fail-fast before this probe started. Neither a product nor a tool
                // failure; a complete run has none (a deadline with some is exit code 2).
 };
-inline constexpr size_t kVerdictCount = 10;
+inline constexpr size_t kVerdictCount = 11;
 
 // "ok", "exception", "fatal", "db-error", "edge-error", "broken", "warning", "auth",
-// "transport", "not-run".
+// "transport", "throttled", "not-run".
 std::string_view VerdictName(Verdict v);
 std::optional<Verdict> ParseVerdict(std::string_view name);
 
-// Product failures make exit code 1; tool failures (auth, transport) count
-// toward exit code 2. A warning is a product failure only when the target says so.
+// Product failures make exit code 1; tool failures (auth, transport,
+// throttled) count toward exit code 2. A warning is a product failure only when the target says so.
 bool IsProductFailure(Verdict v, bool warnings_fail = false);
 bool IsToolFailure(Verdict v);
 

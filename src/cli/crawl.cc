@@ -12,6 +12,7 @@
 #include "core/memory.h"
 #include "classify/page_sink.h"
 #include "engine/engine.h"
+#include "engine/http_util.h"
 #include "mediawiki/facts_record.h"
 #include "mediawiki/ores.h"
 #include "report/history.h"
@@ -109,8 +110,9 @@ int CrawlExitCode(const RunSummary& summary, bool login_failed, bool interrupted
   const double tool_share = summary.total ? static_cast<double>(summary.tool_failures) / static_cast<double>(summary.total) : 0;
   if (login_failed || tool_share > max_tool_failure_share) return 2;
   if (summary.Failing(fail_on_known, fail_on_flaky) > 0) return 1;
-  // Probes never fetched (the run deadline) leave the answer open: not a pass.
-  return summary.Of(Verdict::kNotRun) > 0 ? 2 : 0;
+  // Probes never fetched (the run deadline) or refused with 429 until it
+  // (throttled) leave the answer open: not a pass.
+  return summary.Of(Verdict::kNotRun) > 0 || summary.Of(Verdict::kThrottled) > 0 ? 2 : 0;
 }
 
 Crawl::Crawl(const Targets& targets, const std::vector<Probe>& probes, const RunOptions& options)
@@ -209,6 +211,10 @@ Next Crawl::OnFetched(Response&& r, bool may_hold) {
   const Expectations expect = ExpectationsFor(p);
   CapturedBody body;
   Outcome o = JudgeResponse(std::move(r), &expect, &body);
+  // Only a followed http -> https redirect on the same host changes the
+  // scheme (engine/http_util.h HttpsUpgrade): one warning per wiki.
+  if (p.url.starts_with("http://") && o.final_url.starts_with("https://"))
+    report_.https_upgrades.try_emplace(p.wiki, OriginOf(p.url), OriginOf(o.final_url));
   if (may_hold && SessionLost(p, o)) {
     held_[p.wiki].push_back(o.probe_index);
     held_outcomes_[o.probe_index] = std::move(o);

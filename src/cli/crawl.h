@@ -98,6 +98,10 @@ struct CrawlReport {
   std::optional<RunReport> files;      // results/<run-id>/ and every result (always set on success)
   std::vector<LoginResult> logins;     // first logins, one per wiki with an account
   std::vector<LoginResult> relogins;   // wikis whose session was lost mid-crawl
+  // Wikis configured as http:// whose server redirected to https on the same
+  // host (followed): wiki -> {the http origin, the https origin}, for one
+  // warning per wiki.
+  std::map<std::string, std::pair<std::string, std::string>> https_upgrades;
   std::vector<FailureGroup> groups;    // non-ok outcomes grouped by cause
   std::optional<RunDiff> diff;         // with a baseline: the probe-by-probe comparison
   std::string baseline_id;             // the run compared with; empty when none was found

@@ -136,6 +136,9 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet, bool logins_said) {
   } else if (!logins_said) {
     for (const std::string& line : DescribeLoginFailures(r.logins)) fmt::print("{}\n", line);
   }
+  for (const auto& [wiki, origins] : r.https_upgrades)
+    fmt::print("warning: {}: {} redirects to {} (followed); use {} in the targets file\n", wiki, origins.first,
+               origins.second, origins.second);
   for (const LoginResult& l : r.relogins)
     fmt::print("session lost on {}: re-login {}\n", l.wiki,
                l.ok ? "ok" : interrupted ? "interrupted" : "failed: " + l.message);

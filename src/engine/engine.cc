@@ -99,6 +99,7 @@ struct Engine::Impl {
   struct Job {
     Request req;           // req.url is the current URL: replaced by each followed redirect
     int redirects = 0;
+    Clock::duration throttle_waited{};  // server-asked waits so far (EngineOptions::throttle_wait_max_ms)
     std::unique_ptr<Transfer> transfer;  // the attempt in curl; null between attempts
   };
 
@@ -420,28 +421,58 @@ struct Engine::Impl {
     const bool maxlag = job.req.api && t->status < 300 &&
                         ((api_error != nullptr && *api_error == "maxlag") ||
                          FindHeader(t->headers, "x-database-lag") != nullptr);
-    if (maxlag || (!is_post && RetryableStatus(t->status))) {
+    // A 429 with Retry-After was refused before the application saw it (an
+    // edge's rate limit): safe to repeat after the wait, even a POST (a
+    // clientlogin then counts once against the password throttle, not twice).
+    const bool refused_post = is_post && t->status == 429 && FindHeader(t->headers, "retry-after") != nullptr;
+    if (maxlag || refused_post || (!is_post && RetryableStatus(t->status))) {
       std::optional<SchedDuration> retry_after;
       if (const std::string* ra = FindHeader(t->headers, "retry-after")) {
         if (auto secs = ParseRetryAfter(*ra, std::time(nullptr))) retry_after = *secs;
       }
       if (maxlag && !retry_after) retry_after = std::chrono::seconds(5);
       scheduler->Finished(id);
-      if (scheduler->Retry(id, now, retry_after)) return;
+      // The server asked us to wait: wait all of it, without using up a
+      // retry, while the wait ends before the run's deadline and this
+      // request's waits stay within throttle_wait_max_ms.
+      std::string gave_up;
+      if (retry_after && (maxlag || t->status == 429 || t->status == 503)) {
+        // At least our own first backoff: "Retry-After: 0" must not spin.
+        const auto wait = std::max<Clock::duration>(std::chrono::duration_cast<Clock::duration>(*retry_after),
+                                                    std::chrono::milliseconds(options.backoff_ms));
+        if (options.deadline && now + wait >= *options.deadline) {
+          gave_up = fmt::format("Retry-After {} s would pass the run's deadline",
+                                std::chrono::duration_cast<std::chrono::seconds>(*retry_after).count());
+        } else if (job.throttle_waited + wait > std::chrono::milliseconds(options.throttle_wait_max_ms)) {
+          gave_up = fmt::format("waited {} s in all, the most one request waits",
+                                std::chrono::duration_cast<std::chrono::seconds>(job.throttle_waited).count());
+        } else {
+          job.throttle_waited += wait;
+          scheduler->Wait(id, now, wait);
+          return;
+        }
+      } else if (scheduler->Retry(id, now, retry_after)) {
+        return;
+      }
       if (t->status == 429) {
-        // Still throttled after every retry: the crawler never saw the page,
-        // so this says nothing about the wiki (a tool failure, not "broken").
-        EndFailed(id, "HTTP 429 Too Many Requests", std::move(f),
-                  fmt::format("HTTP 429 Too Many Requests after {} attempts (throttled)", scheduler->Attempts(id)));
+        // Still refused: the crawler never saw the page, so this says nothing
+        // about the wiki (a crawl problem, "throttled", not "broken").
+        EndFailed(id, std::string(kThrottledCause), std::move(f),
+                  gave_up.empty() ? fmt::format("HTTP 429 Too Many Requests after {} attempts", scheduler->Attempts(id))
+                                  : fmt::format("HTTP 429 Too Many Requests after {} attempts; {}",
+                                                scheduler->Attempts(id), gave_up));
         return;
       }
     } else if (t->status >= 300 && t->status < 400) {
       if (const std::string* location = FindHeader(t->headers, "location")) {
         auto target = ResolveLocation(job.req.url, *location);
-        const bool follow = target && !is_post && SameOrigin(job.req.url, *target) &&
+        // Same origin, or the same host upgraded from http to https (never
+        // the other way): the same wiki, re-issued on the same slot and
+        // cookie scope. Anything else is judged as the 3xx it is.
+        const bool upgrade = target && HttpsUpgrade(job.req.url, *target);
+        const bool follow = target && !is_post && (upgrade || SameOrigin(job.req.url, *target)) &&
                             job.redirects < options.max_redirects;
         if (follow) {
-          // Same wiki: re-issue on the same slot and cookie scope.
           ++job.redirects;
           job.req.url = *target;
           StartTransfer(id);

@@ -34,6 +34,10 @@ namespace bc {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;  // names lower-cased
 
+// Response::cause of a request the server kept refusing with 429 (Too Many
+// Requests) until the deadline or EngineOptions::throttle_wait_max_ms.
+inline constexpr std::string_view kThrottledCause = "throttled";
+
 // The engine's own settings. Plain values: whoever builds an Engine maps its
 // configuration onto this (config/engine_options.h does it for [crawl]).
 struct EngineOptions {
@@ -45,9 +49,18 @@ struct EngineOptions {
   int64_t timeout_ms = 60000;         // whole transfer, per attempt
   int64_t low_speed_bytes = 1;        // abort when below this many bytes/s ...
   int64_t low_speed_time_ms = 15000;  // ... for this long (stalled body)
-  int retries = 2;                    // extra attempts (GET: 429/502/503/504/connect/reset/timeout)
+  int retries = 2;                    // extra attempts (GET: 429/502/503/504/connect/reset/timeout);
+                                      // a wait the server asked for does not use one up (below)
   int64_t backoff_ms = 500;           // first backoff; doubles per retry, with jitter
-  int64_t backoff_max_ms = 30000;     // backoff and Retry-After are capped at this
+  int64_t backoff_max_ms = 30000;     // our own backoff is capped at this (and a 502/504's Retry-After)
+  // A 429, a 503 or a maxlag answer with Retry-After (or maxlag's own 5 s) is
+  // the server asking us to wait: the request is tried again after the whole
+  // wait (no cap below it; the host pauses meanwhile), without using up
+  // `retries`, until the run's deadline (the wait would pass it) or until one
+  // request has waited this long in total (each wait is at least backoff_ms,
+  // so "Retry-After: 0" cannot spin). Then it ends with that answer: a
+  // 429 kFailed with cause kThrottledCause, a 503 kAnswered (its page judged).
+  int64_t throttle_wait_max_ms = 600000;
   int64_t max_body_bytes = 16 << 20;  // a larger body aborts the transfer (kFailed "body too large")
   int max_redirects = 5;              // same-origin redirects followed per request
   bool verify_tls = true;
@@ -141,7 +154,7 @@ struct Response {
   enum class End {
     kAnswered,  // a final response arrived (any status; a 3xx not followed too)
     kFailed,    // no usable response: transport error, body too large, sink threw, still
-                // throttled (429) after every retry, or cut off in flight (stop, deadline)
+                // throttled (429: cause kThrottledCause), or cut off in flight (stop, deadline)
     kNotRun,    // never attempted (stop, deadline, on_done's Next::StopStarting)
   };
   size_t index = 0;   // Request.index

@@ -78,6 +78,16 @@ std::string OriginOf(const std::string& url) {
   return *scheme + "://" + h + ":" + *port;
 }
 
+bool HttpsUpgrade(const std::string& from, const std::string& to) {
+  const std::string a = OriginOf(from);
+  const std::string b = OriginOf(to);
+  if (!a.starts_with("http://") || !b.starts_with("https://")) return false;
+  // "scheme://host:port": the hosts must match, the ports may not.
+  const std::string host_a = a.substr(7, a.rfind(':') - 7);
+  const std::string host_b = b.substr(8, b.rfind(':') - 8);
+  return host_a == host_b;
+}
+
 bool SameOrigin(const std::string& a, const std::string& b) {
   const std::string oa = OriginOf(a);
   return !oa.empty() && oa == OriginOf(b);

@@ -27,4 +27,9 @@ std::string OriginOf(const std::string& url);
 // Both URLs parse and have the same scheme, host and port.
 bool SameOrigin(const std::string& a, const std::string& b);
 
+// `to` is `from`'s host over https while `from` is plain http (any ports): the
+// one cross-origin redirect the engine follows, as a server answers
+// http://wiki/... with 301 to https://wiki/.... Never https -> http.
+bool HttpsUpgrade(const std::string& from, const std::string& to);
+
 }  // namespace bc

@@ -125,7 +125,7 @@ void Scheduler::Finished(size_t id) {
 std::optional<SchedTime> Scheduler::Retry(size_t id, SchedTime now,
                                           std::optional<SchedDuration> retry_after) {
   Job& job = started_.at(id);
-  if (job.attempts > options_.retries) return std::nullopt;
+  if (job.attempts - job.waits > options_.retries) return std::nullopt;
   Host& host = hosts_[job.host];
   SchedDuration delay{};
   if (retry_after) {
@@ -140,6 +140,19 @@ std::optional<SchedTime> Scheduler::Retry(size_t id, SchedTime now,
     delay = SchedDuration(static_cast<SchedDuration::rep>(base / 2 + j * base / 2));
   }
   job.ready = now + delay;
+  job.queued = now;
+  host.retries.push_back(id);
+  ++waiting_;
+  return job.ready;
+}
+
+SchedTime Scheduler::Wait(size_t id, SchedTime now, SchedDuration wait) {
+  Job& job = started_.at(id);
+  Host& host = hosts_[job.host];
+  wait = std::max(wait, SchedDuration::zero());
+  host.paused_until = std::max(host.paused_until, now + wait);
+  ++job.waits;
+  job.ready = now + wait;
   job.queued = now;
   host.retries.push_back(id);
   ++waiting_;

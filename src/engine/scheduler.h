@@ -47,7 +47,7 @@ struct SchedulerOptions {
   double per_host_rps = 0;              // starts per second per host; 0 = unlimited
   int retries = 2;                      // Retry() succeeds this many times per job
   SchedDuration backoff = std::chrono::milliseconds(500);       // first backoff
-  SchedDuration backoff_max = std::chrono::milliseconds(30000);  // cap for backoff and Retry-After
+  SchedDuration backoff_max = std::chrono::milliseconds(30000);  // cap for backoff and Retry's retry_after
 };
 
 class Scheduler {
@@ -80,6 +80,13 @@ class Scheduler {
   std::optional<SchedTime> Retry(size_t id, SchedTime now,
                                  std::optional<SchedDuration> retry_after = std::nullopt);
 
+  // Re-queues a finished job after a wait the server asked for (429/503
+  // Retry-After, maxlag): the job's whole host pauses until now + wait, in
+  // full (no backoff_max cap), and the attempt does not count against
+  // `retries`. Whether to wait at all (the run's deadline, a bound on the
+  // total) is the caller's decision. Returns the time the job may start.
+  SchedTime Wait(size_t id, SchedTime now, SchedDuration wait);
+
   // Removes and returns every job waiting to start (not those in flight).
   std::vector<size_t> Drain();
   // The same, one id at a time (no list of every unstarted job at once).
@@ -100,6 +107,7 @@ class Scheduler {
     size_t host = 0;     // index into hosts_
     int tier = 1;
     int attempts = 0;
+    int waits = 0;       // attempts re-queued by Wait (not counted against retries)
     SchedTime ready{};   // earliest start (backoff)
     SchedTime queued{};  // when it last started waiting
     SchedDuration waited{};

@@ -86,6 +86,8 @@ TEST_CASE("the Wikimedia edge error page on 503 is an edge error", "[classify][e
   const auto c = Classify(P(503, body));
   CHECK(Name(c) == "edge-error");
   CHECK(c.evidence.excerpt.find("Wikimedia Error") != std::string::npos);
+  // The edge host that answered, from the footer (no X-Cache header here).
+  CHECK_THAT(c.evidence.detail, Catch::EndsWith(", edge cp3050"));
 }
 
 TEST_CASE("a proxy's own 502 page is an edge error", "[classify][edge]") {

@@ -49,5 +49,14 @@ TEST_CASE("same origin means same scheme, host and port", "[engine][http]") {
   CHECK(OriginOf("http://a.local/x") == "http://a.local:80");
 }
 
+TEST_CASE("an https upgrade is http to https on the same host, never back", "[engine][http]") {
+  CHECK(HttpsUpgrade("http://A.local/x", "https://a.local/x"));
+  CHECK(HttpsUpgrade("http://en.wikipedia.beta.test:8380/w", "https://en.wikipedia.beta.test:8343/w"));
+  CHECK_FALSE(HttpsUpgrade("https://a.local/x", "http://a.local/x"));
+  CHECK_FALSE(HttpsUpgrade("http://a.local/x", "https://b.local/x"));
+  CHECK_FALSE(HttpsUpgrade("http://a.local/x", "https://a.local.evil/x"));
+  CHECK_FALSE(HttpsUpgrade("http://a.local/x", "http://a.local:8080/x"));
+}
+
 }  // namespace
 }  // namespace bc

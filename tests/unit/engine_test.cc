@@ -185,16 +185,47 @@ TEST_CASE("429 with Retry-After is retried once the delay has passed", "[net][en
   }
 }
 
-TEST_CASE("a 429 that outlasts the retries is a tool failure: the page was never seen", "[net][engine]") {
+TEST_CASE("a 429 that outlasts the server-asked waits is throttled: the page was never seen", "[net][engine]") {
   FaultServer s;
   REQUIRE(s.ok());
-  Engine engine(FastOptions());
+  EngineOptions o = FastOptions();
+  o.backoff_ms = 50;             // each "Retry-After: 0" wait is 50 ms ...
+  o.throttle_wait_max_ms = 300;  // ... and 300 ms of them in all: 6 waits, 7 attempts
+  Engine engine(o);
   auto r = RunAll(engine, {Get(s, "/limited?key=always&fail=1000&after=0")});
-  CHECK(r[0].outcome.result.verdict == Verdict::kTransport);
+  CHECK(r[0].outcome.result.verdict == Verdict::kThrottled);
   CHECK(r[0].outcome.http_status == 429);
-  CHECK(r[0].outcome.retries == 2);
-  CHECK(r[0].outcome.transport_error == "HTTP 429 Too Many Requests after 3 attempts (throttled)");
-  CHECK(RunAll(engine, {Get(s, "/hits?key=always", false)})[0].body == "3");
+  // The waits the server asked for did not use up the 2 retries.
+  CHECK(r[0].outcome.retries == 6);
+  CHECK_THAT(r[0].outcome.transport_error, Catch::StartsWith("HTTP 429 Too Many Requests after 7 attempts; waited 0 s"));
+  CHECK(RunAll(engine, {Get(s, "/hits?key=always", false)})[0].body == "7");
+}
+
+TEST_CASE("a 429 whose Retry-After would pass the run's deadline ends at once, throttled", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  EngineOptions o = FastOptions();
+  o.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  Engine engine(o);
+  // Retry-After: 3600 is honoured in full (no backoff_max cap) or not at all.
+  auto r = RunAll(engine, {Get(s, "/limited?key=hour&fail=1000&after=3600")});
+  CHECK(r[0].outcome.result.verdict == Verdict::kThrottled);
+  CHECK(r[0].outcome.retries == 0);
+  CHECK_THAT(r[0].outcome.transport_error, Catch::Contains("Retry-After 3600 s would pass the run's deadline"));
+  CHECK(r[0].outcome.timings.queue < 5);
+}
+
+TEST_CASE("a wave of 429s longer than the retry budget is waited out: every probe ok", "[net][engine]") {
+  FaultServer s;
+  REQUIRE(s.ok());
+  Engine engine(FastOptions());  // retries = 2
+  // Three 429s with Retry-After: 1 before the page: more than the retries,
+  // each wait asked for by the server (the old engine gave up after 3).
+  auto r = RunAll(engine, {Get(s, "/limited?key=wave&fail=3&after=1", false)});
+  CHECK(r[0].outcome.result.verdict == Verdict::kOk);
+  CHECK(r[0].outcome.http_status == 200);
+  CHECK(r[0].outcome.retries == 3);
+  CHECK(r[0].outcome.timings.queue >= 2.5);
 }
 
 TEST_CASE("a 503 storm uses the retry limit and then reports the 503", "[net][engine]") {

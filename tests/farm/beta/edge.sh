@@ -24,7 +24,7 @@ edge_error_page() {
 
 edge_write_config() {
   local s="$FARM_STATE" edge="$FARM_STATE/edge" user=""
-  mkdir -p "$edge/tmp" "$edge/down" "$edge/down-retry"
+  mkdir -p "$edge/tmp" "$edge/down" "$edge/down-retry" "$edge/reset"
   # As root the workers would become "nobody" and could not use state/.
   [ "$(id -u)" -eq 0 ] && user="user $(id -un) $(id -gn);"
   cat >"$edge/nginx.conf.tmp" <<CONF
@@ -87,7 +87,11 @@ http {
     }
 
     location / {
-      # Switches (edge down WIKI [--retry-after N]): files named after the host.
+      # Switches (edge down WIKI [--retry-after N], edge reset WIKI): files
+      # named after the host. 444 over HTTP/2 resets the stream (RST_STREAM).
+      if (-f $edge/reset/\$host) {
+        return 444;
+      }
       if (-f $edge/down-retry/\$host) {
         add_header Retry-After 1 always;
         return 503 $(edge_error_page 503 "Backend fetch failed");

@@ -1,19 +1,41 @@
 #!/usr/bin/env bash
-# The edge answers one wiki (dewiki) with its Wikimedia-style 503 page, without
-# Retry-After, for the whole run: that wiki's probes are edge-error, each with
-# the edge's request id (the one in the edge log), and every other wiki is ok.
+# The edge misbehaving on three wikis in one crawl, every other wiki fine:
+#  - dewiki: the edge's Wikimedia-style 503 page, without Retry-After, for the
+#    whole run: every probe edge-error, with the edge's request id (the one in
+#    the edge log) and the edge host (cp-beta1) in its evidence;
+#  - eswiki: a 429 wave (the edge's per-host rate cut to 2 r/s, Retry-After: 1):
+#    every wait honoured without using up the 2 retries, no probe lost, all ok;
+#  - ukwiki: every HTTP/2 stream reset (nginx 444): each probe exactly one
+#    outcome (transport), none lost or doubled.
 source "$(dirname "$0")/lib.sh"
 "$BETA/edge" down dewiki
-crawl "$TARGETS" --wiki dewiki --wiki eswiki
+"$BETA/edge" reset ukwiki
+"$BETA/edge" limit --rate 2 --burst 2 --retry-after 1
+mark
+crawl "$TARGETS" --wiki dewiki --wiki eswiki --wiki ukwiki
 [ "$RC" -eq 1 ] || fail "exit code $RC, want 1 (product failures)"$'\n'"$OUT"
 awk '$3 == "de.wikipedia.beta.test" && $7 == 503 { print $8 }' "$FARM_STATE/edge/access.log" | sort -u >"$WORK/ids"
+n429="$(awk -v since="$MARK" '$1 >= since && $3 == "es.wikipedia.beta.test" && $7 == 429' "$FARM_STATE/edge/access.log" | wc -l)"
+planned="$(grep -o '[0-9]* of [0-9]* probes' <<<"$OUT" | tail -1)"
 check "
 ids = set(open('$WORK/ids').read().split())
 de = [r for r in rows if r['wiki'] == 'dewiki']
 es = [r for r in rows if r['wiki'] == 'eswiki']
+uk = [r for r in rows if r['wiki'] == 'ukwiki']
 if not de or any(r['verdict'] != 'edge-error' for r in de): bad('dewiki not all edge-error', [r for r in de if r['verdict'] != 'edge-error'])
-if not es or any(r['verdict'] != 'ok' for r in es): bad('eswiki not all ok', [r for r in es if r['verdict'] != 'ok'])
 noid = [r for r in de if r.get('evidence', {}).get('request_id') not in ids]
 if noid: bad('edge-error without the edge request id', noid)
-print(f'ok: edge 503 on dewiki: {len(de)} probes edge-error with the edge request id, {len(es)} eswiki probes ok')
+nohost = [r for r in de if 'cp-beta1' not in r.get('evidence', {}).get('detail', '')]
+if nohost: bad('edge-error without the edge host in its evidence', nohost)
+if not es or any(r['verdict'] != 'ok' for r in es): bad('eswiki (429 wave) not all ok', [r for r in es if r['verdict'] != 'ok'])
+if $n429 < 5: bad('no 429 wave: only $n429 429s on eswiki', [])
+if not uk or any(r['verdict'] != 'transport' for r in uk): bad('ukwiki (streams reset) not all transport', [r for r in uk if r['verdict'] != 'transport'])
+ids_all = [r['id'] for r in rows]
+if len(ids_all) != len(set(ids_all)): bad('a probe with two outcomes', [])
+total = '$planned'.split()
+if not total or int(total[0]) != int(total[2]) or len(rows) != int(total[2]): bad(f'{len(rows)} outcomes for \"$planned\"', [])
+waited = max(r['retries'] for r in es)
+print(f'ok: edge 503 on dewiki: {len(de)} probes edge-error with the edge request id and host; '
+      f'eswiki under 2 r/s: $n429 429s honoured, {len(es)} probes ok (up to {waited} waits, retries = 2); '
+      f'ukwiki streams reset: {len(uk)} probes transport; {len(rows)} outcomes, one per probe')
 "

@@ -50,3 +50,24 @@ set +e; OUT="$("$CRAWLER" plan "$WORK/bad.toml" 2>&1)"; RC=$?; set -e
 [ "$RC" -eq 2 ] && grep -q "^$WORK/bad.toml:[0-9]*:3: resolve: 'en.wikipedia.beta.test:8343:localhost' is not HOST:PORT:ADDR" <<<"$OUT" \
   || fail "bad resolve in TOML: exit $RC: $OUT"
 echo "ok: bad --resolve, missing/bad --ca-file and a bad resolve entry in TOML: exit 2, named"
+
+# http:// URLs on the edge's plain port: 301 to the same host over https,
+# followed (a scheme upgrade on the same host only), one warning per wiki
+# (per host with --urls), not one per probe.
+hurls="$WORK/http-urls.txt"
+for q in "days=7&limit=50" "days=30&limit=50"; do
+  echo "$(farm_http_url enwiki)/w/index.php?title=Special:RecentChanges&$q" >>"$hurls"
+done
+echo "$(farm_http_url jawiki)/w/index.php?title=Special:RecentChanges&days=30&limit=50" >>"$hurls"
+rm -rf "$WORK/results"
+crawl --urls "$hurls" "${resolve[@]}" --resolve "${FARM_HOST[enwiki]}:$FARM_HTTP_PORT:127.0.0.1" \
+  --resolve "${FARM_HOST[jawiki]}:$FARM_HTTP_PORT:127.0.0.1" --ca-file "$FARM_CA_FILE"
+[ "$RC" -eq 0 ] || fail "http URLs: exit $RC, want 0"$'\n'"$OUT"
+check '
+if len(rows) != 3 or any(r["verdict"] != "ok" for r in rows): bad("http URLs: want 3 ok", rows)
+if not all(r["final_url"].startswith("https://") and r["url"].startswith("http://") for r in rows): bad("not upgraded to https", rows)
+'
+want="warning: ${FARM_HOST[enwiki]}:$FARM_HTTP_PORT: http://${FARM_HOST[enwiki]}:$FARM_HTTP_PORT redirects to https://${FARM_HOST[enwiki]}:$FARM_HTTPS_PORT (followed); use https://${FARM_HOST[enwiki]}:$FARM_HTTPS_PORT in the targets file"
+[ "$(grep -cxF "$want" <<<"$OUT")" -eq 1 ] || fail "no single warning for enwiki's http URL"$'\n'"$OUT"
+[ "$(grep -c '^warning: .* redirects to https://' <<<"$OUT")" -eq 2 ] || fail "want one warning per host (2)"$'\n'"$OUT"
+echo "ok: http:// URLs followed to https on the same host: 3 probes ok, one warning per wiki: $want"
