@@ -113,14 +113,7 @@ std::string DescribeCrawlTrouble(const CrawlReport& r) {
   for (const LoginResult& l : r.logins)
     if (!l.ok && !l.unreachable) refused.push_back(l.wiki);
   if (!refused.empty()) why.push_back(fmt::format("login failed on {}", fmt::join(refused, ", ")));
-  if (r.summary().tool_failures > 0) {
-    std::vector<std::string> verdicts;  // the tool verdicts this run has
-    for (size_t v = 0; v < r.summary().by_verdict.size(); ++v)
-      if (r.summary().by_verdict[v] > 0 && IsToolFailure(static_cast<Verdict>(v)))
-        verdicts.emplace_back(VerdictName(static_cast<Verdict>(v)));
-    why.push_back(fmt::format("{} could not be judged ({})", Plural(r.summary().tool_failures, "probe"),
-                              fmt::join(verdicts, ", ")));
-  }
+  if (r.summary().tool_failures > 0) why.push_back(DescribeUnjudged(r.summary()));
   if (const std::string not_run = DescribeNotRun(r.results()); !not_run.empty()) why.push_back(not_run);
   if (why.empty()) why.push_back("see above");
   return fmt::format("{}", fmt::join(why, "; "));
@@ -180,6 +173,7 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet, bool logins_said) {
   fmt::print("\nrun {}: {}\n", r.info.run_id, DescribeTotals(r, seconds));
   if (r.summary().known || r.summary().flaky)
     fmt::print("of the product failures: {} known, {} flaky (did not reproduce)\n", r.summary().known, r.summary().flaky);
+  if (const std::string throttled = DescribeThrottled(r.summary()); !throttled.empty()) fmt::print("{}\n", throttled);
   fmt::print("results: {}/\n", r.run_dir());
   // The verdict line in colour on a terminal: what a release engineer reads first.
   const bool color = isatty(STDOUT_FILENO);

@@ -210,6 +210,27 @@ std::string DescribeNotRun(const ResultList& results) {
   return causes.empty() ? fmt::format("{} not run", count) : fmt::format("{} not run ({})", count, fmt::join(causes, ", "));
 }
 
+std::string DescribeUnjudged(const RunSummary& summary) {
+  if (summary.tool_failures == 0) return "";
+  std::vector<std::string> verdicts;  // the tool-failure verdicts this run has, in enum order
+  for (size_t v = 0; v < summary.by_verdict.size(); ++v)
+    if (summary.by_verdict[v] > 0 && IsToolFailure(static_cast<Verdict>(v)))
+      verdicts.push_back(fmt::format("{} {}", VerdictName(static_cast<Verdict>(v)), summary.by_verdict[v]));
+  return fmt::format("{} probe{} could not be judged ({})", summary.tool_failures,
+                     summary.tool_failures == 1 ? "" : "s", fmt::join(verdicts, ", "));
+}
+
+std::string DescribeThrottled(const RunSummary& summary) {
+  const int64_t throttled = summary.Of(Verdict::kThrottled);
+  if (throttled == 0) return "";
+  // The engine gives up on a 429 only when its next wait would pass the run's
+  // deadline or one request has waited 10 minutes (engine.h throttle_wait_max_ms).
+  return fmt::format("{} probe{} throttled: the server kept answering 429 Too Many Requests, every Retry-After waited "
+                     "out, until the run's deadline; the page{} never seen, so this is no product failure "
+                     "(exit code 2): run again later, or lower per_host_rps",
+                     throttled, throttled == 1 ? "" : "s", throttled == 1 ? " was" : "s were");
+}
+
 std::string PartialNote(const RunInfo& info, const ResultList& results, std::string_view prefix,
                         std::string_view suffix) {
   if (!info.partial) return "";

@@ -94,6 +94,16 @@ std::string DescribeFailingParameters(const FailureGroup& group);
 // interrupted), or "" when every probe ran.
 std::string DescribeNotRun(const ResultList& results);
 
+// The probes the crawler could not judge, with the tool-failure verdicts the
+// run has: "3 probes could not be judged (transport 1, throttled 2)"; "" when
+// none. For the terminal and report.html's banner.
+std::string DescribeUnjudged(const RunSummary& summary);
+
+// "" when no probe is throttled; else what `throttled` means and what to do,
+// for the terminal, report.html's banner and the summaries: "2 probes
+// throttled: the server kept answering 429 Too Many Requests ...".
+std::string DescribeThrottled(const RunSummary& summary);
+
 // A partial run's note for the reports: PREFIX + "68 not run (--fail-fast)"
 // (or "not every probe ran (Ctrl-C, the deadline or --fail-fast)" when none
 // is marked not-run) + SUFFIX; "" for a complete run. Text only, no escaping.

@@ -59,7 +59,7 @@ th { background: #eaecf0; }
 .v-ok { background: #d5fdf4; }
 .v-exception, .v-fatal, .v-db-error, .v-edge-error, .v-broken { background: #fee7e6; }
 .v-warning { background: #fef6e7; }
-.v-auth, .v-transport { background: #fef6e7; }
+.v-auth, .v-transport, .v-throttled { background: #fef6e7; }
 .v-not-run { background: #eaecf0; }
 .mark { font-size: .85em; padding: 0 .3em; border-radius: 3px; border: 1px solid #a2a9b1; white-space: nowrap; }
 .mark.known { background: #eaf3ff; } .mark.flaky { background: #f8f9fa; font-style: italic; }

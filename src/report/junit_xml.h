@@ -2,7 +2,7 @@
 // <testsuite> per wiki (sorted by name), one <testcase> per probe named
 // "<page kind> <canonical query>" (classname "beta-crawler.<wiki>.<kind>").
 // Product failures are <failure type="<verdict>">, tool failures (auth,
-// transport) are <error type="<verdict>">; warnings that do not fail are
+// transport, throttled: the page was never judged) are <error type="<verdict>">; warnings that do not fail are
 // reported in <system-out>; probes never fetched (not-run) are <skipped>.
 // Written with libxml2's xmlTextWriter; page text
 // passes XmlSafeText first. Valid against tests/report/junit.xsd.

@@ -38,7 +38,7 @@ Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary
   }
   Header(out, "beta_crawler_product_failures", "Probes of the last run with a product failure verdict.");
   out += fmt::format("beta_crawler_product_failures {}\n", summary.product_failures);
-  Header(out, "beta_crawler_tool_failures", "Probes of the last run the crawler could not judge (auth, transport).");
+  Header(out, "beta_crawler_tool_failures", "Probes of the last run the crawler could not judge (auth, transport, throttled).");
   out += fmt::format("beta_crawler_tool_failures {}\n", summary.tool_failures);
   Header(out, "beta_crawler_run_duration_seconds", "Wall-clock duration of the last run.");
   out += fmt::format("beta_crawler_run_duration_seconds {}\n",

@@ -4,6 +4,7 @@
 //   beta_crawler_probes{wiki,kind,verdict}        gauge, every verdict for each
 //                                                 (wiki, kind) seen, zeros included
 //   beta_crawler_product_failures, beta_crawler_tool_failures   gauges
+//                                     (tool failures: auth, transport, throttled)
 //   beta_crawler_run_duration_seconds             gauge
 //   beta_crawler_run_partial                      gauge 0/1
 //   beta_crawler_exit_code                        gauge

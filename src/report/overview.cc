@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "report/grouping.h"
+
 namespace bc {
 
 int Severity(Verdict v, bool warnings_fail) {
@@ -86,6 +88,9 @@ RunStatus DescribeRunStatus(const RunInfo& info, const RunSummary& summary, cons
       not_run > 0 ? fmt::format(" Partial: {} of {} fetched, {} not run.", Plural(fetched, "probe"),
                                 static_cast<int64_t>(info.planned), not_run)
                   : "";
+  // Throttled probes leave the answer open whatever else the run found.
+  const std::string throttled = DescribeThrottled(summary);
+  const std::string throttled_note = throttled.empty() ? "" : " " + throttled + ".";
   switch (info.exit_code) {
     case 0:
       return {"PASS", fmt::format("{} on {} without a product failure.", Plural(fetched, "probe"),
@@ -94,17 +99,16 @@ RunStatus DescribeRunStatus(const RunInfo& info, const RunSummary& summary, cons
       if (summary.Failing(info) == 0 && !info.slow.empty())  // --fail-on slow alone
         return {"FAIL", fmt::format("{} slower than the baseline (--fail-on slow); {}.{}",
                                     Plural(static_cast<int64_t>(info.slow.size()), "page kind"), clean, partial)};
-      return {"FAIL", fmt::format("{} on {} in {}; {}.{}", Plural(summary.product_failures, "product failure"),
+      return {"FAIL", fmt::format("{} on {} in {}; {}.{}{}", Plural(summary.product_failures, "product failure"),
                                   fmt::join(overview.failing, ", "), Plural(static_cast<int64_t>(product_groups), "group"),
-                                  clean, partial)};
+                                  clean, partial, throttled_note)};
     case 2: {
       std::vector<std::string> why;
-      if (summary.tool_failures > 0)
-        why.push_back(fmt::format("{} could not be judged (auth or transport)", Plural(summary.tool_failures, "probe")));
+      if (summary.tool_failures > 0) why.push_back(DescribeUnjudged(summary));
       if (not_run > 0) why.push_back(fmt::format("{} not run", Plural(not_run, "probe")));
       if (summary.product_failures > 0) why.push_back(Plural(summary.product_failures, "product failure"));
       if (why.empty()) why.push_back("see the failure groups");
-      return {"ERROR", fmt::format("The crawl could not be done properly: {}.", fmt::join(why, "; "))};
+      return {"ERROR", fmt::format("The crawl could not be done properly: {}.{}", fmt::join(why, "; "), throttled_note)};
     }
     default:
       return {"INTERRUPTED", fmt::format("Stopped by a signal (exit code {}): {} of {} fetched; partial results.",

@@ -20,8 +20,8 @@
 namespace bc {
 
 // How bad a verdict is, for "worst" and failures-first orders: a product
-// failure 4, a tool failure (auth, transport) 3, a warning that does not fail
-// 2, not-run 1 (unknown, not a pass), ok 0.
+// failure 4, a tool failure (auth, transport, throttled) 3, a warning that
+// does not fail 2, not-run 1 (unknown, not a pass), ok 0.
 int Severity(Verdict v, bool warnings_fail);
 
 struct OverviewCell {

@@ -137,6 +137,8 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
                      summary.tool_failures,
                      summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
                      PartialNote(info, results, " — **PARTIAL run: ", "**"));
+  if (const std::string throttled = DescribeThrottled(summary); !throttled.empty())
+    out += "- **Throttled:** " + throttled + "\n\n";  // our own sentence: no page text in it
   if (!info.tls_verified)
     out += "- **TLS certificates were NOT verified (--insecure):** a man in the middle could have served these pages\n\n";
 

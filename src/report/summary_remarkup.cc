@@ -96,6 +96,8 @@ Result<std::string> RenderSummaryRemarkup(const RunInfo& info, const RunSummary&
                          : std::string(),
                      Plural(static_cast<size_t>(summary.tool_failures), "tool failure"), summary.total, info.planned,
                      PartialNote(info, results, ", **PARTIAL run: ", "**"));
+  if (const std::string throttled = DescribeThrottled(summary); !throttled.empty())
+    out += "- **Throttled:** " + throttled + "\n\n";  // our own sentence: no page text in it
 
   // Remarkup's simple table: a row of dashes makes the first row a header.
   out += "| verdict | probes |\n| ------- | ------ |\n";

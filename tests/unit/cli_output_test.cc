@@ -239,7 +239,7 @@ enhanced = ["0", "1"]
   }
   CHECK(std::count_if(lines.begin(), lines.end(), [](const std::string& l) { return l.starts_with("login failed"); }) == 1);
   CHECK_THAT(r.out, Contains(" 4 of 4 probes fetched in "));
-  CHECK_THAT(r.out, Contains("ERROR: the crawl could not be done properly: 4 probes could not be judged (transport)"));
+  CHECK_THAT(r.out, Contains("ERROR: the crawl could not be done properly: 4 probes could not be judged (transport 4)"));
 }
 
 TEST_CASE("run --fail-fast: the probes not run are one count, not a failure group", "[cli][progress][net]") {
