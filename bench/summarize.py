@@ -313,8 +313,16 @@ def main():
         "Raw rows: `bench/work/run/measurements.tsv` (git-ignored) after a run.",
         "",
     ]
+    # bench/beta_farm's section (between its markers) is its own: kept.
+    kept = ""
+    if os.path.exists(args.out):
+        with open(args.out) as f:
+            old = f.read()
+        begin, end = "<!-- beta_farm: written by bench/beta_farm -->", "<!-- /beta_farm -->"
+        if begin in old and end in old:
+            kept = "\n" + old[old.index(begin):old.index(end) + len(end)] + "\n"
     with open(args.out, "w") as f:
-        f.write("\n".join(md))
+        f.write("\n".join(md) + kept)
     print("\n".join(table))
     print()
     for name, ok, fig in targets:
