@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "classify/signature.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -37,7 +38,7 @@ Classification JudgeOresMeta(const OresMetaAnswer& a) {
                      "the damaging model is enabled but meta=ores has no damagingthresholds");
   }
   c.evidence.detail =
-      fmt::format("meta=ores: {} model(s), {} damaging threshold(s)", a.model_count, a.damaging_thresholds);
+      fmt::format("meta=ores: {}, {}", Plural(a.model_count, "model"), Plural(a.damaging_thresholds, "damaging threshold"));
   return c;
 }
 

@@ -20,6 +20,7 @@
 #include "report/known_match.h"
 #include "report/redact.h"
 #include "report/run_dir.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -62,7 +63,7 @@ FactsHistory ReadHealthyFacts(const std::string& results_dir, std::string& note)
   FactsHistory out;
   for (auto& [site, row] : *rows)
     if (auto record = FromJson(row.facts)) out[site] = HealthyFacts{row.run_id, std::move(*record)};
-  note = fmt::format("{} wiki(s) with healthy facts in {}", out.size(), path);
+  note = fmt::format("{} with healthy facts in {}", Plural(out.size(), "wiki"), path);
   return out;
 }
 
@@ -192,7 +193,7 @@ void Crawl::Emit(const Probe& probe, Outcome outcome, bool shown) {
 }
 
 void Crawl::LogIn() {
-  if (options_.on_activity) options_.on_activity(fmt::format("logging in to {} wiki{}", wikis_.size(), wikis_.size() == 1 ? "" : "s"));
+  if (options_.on_activity) options_.on_activity(fmt::format("logging in to {}", Plural(wikis_.size(), "wiki")));
   report_.logins = bc::LogIn(*engine_, targets_, wikis_, passwords_);
   // A login cut short by Ctrl-C/TERM is no login failure: its probes are
   // not run (the engine ends them at once), and the exit code is 130/143.
@@ -323,8 +324,8 @@ Result<void> Crawl::Confirm() {
     co.warnings_fail = targets_.crawl.warnings_fail;
     co.stop = options_.stop;
     if (options_.on_phase)
-      options_.on_phase(fmt::format("confirming {} product failure{}: fetching each again {} ms after its first fetch",
-                                    unconfirmed_.size(), unconfirmed_.size() == 1 ? "" : "s", co.after_ms));
+      options_.on_phase(fmt::format("confirming {}: fetching each again {} ms after its first fetch",
+                                    Plural(unconfirmed_.size(), "product failure"), co.after_ms));
     auto confirmed = ConfirmFailures(
         // The evidence is the first fetch's: re-fetches keep no body.
         *engine_, unconfirmed_, co, [&](size_t i) { return ToRequest(probes_[i], i, SinkOptions{budget_.get(), 0}); },

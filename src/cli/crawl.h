@@ -83,7 +83,7 @@ struct PreparedPlan {
   std::vector<std::pair<Probe, Outcome>> preflight;  // ORES API pre-flight (when facts + preflight) and
                                                      // the wikis whose ORES facts regressed
   std::vector<RunInfo::WikiFactsRow> wiki_facts;     // today's facts of each wiki, to record with the run
-  // Where the last healthy facts came from: "N wiki(s) with healthy facts in
+  // Where the last healthy facts came from: "N wikis with healthy facts in
   // PATH", or why none were read. Empty without [discovery] facts.
   std::string history_note;
 };

@@ -12,6 +12,7 @@
 #include "report/history.h"
 #include "report/jsonl_writer.h"
 #include "report/run_dir.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -30,7 +31,7 @@ namespace {
 std::string HistoryPath(const std::string& results) { return (fs::path(results) / "history.sqlite").string(); }
 
 std::string Totals(const RunSummary& t) {
-  std::string s = fmt::format("{} probes", t.total);
+  std::string s = Plural(t.total, "probe");
   for (size_t v = 0; v < t.by_verdict.size(); ++v)
     if (t.by_verdict[v] > 0) s += fmt::format(", {} {}", t.by_verdict[v], VerdictName(static_cast<Verdict>(v)));
   return s;
@@ -143,7 +144,7 @@ int RunPrune(const std::string& results, int keep, bool dry_run) {
     if (with_dir.contains(id))
       if (auto r = RemoveRunDir(results, id); !r) return ReportError(r.error());
   }
-  fmt::print("{} {} run{}, kept {}\n", dry_run ? "would remove" : "removed", removed, removed == 1 ? "" : "s",
+  fmt::print("{} {}, kept {}\n", dry_run ? "would remove" : "removed", Plural(removed, "run"),
              all.size() - removed);
   return 0;
 }

@@ -12,6 +12,7 @@
 #include "config/targets.h"
 #include "plan/plan.h"
 #include "report/escape.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -44,8 +45,9 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
       const Preparation& prep = prepared->preparation;
       if (!targets.discovery.enabled()) fmt::print("no [discovery]: the file's wikis and ores_models apply (no network)\n");
       if (!targets.discovery.sitematrix.empty())
-        fmt::print("SiteMatrix {}: {} request(s), {} wiki(s) discovered, {} skipped\n", T(targets.discovery.sitematrix),
-                   prep.sitematrix_requests, prep.discovered.size(), prep.skipped.size());
+        fmt::print("SiteMatrix {}: {}, {} discovered, {} skipped\n", T(targets.discovery.sitematrix),
+                   Plural(prep.sitematrix_requests, "request"), Plural(prep.discovered.size(), "wiki"),
+                   prep.skipped.size());
       for (const SkippedSite& s : prep.skipped) fmt::print("  skipped {}: {}\n", T(s.dbname), T(s.reason));
       if (!prepared->history_note.empty()) fmt::print("facts history: {}\n", T(prepared->history_note));
       for (const std::string& line : ExplainPlan(targets, prep.notes)) fmt::print("{}\n", T(line));
@@ -73,7 +75,7 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
       }
     }
     if (*format == "text") {
-      fmt::print("\n{} probes\n", probes.size());
+      fmt::print("\n{}\n", Plural(probes.size(), "probe"));
       for (const auto& [key, n] : counts) fmt::print("  {:<12} {:<14} {}\n", T(key.first), key.second, n);
     }
     exit_code = 0;

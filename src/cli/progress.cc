@@ -10,6 +10,7 @@
 
 #include "report/escape.h"
 #include "report/overview.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -96,7 +97,7 @@ void ProgressDisplay::Beat() {
     std::fflush(err_);
     last_said_ = std::chrono::steady_clock::now();
   } else {
-    Line(fmt::format("{:.0f} s: {}: {} of {} probes, {} not ok", seconds, activity_, done_, total_, failed_));
+    Line(fmt::format("{:.0f} s: {}: {} of {}, {} not ok", seconds, activity_, done_, Plural(total_, "probe"), failed_));
   }
 }
 

@@ -11,6 +11,7 @@
 #include "cli/options.h"
 #include "cli/signals.h"
 #include "report/history.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -52,9 +53,10 @@ int Recheck(const RecheckOptions& o) {
   for (auto& po : prepared->preflight)
     if (failing.contains(po.first.id)) preflight.push_back(std::move(po));
   const size_t found = probes.size() + preflight.size();
-  fmt::print("rechecking {} failing probes of run {} ({})\n", found, *run_id, plan.targets);
+  fmt::print("rechecking {} of run {} ({})\n", Plural(found, "failing probe"), *run_id, plan.targets);
   if (found < failing.size())
-    fmt::print("note: {} failing probes of that run are no longer in the plan\n", failing.size() - found);
+    fmt::print("note: {} of that run {} no longer in the plan\n", Plural(failing.size() - found, "failing probe"),
+               failing.size() - found == 1 ? "is" : "are");
   RunOptions options;
   options.started = started;
   options.results_dir = o.results_dir;

@@ -25,6 +25,7 @@
 #include "plan/url_list.h"
 #include "report/escape.h"
 #include "report/overview.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -143,8 +144,8 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet, bool logins_said) {
                                                    : g.exception_class + ": " + g.message;
       std::vector<std::string> kinds;
       for (PageKind k : g.kinds) kinds.emplace_back(PageKindName(k));
-      fmt::print("  [{}{}] {}\n      {} probes on {} ({}); failing parameters: {}\n", VerdictName(g.verdict),
-                 g.flaky ? ", flaky" : !g.known_task.empty() ? ", known" : "", what, g.members.size(),
+      fmt::print("  [{}{}] {}\n      {} on {} ({}); failing parameters: {}\n", VerdictName(g.verdict),
+                 g.flaky ? ", flaky" : !g.known_task.empty() ? ", known" : "", what, Plural(g.members.size(), "probe"),
                  fmt::join(g.wikis, ", "), fmt::join(kinds, ", "), DescribeFailingParameters(g));
       if (!g.known_task.empty()) {
         std::string note;

@@ -19,6 +19,7 @@
 #include "engine/engine.h"
 #include "mediawiki/deploy_watch.h"
 #include "mediawiki/wiki_facts.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -115,7 +116,7 @@ int Watch(const WatchOptions& o) {
     }
     std::vector<std::string> changed;
     if (first) {
-      fmt::print("watching {} wikis every {:g} s:\n", now->size(), o.interval_s);
+      fmt::print("watching {} every {:g} s:\n", Plural(now->size(), "wiki"), o.interval_s);
       for (const auto& [wiki, fp] : *now) fmt::print("  {:<12} {}\n", wiki, fp);
     }
     fmt::print("{} {}\n", UtcNow(), DescribePoll(poll, last, *now));

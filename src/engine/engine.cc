@@ -15,6 +15,7 @@
 #include "core/redact.h"
 #include "engine/http_util.h"
 #include "engine/scheduler.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -457,10 +458,8 @@ struct Engine::Impl {
       if (t->status == 429) {
         // Still refused: the crawler never saw the page, so this says nothing
         // about the wiki (a crawl problem, "throttled", not "broken").
-        EndFailed(id, std::string(kThrottledCause), std::move(f),
-                  gave_up.empty() ? fmt::format("HTTP 429 Too Many Requests after {} attempts", scheduler->Attempts(id))
-                                  : fmt::format("HTTP 429 Too Many Requests after {} attempts; {}",
-                                                scheduler->Attempts(id), gave_up));
+        const std::string after = fmt::format("HTTP 429 Too Many Requests after {}", Plural(scheduler->Attempts(id), "attempt"));
+        EndFailed(id, std::string(kThrottledCause), std::move(f), gave_up.empty() ? after : after + "; " + gave_up);
         return;
       }
     } else if (t->status >= 300 && t->status < 400) {

@@ -1,6 +1,7 @@
 #include "mediawiki/deploy_watch.h"
 
 #include "core/hash.h"
+#include "core/plural.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -25,8 +26,8 @@ std::string DeployFingerprint(const WikiFacts& facts) {
     joined += '\n';
   }
   const uint64_t h = StableHash({joined});
-  return fmt::format("{}{}{} +{} extensions ({:08x})", facts.site.generator, facts.site.git_hash.empty() ? "" : " @",
-                     facts.site.git_hash.substr(0, 12), ext.size(), static_cast<uint32_t>(h));
+  return fmt::format("{}{}{} +{} ({:08x})", facts.site.generator, facts.site.git_hash.empty() ? "" : " @",
+                     facts.site.git_hash.substr(0, 12), Plural(ext.size(), "extension"), static_cast<uint32_t>(h));
 }
 
 std::vector<std::string> ChangedWikis(const std::map<std::string, std::string>& before,
@@ -41,7 +42,7 @@ std::vector<std::string> ChangedWikis(const std::map<std::string, std::string>& 
 
 std::string DescribePoll(int number, const std::map<std::string, std::string>& before,
                          const std::map<std::string, std::string>& after) {
-  std::string out = fmt::format("poll {}: {} wiki{}", number, after.size(), after.size() == 1 ? "" : "s");
+  std::string out = fmt::format("poll {}: {}", number, Plural(after.size(), "wiki"));
   if (number > 1) {
     const std::vector<std::string> changed = ChangedWikis(before, after);
     out += changed.empty() ? ", no change" : fmt::format(", changed: {}", fmt::join(changed, ", "));

@@ -10,6 +10,7 @@
 #include "classify/page_sink.h"
 #include "mediawiki/api_round.h"
 #include "plan/plan.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -200,7 +201,7 @@ std::vector<std::string> ExplainPlan(const Targets& targets, const std::vector<s
           if (t) seen.push_back(*t);
         }
         const size_t kept = AxisValuesOn(a, w).size();
-        out.push_back(fmt::format("    {:<16} {} of {} values{}{}", a.name, kept, a.values.size(),
+        out.push_back(fmt::format("    {:<16} {} of {}{}{}", a.name, kept, Plural(a.values.size(), "value"),
                                   changes.empty() ? "" : ": ", fmt::join(changes, "; ")));
       }
       if (spec.kind == PageKind::kContributions) continue;

@@ -1,4 +1,5 @@
 #include "mediawiki/parity.h"
+#include "core/plural.h"
 
 #include <fmt/format.h>
 
@@ -148,7 +149,7 @@ std::string RenderParityText(const ParityReport& r) {
       out += fmt::format("{:<{}}  {}\n", i == 0 ? row->dbname : "", w0, row->differences[i]);
   }
   if (!same.empty()) out += fmt::format("{}same on both: {}\n", differing ? "\n" : "", fmt::join(same, ", "));
-  out += fmt::format("\n{} wikis, {} differ; production ORES wikis with no beta counterpart: {}\n", r.rows.size(),
+  out += fmt::format("\n{}, {} differ; production ORES wikis with no beta counterpart: {}\n", Plural(r.rows.size(), "wiki"),
                      differing, r.prod_only_ores.empty() ? "none" : fmt::format("{}", fmt::join(r.prod_only_ores, ", ")));
   return out;
 }

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "report/escape.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -249,8 +250,8 @@ std::string FailureKey(const Outcome& o) {
 
 std::string DescribeConfirmation(const FailureGroup& g) {
   if (g.fetches <= static_cast<int64_t>(g.members.size())) return "";  // nothing was fetched again
-  if (g.flaky) return fmt::format("not reproduced: failed on {} of {} fetches (the first ones only)", g.failed_fetches, g.fetches);
-  return fmt::format("reproduced on {} of {} fetches", g.failed_fetches, g.fetches);
+  if (g.flaky) return fmt::format("not reproduced: failed on {} of {} (the first ones only)", g.failed_fetches, Plural(g.fetches, "fetch"));
+  return fmt::format("reproduced on {} of {}", g.failed_fetches, Plural(g.fetches, "fetch"));
 }
 
 std::string DescribeFailingParameters(const FailureGroup& group) {

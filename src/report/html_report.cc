@@ -14,6 +14,7 @@
 #include "report/evidence.h"
 #include "report/overview.h"
 #include "report/run_dir.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -141,11 +142,10 @@ void AppendGroup(TextOut& out, size_t number, const FailureGroup& g, const RunIn
                  const ResultList& results) {
   const auto& first = results[g.first];
   const char* cls = g.product_failure ? "" : IsToolFailure(g.verdict) ? " tool" : " other";
-  out += fmt::format("<article class=\"group{}\">\n<h3>{}. <span class=\"v v-{}\">{}</span>{} <code>{}</code> ({} probe{})</h3>\n<dl>\n",
+  out += fmt::format("<article class=\"group{}\">\n<h3>{}. <span class=\"v v-{}\">{}</span>{} <code>{}</code> ({})</h3>\n<dl>\n",
                      g.flaky || !g.known_task.empty() ? " other" : cls, number, VerdictName(g.verdict),
                      VerdictName(g.verdict), g.flaky ? " flaky" : !g.known_task.empty() ? " known" : "", E(g.key),
-                     g.members.size(),
-                     g.members.size() == 1 ? "" : "s");
+                     Plural(g.members.size(), "probe"));
   if (!g.known_task.empty())
     out += fmt::format("<dt>Known issue</dt><dd>{}{}</dd>\n", Link(TaskUrl(g.known_task), g.known_task),
                        info.fail_on_known ? "" : " (does not fail the run)");
@@ -242,9 +242,9 @@ void AppendLatency(TextOut& out, const Overview& o) {
                        "<text x=\"0\" y=\"{3}\">{0}</text>"
                        "<rect x=\"{4}\" y=\"{5}\" width=\"{6}\" height=\"12\" fill=\"#36c\"><title>p50 {1:.3f} s</title></rect>"
                        "<rect x=\"{4}\" y=\"{7}\" width=\"{8}\" height=\"12\" fill=\"#a2a9b1\"><title>p95 {2:.3f} s</title></rect>"
-                       "<text x=\"{9}\" y=\"{10}\">p50 {1:.2f} s</text><text x=\"{11}\" y=\"{12}\">p95 {2:.2f} s ({13} pages)</text></g>\n",
+                       "<text x=\"{9}\" y=\"{10}\">p50 {1:.2f} s</text><text x=\"{11}\" y=\"{12}\">p95 {2:.2f} s ({13})</text></g>\n",
                        PageKindName(l.kind), l.p50, l.p95, y + 16, kLabel, y, w(l.p50), y + 14, w(l.p95),
-                       kLabel + w(l.p50) + 6, y + 10, kLabel + w(l.p95) + 6, y + 24, l.fetched);
+                       kLabel + w(l.p50) + 6, y + 10, kLabel + w(l.p95) + 6, y + 24, Plural(l.fetched, "page"));
     y += kRow;
   }
   out += fmt::format("<text x=\"{}\" y=\"{}\">bars: p50 (blue), p95 (grey); scale 0 to {:.2f} s</text>\n", kLabel, y + 12, top);
@@ -259,8 +259,8 @@ std::string Marks(const Outcome& o, const RunInfo& info) {
     marks += fmt::format(" <span class=\"mark known\" title=\"known issue{}\">known {}</span>",
                          info.fail_on_known ? "" : ": does not fail the run", Link(TaskUrl(o.known_task), o.known_task));
   else if (IsFlaky(o))
-    marks += fmt::format(" <span class=\"mark flaky\" title=\"did not reproduce ({} re-fetch{} passed){}\">flaky</span>",
-                         o.confirm_fetches, o.confirm_fetches == 1 ? "" : "es",
+    marks += fmt::format(" <span class=\"mark flaky\" title=\"did not reproduce ({} passed){}\">flaky</span>",
+                         Plural(o.confirm_fetches, "re-fetch"),
                          info.fail_on_flaky ? "" : ": does not fail the run");
   return marks;
 }
@@ -300,11 +300,10 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
   out += fmt::format("<header>\n<h1>beta-crawler run <code>{}</code></h1>\n", E(info.run_id));
   AppendStatus(out, info, summary, overview, product_groups);
   out += fmt::format(
-      "<p class=\"meta\">Targets <code>{}</code> · started {} · {:.1f} s · exit code {} · {} product failure{}, {} "
-      "tool failure{} · {} of {} planned probes{}</p>\n",
-      E(info.targets_path), E(FormatIsoUtc(info.started_unix_ms)), seconds, info.exit_code, summary.product_failures,
-      summary.product_failures == 1 ? "" : "s", summary.tool_failures, summary.tool_failures == 1 ? "" : "s",
-      summary.total, info.planned, info.partial ? " · <span class=\"partial\">PARTIAL run: " + E(PartialNote(info, results, "", "")) + "</span>" : std::string());
+      "<p class=\"meta\">Targets <code>{}</code> · started {} · {:.1f} s · exit code {} · {}, {} · {} of {} planned {}{}</p>\n",
+      E(info.targets_path), E(FormatIsoUtc(info.started_unix_ms)), seconds, info.exit_code, Plural(summary.product_failures, "product failure"),
+      Plural(summary.tool_failures, "tool failure"), summary.total, info.planned,
+      PluralNoun(static_cast<long long>(info.planned), "probe"), info.partial ? " · <span class=\"partial\">PARTIAL run: " + E(PartialNote(info, results, "", "")) + "</span>" : std::string());
   if (!info.tls_verified)
     out += "<p class=\"partial\">TLS certificates were NOT verified (--insecure): a man in the middle could have served "
            "these pages.</p>\n";
@@ -344,8 +343,8 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
          "aria-label=\"filter text\">\n<select id=\"filter-verdict\" aria-label=\"verdict\">\n"
          "<option value=\"all\">all verdicts</option>\n<option value=\"failures\">failures only</option>\n";
   for (const Verdict v : present) out += fmt::format("<option value=\"{0}\">{0}</option>\n", VerdictName(v));
-  out += fmt::format("</select>\n<span id=\"shown\">{}</span> of {} probes shown\n</div>\n", results.size(),
-                     results.size());
+  out += fmt::format("</select>\n<span id=\"shown\">{}</span> of {} shown\n</div>\n", results.size(),
+                     Plural(results.size(), "probe"));
   out += "<table id=\"probes\">\n<colgroup><col class=\"w\"><col class=\"k\"><col class=\"v\"><col class=\"n\"><col>"
          "<col><col class=\"r\"><col class=\"s\"><col class=\"n\"></colgroup>\n<thead><tr><th data-type=\"text\">wiki</th><th data-type=\"text\">page</th>"
          "<th data-type=\"text\">verdict</th><th data-type=\"num\">HTTP</th><th data-type=\"text\">parameters</th>"

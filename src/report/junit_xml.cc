@@ -14,6 +14,7 @@
 #include "config/known.h"
 #include "report/escape.h"
 #include "report/run_dir.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -194,8 +195,8 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
         x.End();
       } else if (IsProductFailure(v, info.warnings_fail) && !FailsRun(r.outcome, info)) {  // flaky: passed on re-fetch
         x.Start("system-out");
-        x.Text(fmt::format("flaky: {} on the first fetch, not on {} re-fetch{} (does not fail the run)\n\n{}",
-                           VerdictName(v), r.outcome.confirm_fetches, r.outcome.confirm_fetches == 1 ? "" : "es",
+        x.Text(fmt::format("flaky: {} on the first fetch, not on {} (does not fail the run)\n\n{}",
+                           VerdictName(v), Plural(r.outcome.confirm_fetches, "re-fetch"),
                            Body(r, info)));
         x.End();
       } else if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) {

@@ -1,4 +1,5 @@
 #include "report/overview.h"
+#include "core/plural.h"
 
 #include <algorithm>
 #include <cmath>
@@ -72,10 +73,6 @@ Overview MakeOverview(const ResultList& results, bool warnings_fail) {
                          it->second.back()});
   }
   return o;
-}
-
-std::string Plural(int64_t count, const std::string& noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
 }
 
 RunStatus DescribeRunStatus(const RunInfo& info, const RunSummary& summary, const Overview& overview,

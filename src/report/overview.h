@@ -59,8 +59,5 @@ struct RunStatus {
 RunStatus DescribeRunStatus(const RunInfo& info, const RunSummary& summary, const Overview& overview,
                             size_t product_groups);
 
-// "1 probe", "2 probes": `count` and the noun, plural when count != 1 (the
-// nouns here take an s).
-std::string Plural(int64_t count, const std::string& noun);
 
 }  // namespace bc

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "classify/verdict.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -40,10 +41,9 @@ RunDiff DiffRuns(const std::vector<OutcomeRow>& baseline, const std::vector<Outc
 
 std::string FormatRunDiff(const RunDiff& diff, const std::string& baseline_id, const std::string& current_id) {
   std::string out = fmt::format(
-      "{} -> {}: {} new failure{}, {} fixed, {} still failing, {} unjudged, {} new probe{}, {} gone\n", baseline_id,
-      current_id, diff.new_failures.size(), diff.new_failures.size() == 1 ? "" : "s", diff.fixed.size(),
-      diff.still_failing.size(), diff.unjudged.size(), diff.new_probes.size(),
-      diff.new_probes.size() == 1 ? "" : "s", diff.gone_probes.size());
+      "{} -> {}: {}, {} fixed, {} still failing, {} unjudged, {}, {} gone\n", baseline_id, current_id,
+      Plural(diff.new_failures.size(), "new failure"), diff.fixed.size(), diff.still_failing.size(),
+      diff.unjudged.size(), Plural(diff.new_probes.size(), "new probe"), diff.gone_probes.size());
   auto section = [&](const char* title, const std::vector<DiffEntry>& entries) {
     if (entries.empty()) return;
     out += fmt::format("\n{} ({}):\n", title, entries.size());

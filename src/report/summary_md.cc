@@ -11,6 +11,7 @@
 #include "report/evidence.h"
 #include "report/overview.h"
 #include "report/run_dir.h"
+#include "core/plural.h"
 
 namespace bc {
 
@@ -35,9 +36,9 @@ std::string CodeBlock(std::string_view lang, std::string_view text) {
 void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
                  const ResultList& results) {
   const auto& first = results[g.first];
-  out += fmt::format("### {}. {}{} — {} ({} probe{})\n\n", number, VerdictName(g.verdict),
+  out += fmt::format("### {}. {}{} — {} ({})\n\n", number, VerdictName(g.verdict),
                      g.flaky ? " (flaky)" : !g.known_task.empty() ? " (known)" : "", MarkdownCode(g.key),
-                     g.members.size(), g.members.size() == 1 ? "" : "s");
+                     Plural(g.members.size(), "probe"));
   if (!g.known_task.empty()) {
     std::string note;
     for (const auto& k : info.known)
@@ -128,14 +129,14 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
   out += fmt::format("- **Targets:** {}\n", MarkdownCode(info.targets_path));
   out += fmt::format("- **Started:** {} · **duration:** {:.1f} s · **exit code:** {}\n",
                      FormatIsoUtc(info.started_unix_ms), seconds, info.exit_code);
-  out += fmt::format("- **Result:** {} product failure{}{}, {} tool failure{}, {} of {} planned probes done{}\n\n",
-                     summary.product_failures, summary.product_failures == 1 ? "" : "s",
+  out += fmt::format("- **Result:** {}{}, {}, {} of {} planned {} done{}\n\n",
+                     Plural(summary.product_failures, "product failure"),
                      summary.known || summary.flaky
                          ? fmt::format(" ({} known, {} flaky: {} fail the run)", summary.known, summary.flaky,
                                        summary.Failing(info))
                          : std::string(),
-                     summary.tool_failures,
-                     summary.tool_failures == 1 ? "" : "s", summary.total, info.planned,
+                     Plural(summary.tool_failures, "tool failure"), summary.total, info.planned,
+                     PluralNoun(static_cast<long long>(info.planned), "probe"),
                      PartialNote(info, results, " — **PARTIAL run: ", "**"));
   if (const std::string throttled = DescribeThrottled(summary); !throttled.empty())
     out += "- **Throttled:** " + throttled + "\n\n";  // our own sentence: no page text in it
@@ -175,19 +176,19 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
   if (product == 0) {
     out += "## Product failures\n\nNone.\n\n";
   } else {
-    out += fmt::format("## Product failures ({} group{})\n\n", product, product == 1 ? "" : "s");
+    out += fmt::format("## Product failures ({})\n\n", Plural(product, "group"));
   }
   for (const auto& g : groups)
     if (g.product_failure) AppendGroup(out, ++number, g, info, results);
   if (tool > 0) {
-    out += fmt::format("## Tool failures: the crawler could not judge these pages ({} group{})\n\n", tool,
-                       tool == 1 ? "" : "s");
+    out += fmt::format("## Tool failures: the crawler could not judge these pages ({})\n\n",
+                       Plural(tool, "group"));
     for (const auto& g : groups)
       if (IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
   }
   AppendKnownNotSeen(out, info);
   if (other > 0) {
-    out += fmt::format("## Warnings, not counted as failures ({} group{})\n\n", other, other == 1 ? "" : "s");
+    out += fmt::format("## Warnings, not counted as failures ({})\n\n", Plural(other, "group"));
     for (const auto& g : groups)
       if (!g.product_failure && !IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
   }

@@ -10,6 +10,7 @@
 #include "report/evidence.h"
 #include "report/grouping.h"
 #include "report/run_dir.h"
+#include "core/plural.h"
 
 namespace bc {
 namespace {
@@ -22,8 +23,6 @@ std::string ShellBlock(std::string text) {
   for (size_t at = 0; (at = text.find("```", at)) != std::string::npos; at += 3) text.replace(at, 3, "`` `");
   return "```lang=sh\n" + text + "\n```\n";
 }
-
-std::string Plural(size_t n, std::string_view word) { return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s"); }
 
 void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info, const ResultList& results) {
   const auto& first = results[g.first];
@@ -88,13 +87,14 @@ Result<std::string> RenderSummaryRemarkup(const RunInfo& info, const RunSummary&
   out += fmt::format("- **Targets:** {}\n", RemarkupCode(info.targets_path));
   out += fmt::format("- **Started:** {}, **duration:** {:.1f} s, **exit code:** {}\n", FormatIsoUtc(info.started_unix_ms),
                      seconds, info.exit_code);
-  out += fmt::format("- **Result:** {}{}, {}, {} of {} planned probes done{}\n\n",
-                     Plural(static_cast<size_t>(summary.product_failures), "product failure"),
+  out += fmt::format("- **Result:** {}{}, {}, {} of {} planned {} done{}\n\n",
+                     Plural(summary.product_failures, "product failure"),
                      summary.known || summary.flaky
                          ? fmt::format(" ({} known, {} flaky: {} fail the run)", summary.known, summary.flaky,
                                        summary.Failing(info))
                          : std::string(),
-                     Plural(static_cast<size_t>(summary.tool_failures), "tool failure"), summary.total, info.planned,
+                     Plural(summary.tool_failures, "tool failure"), summary.total, info.planned,
+                     PluralNoun(static_cast<long long>(info.planned), "probe"),
                      PartialNote(info, results, ", **PARTIAL run: ", "**"));
   if (const std::string throttled = DescribeThrottled(summary); !throttled.empty())
     out += "- **Throttled:** " + throttled + "\n\n";  // our own sentence: no page text in it

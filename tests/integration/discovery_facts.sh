@@ -36,7 +36,7 @@ EXPLAIN="$("$CRAWLER" plan "$WORK/disc.toml" --explain)" || fail "plan --explain
 "$CRAWLER" plan "$WORK/disc.toml" --format jsonl >"$WORK/plan.jsonl" || fail "plan failed"
 restore_profiles() { for w in enwiki frwiki ruwiki; do "$FARM/ores" "$w" full; done; }
 restore_profiles
-grep -q "SiteMatrix http://127.0.0.1:8101/api.php: 2 request(s), 3 wiki(s) discovered, 1 skipped" <<<"$EXPLAIN" \
+grep -q "SiteMatrix http://127.0.0.1:8101/api.php: 2 requests, 3 wikis discovered, 1 skipped" <<<"$EXPLAIN" \
   || fail "discovery summary"$'\n'"$EXPLAIN"
 grep -q "skipped aawiki: closed" <<<"$EXPLAIN" || fail "aawiki not skipped as closed"$'\n'"$EXPLAIN"
 grep -q "ruwiki (MediaWiki 1.39.17, ru): ORES is not installed" <<<"$EXPLAIN" || fail "ruwiki ORES state"$'\n'"$EXPLAIN"
@@ -70,7 +70,7 @@ print(f'ok: {len(rows)} probes on {wikis}; ORES axes only where ORES runs, only 
 printf '# farm subset\nenwiki\nruwiki\nfrwiki  # all three open ones\naawiki\n' >"$WORK/farm.dblist"
 sed -e 's|^facts = true|facts = false\ndblist = "farm.dblist"\nexclude = ["fr*"]|' "$WORK/disc.toml" >"$WORK/narrow.toml"
 EXPLAIN="$("$CRAWLER" plan "$WORK/narrow.toml" --explain)" || fail "plan (dblist) failed"
-grep -q "2 wiki(s) discovered, 2 skipped" <<<"$EXPLAIN" || fail "dblist/exclude counts"$'\n'"$EXPLAIN"
+grep -q "2 wikis discovered, 2 skipped" <<<"$EXPLAIN" || fail "dblist/exclude counts"$'\n'"$EXPLAIN"
 grep -q "skipped frwiki: excluded by 'fr\*'" <<<"$EXPLAIN" || fail "frwiki not excluded"$'\n'"$EXPLAIN"
 grep -q "skipped aawiki: closed" <<<"$EXPLAIN" || fail "aawiki (closed, in the dblist) not skipped"$'\n'"$EXPLAIN"
 wikis="$("$CRAWLER" plan "$WORK/narrow.toml" --format jsonl | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"

@@ -66,7 +66,7 @@ crawl "$WORK/facts.toml" --wiki enwiki --page recentchanges --page contributions
 "$FARM/ores" enwiki full
 "$FARM/fault" enwiki none
 [ "$RC" -eq 1 ] || fail "second run: exit code $RC, want 1"$'\n'"$OUT"
-grep -q "facts history: 1 wiki(s) with healthy facts in $WORK/results/history.sqlite" <<<"$EXPLAIN" \
+grep -q "facts history: 1 wiki with healthy facts in $WORK/results/history.sqlite" <<<"$EXPLAIN" \
   || fail "plan --explain does not name the history"$'\n'"$EXPLAIN"
 grep -q "goodfaith (not in today's meta=ores) (levels: likelybad, likelygood, maybebad, verylikelybad, from history of run $FIRST)" <<<"$EXPLAIN" \
   || fail "plan --explain: goodfaith not kept from the history"$'\n'"$EXPLAIN"

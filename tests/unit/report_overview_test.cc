@@ -66,8 +66,6 @@ TEST_CASE("the status sentence says how many probes ran when some did not", "[re
   info.exit_code = 2;
   CHECK(DescribeRunStatus(info, s, MakeOverview(rs, false), 1).sentence ==
         "The crawl could not be done properly: 3 probes not run; 1 product failure.");
-  CHECK(Plural(1, "wiki") == "1 wiki");
-  CHECK(Plural(0, "wiki") == "0 wikis");
 }
 
 }  // namespace
