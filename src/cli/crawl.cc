@@ -136,6 +136,7 @@ Result<void> Crawl::Start() {
       !file.empty()) {
     auto loaded = LoadKnownIssues(file);
     if (!loaded) return std::unexpected(loaded.error());
+    for (const std::string& note : loaded->deprecations) std::fprintf(stderr, "%s\n", note.c_str());
     known_ = std::move(*loaded);
   }
   known_matched_.assign(known_.entries.size(), 0);

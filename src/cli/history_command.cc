@@ -53,7 +53,7 @@ int RunHistory(const std::string& results, int limit, const std::string& format)
                                 {"targets", r.targets},     {"exit_code", r.exit_code},
                                 {"partial", r.partial},     {"planned", r.planned},
                                 {"scope", r.scope},
-                                {"total", r.totals.total},  {"product_failures", r.totals.product_failures},
+                                {"done", r.totals.total},  {"product_failures", r.totals.product_failures},
                                 {"tool_failures", r.totals.tool_failures}, {"totals", totals}};
       fmt::print("{}\n", DumpJsonLine(j));
     }
@@ -103,7 +103,7 @@ int RunDiffCommand(const std::string& results, const std::string& a_name, const 
                               {"new_failures", list(diff.new_failures)}, {"fixed", list(diff.fixed)},
                               {"still_failing", list(diff.still_failing)}, {"unjudged", list(diff.unjudged)},
                               {"new_probes", list(diff.new_probes)}, {"gone_probes", list(diff.gone_probes)}};
-    fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+    fmt::print("{}\n", DumpJsonLine(j));  // compact, as every --format json
   } else {
     fmt::print("{}", FormatRunDiff(diff, *a, *b));
   }
@@ -159,7 +159,7 @@ void AddHistoryCommands(CLI::App& app, int& exit_code) {
     auto format = std::make_shared<std::string>("text");
     cmd->add_option("--results", *results, "Results directory")->capture_default_str();
     cmd->add_option("--limit", *limit, "Show at most N runs (0 = all)")->check(CLI::NonNegativeNumber);
-    cmd->add_option("--format", *format, "text or json (one object per line)")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--format", *format, "text, or json: one object per run and line on stdout, newest first")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([=, &exit_code] { exit_code = RunHistory(*results, *limit, *format); });
   }
   {
@@ -172,7 +172,7 @@ void AddHistoryCommands(CLI::App& app, int& exit_code) {
     cmd->add_option("RUN_A", *a, "Baseline run id (or latest)")->required();
     cmd->add_option("RUN_B", *b, "Run id to compare with the baseline (or latest)")->required();
     cmd->add_option("--results", *results, "Results directory")->capture_default_str();
-    cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--format", *format, "text, or json: one object on stdout")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([=, &exit_code] { exit_code = RunDiffCommand(*results, *a, *b, *format); });
   }
   {

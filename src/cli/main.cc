@@ -37,11 +37,17 @@ CLI::App* CommandIn(CLI::App& app, int argc, char** argv) {
   return nullptr;
 }
 
-// An option `cmd` does not know, as typed ("--fial-fast"), or "".
-std::string UnknownOption(const CLI::App& cmd, int argc, char** argv, std::vector<std::string>& known) {
+// An option `cmd` does not know, as typed ("--fial-fast"), or "". `shown`
+// gets the options help shows: the ones to suggest (an old name, hidden, is
+// known but never suggested).
+std::string UnknownOption(const CLI::App& cmd, int argc, char** argv, std::vector<std::string>& shown) {
+  std::vector<std::string> known;
   for (const CLI::Option* o : cmd.get_options()) {
     for (const std::string& l : o->get_lnames()) known.push_back("--" + l);
     for (const std::string& s : o->get_snames()) known.push_back("-" + s);
+    if (o->get_group().empty()) continue;
+    for (const std::string& l : o->get_lnames()) shown.push_back("--" + l);
+    for (const std::string& s : o->get_snames()) shown.push_back("-" + s);
   }
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];

@@ -151,9 +151,10 @@ std::string NotifyPayload(const CrawlReport& report) {
   j["exit_code"] = info.exit_code;
   j["partial"] = info.partial;
   j["targets"] = info.targets_path;
-  j["counts"] = nlohmann::json::object();
+  // Field names as in `run --format json` (docs/NAMES.md): totals, exception_class, kinds.
+  j["totals"] = nlohmann::json::object();
   for (size_t v = 0; v < s.by_verdict.size(); ++v)
-    if (s.by_verdict[v]) j["counts"][std::string(VerdictName(static_cast<Verdict>(v)))] = s.by_verdict[v];
+    if (s.by_verdict[v]) j["totals"][std::string(VerdictName(static_cast<Verdict>(v)))] = s.by_verdict[v];
   j["product_failures"] = s.product_failures;
   j["failing"] = s.Failing(info);
   j["known"] = s.known;
@@ -162,10 +163,10 @@ std::string NotifyPayload(const CrawlReport& report) {
   j["groups"] = nlohmann::json::array();
   for (size_t i = 0; i < report.groups.size() && i < kMaxGroups; ++i) {
     const FailureGroup& g = report.groups[i];
-    nlohmann::json pages = nlohmann::json::array();
-    for (PageKind k : g.kinds) pages.push_back(PageKindName(k));
-    nlohmann::json group = {{"verdict", VerdictName(g.verdict)}, {"class", g.exception_class}, {"key", g.key},
-                            {"probes", g.members.size()}, {"wikis", g.wikis}, {"pages", pages},
+    nlohmann::json kinds = nlohmann::json::array();
+    for (PageKind k : g.kinds) kinds.push_back(PageKindName(k));
+    nlohmann::json group = {{"verdict", VerdictName(g.verdict)}, {"exception_class", g.exception_class}, {"key", g.key},
+                            {"probes", g.members.size()}, {"wikis", g.wikis}, {"kinds", kinds},
                             {"product_failure", g.product_failure}};
     if (!g.known_task.empty()) group["known_task"] = g.known_task;
     if (g.flaky) group["flaky"] = true;

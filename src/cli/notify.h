@@ -3,8 +3,8 @@
 // reach a channel nobody has to watch. A notifier that fails or times out is
 // reported; it never changes the run's exit code.
 //
-// The document (NotifyPayload) holds counts, groups (verdict, class, key,
-// wikis, pages, known task, flaky) and the paths of the run's files: no URL
+// The document (NotifyPayload) holds totals, groups (verdict, exception class,
+// key, wikis, page kinds, known task, flaky) and the paths of the run's files: no URL
 // query of a logged-in probe's session, no cookie, no password, no webhook URL.
 #pragma once
 
@@ -17,9 +17,9 @@
 namespace bc {
 
 // The run as one compact JSON object (one line):
-//   {"run_id", "exit_code", "partial", "targets", "counts": {verdict: n},
+//   {"run_id", "exit_code", "partial", "targets", "totals": {verdict: n},
 //    "product_failures", "failing", "known", "flaky", "tool_failures",
-//    "groups": [{"verdict", "class", "key", "probes", "wikis", "pages",
+//    "groups": [{"verdict", "exception_class", "key", "probes", "wikis", "kinds",
 //                "known_task", "flaky", "confirmation"}] (at most 20; "groups_omitted"),
 //    "known_not_seen": [task], "report", "summary", "results"}
 std::string NotifyPayload(const CrawlReport& report);

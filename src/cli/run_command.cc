@@ -49,9 +49,9 @@ Result<std::pair<Targets, std::vector<Probe>>> LoadUrlList(const PlanOptions& pl
   if (!plan.targets.empty())
     return Fail(Error::Code::kUsage, "give either a targets file or --urls FILE, not both");
   if (!plan.wikis.empty() || !plan.kinds.empty() || !plan.params.empty() || !plan.shard.empty())
-    return Fail(Error::Code::kUsage, "--wiki, --page, --param and --shard filter a targets plan; not with --urls");
+    return Fail(Error::Code::kUsage, "--wiki, --param and --shard filter a targets plan; not with --urls");
   if (urls.crawl.per_host_concurrency > urls.crawl.concurrency)
-    return Fail(Error::Code::kUsage, "--per-host cannot be larger than --concurrency");
+    return Fail(Error::Code::kUsage, "--per-host-concurrency cannot be larger than --concurrency");
   if (std::string problem = UserAgentProblem(urls.crawl.user_agent); !problem.empty())
     return Fail(Error::Code::kUsage, "--user-agent: " + problem);
   auto text = ReadFileToString(urls.file);
@@ -235,7 +235,7 @@ std::string CrawlReportJson(const CrawlReport& r) {
   for (const FailureGroup& g : r.groups) {
     nlohmann::json kinds = nlohmann::json::array();
     for (PageKind k : g.kinds) kinds.push_back(PageKindName(k));
-    j["groups"].push_back({{"verdict", VerdictName(g.verdict)}, {"key", g.key}, {"class", g.exception_class},
+    j["groups"].push_back({{"verdict", VerdictName(g.verdict)}, {"key", g.key}, {"exception_class", g.exception_class},
                            {"message", g.message}, {"probes", g.members.size()}, {"wikis", g.wikis},
                            {"kinds", kinds}, {"failing_parameters", DescribeFailingParameters(g)},
                            {"example_url", r.results()[g.first].probe.url}, {"known_task", g.known_task},
@@ -269,14 +269,20 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
   auto urls = std::make_shared<UrlListOptions>();
   AddPlanOptions(*cmd, *plan, /*targets_required=*/false);
   cmd->add_option("--urls", urls->file, "Crawl a plain list of URLs (one per line, # comments) instead of a targets file");
-  cmd->add_option("--kind", urls->kind, "With --urls: what the pages are")
-      ->check(CLI::IsMember({"recentchanges", "watchlist", "contributions", "api"}));
+  // One --kind: a filter of the plan, or with --urls what the listed pages are.
+  cmd->get_option("--kind")->description("Only this page kind; repeatable. With --urls: what the pages are (one kind; "
+                                         "default recentchanges)");
   cmd->add_option("--expect-user", urls->expect_user, "With --urls: the user name every page must show");
   cmd->add_option("--user-agent", urls->crawl.user_agent, "With --urls: User-Agent (default names beta-crawler)");
   cmd->add_option("--concurrency", urls->crawl.concurrency, "With --urls: transfers in flight (default 8)")
       ->check(CLI::Range(1, 1024));
-  cmd->add_option("--per-host", urls->crawl.per_host_concurrency, "With --urls: in flight per host (default 4)")
+  // As [crawl] per_host_concurrency; --per-host is its old name (not shown).
+  cmd->add_option("--per-host-concurrency", urls->crawl.per_host_concurrency,
+                  "With --urls: in flight per host (default 4; [crawl] per_host_concurrency)")
       ->check(CLI::Range(1, 1024));
+  cmd->add_option("--per-host", urls->crawl.per_host_concurrency, "Old name of --per-host-concurrency")
+      ->check(CLI::Range(1, 1024))
+      ->group("");
   cmd->add_option("--results", run->results_dir, "Results root (default: results)");
   cmd->add_flag("--fail-fast", run->fail_fast, "Stop scheduling after the first product failure");
   auto fail_on = std::make_shared<std::vector<std::string>>();
@@ -318,16 +324,20 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
       });
   cmd->add_option("--notify-command", notify->command, "Run this shell command with the run's JSON on stdin when it "
                                                        "ends (instead of [notify] command)");
-  cmd->add_option("--notify", *notify_when, "When to notify: 'failures' (runs with product failures; default) or "
-                                            "'always'")
+  // As [notify] when; --notify is its old name (not shown).
+  cmd->add_option("--notify-when", *notify_when, "When to notify: 'failures' (runs with product failures; default) "
+                                                 "or 'always' (instead of [notify] when)")
       ->check(CLI::IsMember({"failures", "always"}));
+  cmd->add_option("--notify", *notify_when, "Old name of --notify-when")
+      ->check(CLI::IsMember({"failures", "always"}))
+      ->group("");
   auto progress_every = std::make_shared<double>(0);
   cmd->add_option("--progress-every", *progress_every, "Say what the crawl is doing at least every SECONDS, also "
                                                        "while nothing is fetched (logins, confirmation): a line when "
                                                        "not on a terminal (CI logs, the demo)")
       ->check(CLI::Range(0.1, 3600.0));
   auto format = std::make_shared<std::string>("text");
-  cmd->add_option("--format", *format, "Final summary as text (default) or json (one object on stdout)")
+  cmd->add_option("--format", *format, "text (default), or json: one object on stdout when the run ends, nothing else there (no progress)")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([plan, run, quiet, urls, fail_on, insecure, format, notify, notify_when, confirm_after, progress_every,
                  memory_budget, evidence, &exit_code] {
@@ -336,6 +346,16 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     run->fail_on_known = asked("known");
     run->fail_on_flaky = asked("flaky");
     run->fail_on_slow = asked("slow");
+    if (!urls->file.empty() && !plan->kinds.empty()) {
+      // With --urls, --kind says what the listed pages are: one kind, not a filter.
+      if (plan->kinds.size() > 1) {
+        exit_code = ReportError(Error{Error::Code::kUsage, "--kind: with --urls give one page kind (what the listed "
+                                                           "pages are)", ""});
+        return;
+      }
+      urls->kind = plan->kinds.front();
+      plan->kinds.clear();
+    }
     run->scope = PlanScope(*plan);
     if ((run->fail_on_new_only || run->fail_on_slow) && run->baseline.empty()) run->baseline = "last";
     if (urls->file.empty() && plan->targets.empty()) {

@@ -17,6 +17,13 @@ struct KnownFailure {
   Error error;
 };
 
+// The name a [[known]] key has now, for a key it replaced ("" = not an old name).
+std::string_view KnownKeyNow(std::string_view old) {
+  if (old == "class") return "exception_class";  // as pages.jsonl's evidence.exception_class
+  if (old == "page") return "kind";               // as --kind and pages.jsonl's kind
+  return {};
+}
+
 class KnownParser {
  public:
   explicit KnownParser(std::string path) : path_(std::move(path)) {}
@@ -35,16 +42,28 @@ class KnownParser {
     if (!arr || !arr->is_array_of_tables())
       Fail(*list, "'known' must be an array of tables: write each issue as [[known]]");
     for (const toml::node& el : *arr) out.entries.push_back(Entry(*el.as_table()));
+    out.deprecations = std::move(deprecations_);
     return out;
   }
 
  private:
   KnownIssue Entry(const toml::table& t) {
-    static constexpr std::string_view kKeys[] = {"task", "note", "verdict", "class", "signature", "wiki", "page", "param"};
-    for (auto&& [key, node] : t)
-      if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) == std::end(kKeys))
-        FailAt(key.source().begin, fmt::format("unknown key '{}' in [[known]]; known keys: {}", key.str(),
-                                               fmt::join(kKeys, ", ")));
+    static constexpr std::string_view kKeys[] = {"task", "note", "verdict", "exception_class", "signature", "wiki",
+                                                 "kind", "param"};
+    for (auto&& [key, node] : t) {
+      if (std::find(std::begin(kKeys), std::end(kKeys), key.str()) != std::end(kKeys)) continue;
+      if (const std::string_view now = KnownKeyNow(key.str()); !now.empty()) {
+        // The old name of a key (docs/NAMES.md): still read, with a note saying the new one.
+        if (t.get(now)) FailAt(key.source().begin, fmt::format("'{}' and '{}' are the same key; keep '{}'", key.str(), now, now));
+        deprecations_.push_back(fmt::format("{}:{}:{}: note: '{}' is the old name of '{}'; write {} = ...", path_,
+                                            key.source().begin.line, key.source().begin.column, key.str(), now, now));
+        continue;
+      }
+      FailAt(key.source().begin, fmt::format("unknown key '{}' in [[known]]; known keys: {}", key.str(),
+                                             fmt::join(kKeys, ", ")));
+    }
+    // Each key by its name now or its old one (never both: checked above).
+    const auto get = [&](std::string_view now, std::string_view old) { return t.get(now) ? t.get(now) : t.get(old); };
     KnownIssue k;
     k.where = Where(t);
     const toml::node* task = t.get("task");
@@ -63,18 +82,18 @@ class KnownParser {
                              v));
       k.verdict = *parsed;
     }
-    if (auto* n = t.get("class")) k.exception_class = NonEmpty(*n, "class");
+    if (auto* n = get("exception_class", "class")) k.exception_class = NonEmpty(*n, "exception_class");
     if (auto* n = t.get("signature")) k.signature = NonEmpty(*n, "signature");
     // Without one of these an entry would hide every failure of a wiki or page.
     if (!k.verdict && k.exception_class.empty() && k.signature.empty())
-      Fail(t, fmt::format("[[known]] {} needs at least one of verdict, class or signature; wiki, page and param "
+      Fail(t, fmt::format("[[known]] {} needs at least one of verdict, exception_class or signature; wiki, kind and param "
                           "only narrow a match",
                           k.task));
     if (auto* n = t.get("wiki")) k.wiki = NonEmpty(*n, "wiki");
-    if (auto* n = t.get("page")) {
-      const std::string p = String(*n, "page");
+    if (auto* n = get("kind", "page")) {
+      const std::string p = String(*n, "kind");
       k.page = ParsePageKind(p);
-      if (!k.page) Fail(*n, fmt::format("page '{}' is not a page kind; use recentchanges, watchlist, contributions or api", p));
+      if (!k.page) Fail(*n, fmt::format("kind '{}' is not a page kind; use recentchanges, watchlist, contributions or api", p));
     }
     if (auto* n = t.get("param")) {
       const std::string p = String(*n, "param");
@@ -107,6 +126,7 @@ class KnownParser {
   }
 
   std::string path_;
+  std::vector<std::string> deprecations_;
 };
 
 }  // namespace

@@ -7,14 +7,16 @@
 //   [[known]]
 //   task = "T181191"                      # required: T and digits
 //   note = "ORES thresholds null on ruwiki"
-//   verdict = "exception"                 # matchers: at least one of verdict, class, signature;
-//   class = "RuntimeException"            #   class is the exception class, exactly;
+//   verdict = "exception"                 # matchers: at least one of verdict, exception_class, signature;
+//   exception_class = "RuntimeException" #   the exception class, exactly;
 //   signature = "ORES thresholds"         #   signature a substring of the failure group key
 //   wiki = "ruwiki"                       # optional narrowing: one wiki,
-//   page = "recentchanges"                #   one page kind,
+//   kind = "recentchanges"                #   one page kind,
 //   param = "damaging=likelybad"          #   one KEY=VALUE the probe must carry
 //
-// Plain structs; parsing is pure apart from reading the file. Matching lives
+// The old key names `class` and `page` are still read (a note in
+// KnownIssues::deprecations says the new one). Plain structs; parsing is pure
+// apart from reading the file. Matching lives
 // in src/report/known_match.h.
 #pragma once
 
@@ -43,6 +45,9 @@ struct KnownIssue {
 struct KnownIssues {
   std::string path;                 // the file read ("" when none)
   std::vector<KnownIssue> entries;  // in file order; the first match wins
+  // "FILE:LINE:COL: note: 'class' is the old name of 'exception_class'; ...",
+  // one per old key name used; the caller prints them (stderr).
+  std::vector<std::string> deprecations;
   bool empty() const { return entries.empty(); }
 };
 

@@ -427,6 +427,14 @@ Result<std::vector<OutcomeRow>> History::LoadOutcomes(const std::string& run_id)
   return rows;
 }
 
+std::string ScopeWithOldNames(std::string_view scope) {
+  // Runs recorded before --kind was the page-kind filter's name say "--page KIND".
+  std::string out(scope);
+  for (size_t at = 0; (at = out.find("--kind ", at)) != std::string::npos; at += 7)
+    if (at == 0 || out[at - 1] == ' ') out.replace(at, 7, "--page ");
+  return out;
+}
+
 Result<std::optional<std::string>> History::FindBaseline(const std::string& spec, const RunInfo& current) {
   if (spec != "last") {
     auto run = GetRun(spec);
@@ -438,7 +446,7 @@ Result<std::optional<std::string>> History::FindBaseline(const std::string& spec
   // "Older" by start time first: run ids only sort by the second, and two
   // runs in the same second sort by their random suffix.
   if (sqlite3_prepare_v2(db_.get(),
-                         "SELECT run_id FROM runs WHERE targets = ?1 AND scope = ?3 AND partial = 0 AND run_id <> ?2 "
+                         "SELECT run_id FROM runs WHERE targets = ?1 AND scope IN (?3, ?5) AND partial = 0 AND run_id <> ?2 "
                          "AND (started < ?4 OR (started = ?4 AND run_id < ?2)) "
                          "ORDER BY started DESC, run_id DESC LIMIT 1",
                          -1, &raw, nullptr) != SQLITE_OK)
@@ -448,6 +456,7 @@ Result<std::optional<std::string>> History::FindBaseline(const std::string& spec
   Bind(s.get(), 2, current.run_id);
   Bind(s.get(), 3, current.scope);
   Bind(s.get(), 4, current.started_unix_ms);
+  Bind(s.get(), 5, ScopeWithOldNames(current.scope));
   const int rc = sqlite3_step(s.get());
   if (rc == SQLITE_ROW) return std::optional<std::string>(Text(s.get(), 0));
   if (rc == SQLITE_DONE) return std::optional<std::string>();

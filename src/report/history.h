@@ -46,6 +46,10 @@ OutcomeRow ToOutcomeRow(const std::string& run_id, const ResultRef& result, bool
 std::vector<OutcomeRow> ToOutcomeRows(const std::string& run_id, const ResultList& results,
                                       bool warnings_fail);
 
+// `scope` (crawler/options.h PlanScope: "--wiki a --kind b ...") as runs
+// recorded before the renames wrote it ("--page b"), to find their baselines.
+std::string ScopeWithOldNames(std::string_view scope);
+
 class History {
  public:
   // Opens (creating if needed) the database at `path` and migrates it to the
@@ -85,7 +89,8 @@ class History {
   // The run to compare `current` with. spec "last": the newest complete (not
   // partial) run that started before it, with the same targets_path and scope
   // (so a recheck or a `--wiki` run is never the baseline of a whole-plan
-  // run); nullopt when there is none. Any other spec is a run id that must
+  // run; a scope recorded with the old flag names, "--page KIND", is the same
+  // scope as "--kind KIND"); nullopt when there is none. Any other spec is a run id that must
   // exist (kUsage otherwise).
   Result<std::optional<std::string>> FindBaseline(const std::string& spec, const RunInfo& current);
 

@@ -26,7 +26,7 @@ nlohmann::json OutcomeToJson(const Probe& probe, const Outcome& outcome) {
 
   const Evidence& ev = outcome.result.evidence;
   nlohmann::json evidence = nlohmann::json::object();
-  PutIfNotEmpty(evidence, "class", ev.exception_class);
+  PutIfNotEmpty(evidence, "exception_class", ev.exception_class);  // old name "class" (docs/NAMES.md)
   PutIfNotEmpty(evidence, "message", ev.message);
   PutIfNotEmpty(evidence, "request_id", ev.request_id);
   PutIfNotEmpty(evidence, "signature", ev.signature);
@@ -53,7 +53,7 @@ nlohmann::json OutcomeToJson(const Probe& probe, const Outcome& outcome) {
       {"finished", FormatIsoUtc(outcome.finished_unix_ms)},
   };
   PutIfNotEmpty(j, "error", outcome.transport_error);
-  PutIfNotEmpty(j, "known", outcome.known_task);
+  PutIfNotEmpty(j, "known_task", outcome.known_task);  // old name "known"
   // Only for failures that were fetched again: true = failed again, false = flaky.
   if (outcome.confirm_fetches > 0) {
     j["confirmed"] = outcome.confirm_failed > 0;

@@ -33,7 +33,7 @@ TOML
 "$FARM/ores" frwiki damaging
 "$FARM/ores" ruwiki none
 EXPLAIN="$("$CRAWLER" plan "$WORK/disc.toml" --explain)" || fail "plan --explain failed"
-"$CRAWLER" plan "$WORK/disc.toml" --format jsonl >"$WORK/plan.jsonl" || fail "plan failed"
+"$CRAWLER" plan "$WORK/disc.toml" --format json >"$WORK/plan.jsonl" || fail "plan failed"
 restore_profiles() { for w in enwiki frwiki ruwiki; do "$FARM/ores" "$w" full; done; }
 restore_profiles
 grep -q "SiteMatrix http://127.0.0.1:8101/api.php: 2 requests, 3 wikis discovered, 1 skipped" <<<"$EXPLAIN" \
@@ -73,7 +73,7 @@ EXPLAIN="$("$CRAWLER" plan "$WORK/narrow.toml" --explain)" || fail "plan (dblist
 grep -q "2 wikis discovered, 2 skipped" <<<"$EXPLAIN" || fail "dblist/exclude counts"$'\n'"$EXPLAIN"
 grep -q "skipped frwiki: excluded by 'fr\*'" <<<"$EXPLAIN" || fail "frwiki not excluded"$'\n'"$EXPLAIN"
 grep -q "skipped aawiki: closed" <<<"$EXPLAIN" || fail "aawiki (closed, in the dblist) not skipped"$'\n'"$EXPLAIN"
-wikis="$("$CRAWLER" plan "$WORK/narrow.toml" --format jsonl | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"
+wikis="$("$CRAWLER" plan "$WORK/narrow.toml" --format json | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"
 [ "$wikis" = "enwiki ruwiki" ] || fail "dblist + exclude kept '$wikis', want 'enwiki ruwiki'"
 echo "ok: dblist and exclude globs narrow the discovered wikis"
 # The same dblist published on a web server (a loopback python http.server).
@@ -83,7 +83,7 @@ print(s.server_address[1], flush=True); s.serve_forever()' 2>/dev/null; }
 trap 'kill "$DBLIST_PID" 2>/dev/null || true; restore' EXIT
 read -r DBLIST_PORT <&"${DBLIST[0]}"
 sed -e "s|^dblist = .*|dblist = \"http://127.0.0.1:$DBLIST_PORT/farm.dblist\"|" "$WORK/narrow.toml" >"$WORK/url.toml"
-wikis="$("$CRAWLER" plan "$WORK/url.toml" --format jsonl | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"
+wikis="$("$CRAWLER" plan "$WORK/url.toml" --format json | python3 -c 'import json,sys; print(" ".join(sorted({json.loads(l)["wiki"] for l in sys.stdin})))')"
 [ "$wikis" = "enwiki ruwiki" ] || fail "dblist URL + exclude kept '$wikis', want 'enwiki ruwiki'"
 sed -e "s|^dblist = .*|dblist = \"http://127.0.0.1:$DBLIST_PORT/missing.dblist\"|" "$WORK/narrow.toml" >"$WORK/bad.toml"
 set +e; ERR="$("$CRAWLER" plan "$WORK/bad.toml" 2>&1 >/dev/null)"; rc=$?; set -e

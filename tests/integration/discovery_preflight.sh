@@ -43,7 +43,7 @@ ru_api = [r for r in ores_api if r["wiki"] == "ruwiki"]
 if any(r["verdict"] != "broken" or r["evidence"].get("signature") != "ORES API parameters unrecognized" for r in ru_api):
     bad("ruwiki ORES API probes not flagged (silent failure, API side)", ru_api)
 fr_api = [r for r in ores_api if r["wiki"] == "frwiki"]
-if any(r["verdict"] != "exception" or r["evidence"].get("class") != "RuntimeException" for r in fr_api):
+if any(r["verdict"] != "exception" or r["evidence"].get("exception_class") != "RuntimeException" for r in fr_api):
     bad("frwiki ORES API probes not exception", fr_api)
 ru_c = [r for r in rows if r["wiki"] == "ruwiki" and r["kind"] == "contributions"]
 want_c = lambda r: "broken" if has(r, "hidenondamaging", "1") else "ok"

@@ -16,7 +16,7 @@ if wrong: bad("verdicts differ from the injected faults", wrong)
 ok_other = [r for r in rows if not broken_expected(r) and r["verdict"] != "ok"]
 if ok_other: bad("healthy pages not ok", ok_other)
 ex = [r for r in rows if r["verdict"] == "exception"]
-no_class = [r for r in ex if r["evidence"].get("class") != "RuntimeException"]
+no_class = [r for r in ex if r["evidence"].get("exception_class") != "RuntimeException"]
 if no_class: bad("exception evidence lacks the class RuntimeException", no_class)
 no_id = [r for r in ex if not r["evidence"].get("request_id")]
 if no_id: bad("exception evidence lacks the request id", no_id)

@@ -5,8 +5,10 @@
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -61,9 +63,9 @@ TEST_CASE("an unknown option names the command and the nearest option, exit 2", 
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.err, Catch::Contains("crawler run: unknown option '--fial-fast'. Did you mean '--fail-fast'?"));
   CHECK_THAT(r.err, Catch::Contains("crawler help run"));
-  const Ran eq = bc_test::RunCrawler({"plan", kLocal, "--pgae=watchlist"}, s.dir);
+  const Ran eq = bc_test::RunCrawler({"plan", kLocal, "--knid=watchlist"}, s.dir);
   CHECK(eq.exit_code == 2);
-  CHECK_THAT(eq.err, Catch::Contains("unknown option '--pgae'. Did you mean '--page'?"));
+  CHECK_THAT(eq.err, Catch::Contains("unknown option '--knid'. Did you mean '--kind'?"));
 }
 
 TEST_CASE("help, help COMMAND and version", "[cli][main]") {
@@ -110,8 +112,8 @@ TEST_CASE("filters that select no probe are an error naming the filter and the v
   o.params = {"days=7"};
   r = LoadPlan(o);
   REQUIRE_FALSE(r.has_value());
-  CHECK_THAT(r.error().message, Catch::StartsWith("no probe matches --wiki enwiki --page contributions --param days=7"));
-  CHECK_THAT(r.error().message, Catch::Contains("with --wiki enwiki --page contributions"));
+  CHECK_THAT(r.error().message, Catch::StartsWith("no probe matches --wiki enwiki --kind contributions --param days=7"));
+  CHECK_THAT(r.error().message, Catch::Contains("with --wiki enwiki --kind contributions"));
 
   // More shards than probes: the empty shard is named.
   o.params = {};
@@ -135,4 +137,64 @@ TEST_CASE("run and plan exit 2 when nothing is selected, with the values on stde
     CHECK_THAT(r.err, Catch::StartsWith("crawler: no probe matches --param damaging=nosuchlevel (values in the plan:"));
     CHECK_FALSE(fs::exists(s.dir / "res"));  // nothing ran, nothing written
   }
+}
+
+TEST_CASE("old flag names still work and are not shown: --page, --per-host, --notify", "[cli][main][names]") {
+  Scratch s;
+  const Ran help = bc_test::RunCrawler({"help", "run"}, s.dir);
+  CHECK_THAT(help.out, Catch::Contains("--kind") && Catch::Contains("--per-host-concurrency") &&
+                           Catch::Contains("--notify-when"));
+  CHECK_THAT(help.out, !Catch::Contains("--page ") && !Catch::Contains("--per-host ") && !Catch::Contains("--notify "));
+  CHECK_THAT(help.out, !Catch::Contains("Old name"));
+
+  // --page and --kind select the same probes.
+  const Ran by_kind = bc_test::RunCrawler({"plan", kLocal, "--kind", "watchlist", "--format", "json"}, s.dir);
+  const Ran by_page = bc_test::RunCrawler({"plan", kLocal, "--page", "watchlist", "--format", "json"}, s.dir);
+  CHECK(by_kind.exit_code == 0);
+  CHECK(by_page.exit_code == 0);
+  CHECK_THAT(by_kind.out, Catch::Contains("\"kind\":\"watchlist\"") && !Catch::Contains("\"kind\":\"recentchanges\""));
+  CHECK(by_page.out == by_kind.out);
+  // plan's old --format jsonl is its --format json.
+  const Ran jsonl = bc_test::RunCrawler({"plan", kLocal, "--kind", "watchlist", "--format", "jsonl"}, s.dir);
+  CHECK(jsonl.exit_code == 0);
+  CHECK(jsonl.out == by_kind.out);
+
+  // The old --per-host and the new --per-host-concurrency reach the same check.
+  fs::create_directories(s.dir);
+  { std::FILE* f = std::fopen((s.dir / "urls.txt").c_str(), "w"); REQUIRE(f); std::fputs("http://127.0.0.1:9/x\n", f); std::fclose(f); }
+  for (const char* flag : {"--per-host-concurrency", "--per-host"}) {
+    INFO(flag);
+    const Ran r = bc_test::RunCrawler({"run", "--urls", "urls.txt", "--concurrency", "2", flag, "3"}, s.dir);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--per-host-concurrency cannot be larger than --concurrency"));
+  }
+  // --notify and --notify-when take the same values; an unknown one is refused by both.
+  for (const char* flag : {"--notify-when", "--notify"}) {
+    INFO(flag);
+    const Ran r = bc_test::RunCrawler({"run", kLocal, flag, "sometimes"}, s.dir);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("sometimes"));
+  }
+  // --kind with --urls says what the pages are: one kind only.
+  const Ran two = bc_test::RunCrawler({"run", "--urls", "urls.txt", "--kind", "watchlist", "--kind", "api"}, s.dir);
+  CHECK(two.exit_code == 2);
+  CHECK_THAT(two.err, Catch::Contains("--kind: with --urls give one page kind"));
+}
+
+TEST_CASE("plan --format json: only JSON on stdout, one probe a line, --explain on stderr", "[cli][main][names]") {
+  Scratch s;
+  const Ran r = bc_test::RunCrawler({"plan", kLocal, "--wiki", "enwiki", "--explain", "--format", "json"}, s.dir);
+  CHECK(r.exit_code == 0);
+  std::istringstream lines(r.out);
+  size_t n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    INFO(line);
+    const auto j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    REQUIRE(j.is_object());
+    CHECK(j.contains("id"));
+    CHECK(j["wiki"] == "enwiki");
+    CHECK(j.contains("kind"));
+  }
+  CHECK(n > 0);
+  CHECK_THAT(r.err, Catch::Contains("no [discovery]"));
 }

@@ -22,7 +22,7 @@ TEST_CASE("a run's scope is its filters in a canonical order, empty for the whol
   b.shard = "1/4";
   b.kinds = {"watchlist"};
   b.wikis = {"enwiki", "ruwiki", "enwiki"};
-  CHECK(PlanScope(a) == "--wiki enwiki --wiki ruwiki --page watchlist --shard 1/4");
+  CHECK(PlanScope(a) == "--wiki enwiki --wiki ruwiki --kind watchlist --shard 1/4");
   CHECK(PlanScope(a) == PlanScope(b));
 
   PlanOptions c = whole;

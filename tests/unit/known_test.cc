@@ -62,6 +62,32 @@ TEST_CASE("known-issues file: entries with task, note and matchers in file order
   CHECK(Parse("")->entries.empty());
 }
 
+TEST_CASE("known-issues file: exception_class and kind, and their old names class and page with a note", "[known][names]") {
+  // kFile uses the old names: read as before, one note per old key, naming the new one.
+  const KnownIssues old = Known();
+  REQUIRE(old.entries.size() == 3);
+  CHECK(old.entries[0].exception_class == "MWException");
+  CHECK(old.entries[1].page == PageKind::kWatchlist);
+  REQUIRE(old.deprecations.size() == 2);
+  CHECK(old.deprecations[0] == "known.toml:5:1: note: 'class' is the old name of 'exception_class'; write exception_class = ...");
+  CHECK(old.deprecations[1] == "known.toml:11:1: note: 'page' is the old name of 'kind'; write kind = ...");
+
+  auto now = Parse("[[known]]\ntask = \"T1\"\nexception_class = \"MWException\"\nkind = \"contributions\"\n");
+  REQUIRE(now);
+  CHECK(now->entries[0].exception_class == "MWException");
+  CHECK(now->entries[0].page == PageKind::kContributions);
+  CHECK(now->deprecations.empty());
+
+  // Both names of one key: an error at the old one, never a silent pick.
+  auto both = Parse("[[known]]\ntask = \"T1\"\nexception_class = \"A\"\nclass = \"B\"\n");
+  REQUIRE_FALSE(both);
+  CHECK(both.error().where == "k.toml:4:1");
+  CHECK_THAT(both.error().message, Contains("keep 'exception_class'"));
+  auto bad_kind = Parse("[[known]]\ntask = \"T1\"\nverdict = \"exception\"\nkind = \"history\"\n");
+  REQUIRE_FALSE(bad_kind);
+  CHECK(bad_kind.error().where == "k.toml:4:8");
+}
+
 TEST_CASE("known-issues file: every mistake names FILE:LINE:COL", "[known]") {
   const std::pair<std::string, std::string> bad[] = {
       {"[[known]]\ntask = \"181191\"\nverdict = \"exception\"\n", "k.toml:2:8"},        // not T...

@@ -215,6 +215,26 @@ TEST_CASE("a run of part of the plan is the baseline only of a run of the same p
   CHECK(h->GetRun("20261127T030000Z-0003").value()->scope == "recheck of 20261127T010000Z-0001");
 }
 
+TEST_CASE("a run recorded with the old filter name --page is the baseline of the same run with --kind", "[report][history][names]") {
+  CHECK(ScopeWithOldNames("--wiki frwiki --kind watchlist --kind recentchanges") ==
+        "--wiki frwiki --page watchlist --page recentchanges");
+  CHECK(ScopeWithOldNames("--param x=--kind") == "--param x=--kind");  // only a flag is renamed
+  CHECK(ScopeWithOldNames("").empty());
+  TempDb db;
+  auto h = History::Open(db.path);
+  REQUIRE(h.has_value());
+  const auto clean = Results(Verdict::kOk, Verdict::kOk, Verdict::kOk);
+  REQUIRE(Record(*h, Run("20261127T010000Z-0001", "/t/local.toml", false, "--wiki frwiki --page watchlist"), clean));
+  CHECK(h->FindBaseline("last", Run("20261127T020000Z-0002", "/t/local.toml", false, "--wiki frwiki --kind watchlist"))
+            .value() == "20261127T010000Z-0001");
+  REQUIRE(Record(*h, Run("20261127T020000Z-0002", "/t/local.toml", false, "--wiki frwiki --kind watchlist"), clean));
+  CHECK(h->FindBaseline("last", Run("20261127T030000Z-0003", "/t/local.toml", false, "--wiki frwiki --kind watchlist"))
+            .value() == "20261127T020000Z-0002");
+  CHECK_FALSE(h->FindBaseline("last", Run("20261127T030000Z-0003", "/t/local.toml", false, "--kind watchlist"))
+                  .value()
+                  .has_value());
+}
+
 TEST_CASE("two runs in the same second: the baseline is the one that started first, not the smaller id",
           "[report][history]") {
   TempDb db;

@@ -49,7 +49,8 @@ TEST_CASE("a jsonl line carries the fields the demo script and readers rely on",
   CHECK(j["params"]["title"] == "Special:Watchlist");
   CHECK(j["verdict"] == "exception");
   CHECK(j["status"] == 500);
-  CHECK(j["evidence"]["class"] == "MWException");
+  CHECK(j["evidence"]["exception_class"] == "MWException");
+  CHECK_FALSE(j["evidence"].contains("class"));  // the old name is not written
   CHECK(j["evidence"]["request_id"] == "abc123");
   CHECK_FALSE(j["evidence"].contains("excerpt"));  // empty fields are left out
   CHECK_FALSE(j.contains("error"));
