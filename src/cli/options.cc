@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "core/plural.h"
 #include "core/redact.h"
 
 namespace bc {
@@ -169,10 +170,9 @@ Result<void> RequireSelection(const PlanOptions& opts, const Targets& targets, s
     }
     applied += (applied.empty() ? "" : " ") + flag;
   }
-  return Fail(Error::Code::kUsage, fmt::format("no probe matches {}: the selection before --shard has {} probe{}, "
+  return Fail(Error::Code::kUsage, fmt::format("no probe matches {}: the selection before --shard has {}, "
                                                "fewer than the {} shards",
-                                               PlanScope(opts), left.size(), left.size() == 1 ? "" : "s",
-                                               made->shard_count));
+                                               PlanScope(opts), Plural(left.size(), "probe"), made->shard_count));
 }
 
 Result<std::pair<Targets, std::vector<Probe>>> LoadPlan(const PlanOptions& opts) {

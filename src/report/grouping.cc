@@ -217,8 +217,7 @@ std::string DescribeUnjudged(const RunSummary& summary) {
   for (size_t v = 0; v < summary.by_verdict.size(); ++v)
     if (summary.by_verdict[v] > 0 && IsToolFailure(static_cast<Verdict>(v)))
       verdicts.push_back(fmt::format("{} {}", VerdictName(static_cast<Verdict>(v)), summary.by_verdict[v]));
-  return fmt::format("{} probe{} could not be judged ({})", summary.tool_failures,
-                     summary.tool_failures == 1 ? "" : "s", fmt::join(verdicts, ", "));
+  return fmt::format("{} could not be judged ({})", Plural(summary.tool_failures, "probe"), fmt::join(verdicts, ", "));
 }
 
 std::string DescribeThrottled(const RunSummary& summary) {
@@ -226,10 +225,10 @@ std::string DescribeThrottled(const RunSummary& summary) {
   if (throttled == 0) return "";
   // The engine gives up on a 429 only when its next wait would pass the run's
   // deadline or one request has waited 10 minutes (engine.h throttle_wait_max_ms).
-  return fmt::format("{} probe{} throttled: the server kept answering 429 Too Many Requests, every Retry-After waited "
-                     "out, until the run's deadline; the page{} never seen, so this is no product failure "
+  return fmt::format("{} throttled: the server kept answering 429 Too Many Requests, every Retry-After waited "
+                     "out, until the run's deadline; the {} never seen, so this is no product failure "
                      "(exit code 2): run again later, or lower per_host_rps",
-                     throttled, throttled == 1 ? "" : "s", throttled == 1 ? " was" : "s were");
+                     Plural(throttled, "probe"), throttled == 1 ? "page was" : "pages were");
 }
 
 std::string PartialNote(const RunInfo& info, const ResultList& results, std::string_view prefix,
