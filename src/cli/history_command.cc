@@ -157,7 +157,7 @@ void AddHistoryCommands(CLI::App& app, int& exit_code) {
     auto results = std::make_shared<std::string>("results");
     auto limit = std::make_shared<int>(0);
     auto format = std::make_shared<std::string>("text");
-    cmd->add_option("--results", *results, "Results directory")->capture_default_str();
+    cmd->add_option("--results", *results, "Results root (default: results)");
     cmd->add_option("--limit", *limit, "Show at most N runs (0 = all)")->check(CLI::NonNegativeNumber);
     cmd->add_option("--format", *format, "text, or json: one object per run and line on stdout, newest first")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([=, &exit_code] { exit_code = RunHistory(*results, *limit, *format); });
@@ -171,7 +171,7 @@ void AddHistoryCommands(CLI::App& app, int& exit_code) {
     auto format = std::make_shared<std::string>("text");
     cmd->add_option("RUN_A", *a, "Baseline run id (or latest)")->required();
     cmd->add_option("RUN_B", *b, "Run id to compare with the baseline (or latest)")->required();
-    cmd->add_option("--results", *results, "Results directory")->capture_default_str();
+    cmd->add_option("--results", *results, "Results root (default: results)");
     cmd->add_option("--format", *format, "text, or json: one object on stdout")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([=, &exit_code] { exit_code = RunDiffCommand(*results, *a, *b, *format); });
   }
@@ -183,7 +183,7 @@ void AddHistoryCommands(CLI::App& app, int& exit_code) {
     cmd->add_option("--keep", *keep, "Runs to keep (newest first; the run `latest` points at is always kept)")
         ->required()
         ->check(CLI::Range(1, 1000000));
-    cmd->add_option("--results", *results, "Results directory")->capture_default_str();
+    cmd->add_option("--results", *results, "Results root (default: results)");
     cmd->add_flag("--dry-run", *dry_run, "Only print what would be removed");
     cmd->callback([=, &exit_code] { exit_code = RunPrune(*results, *keep, *dry_run); });
   }

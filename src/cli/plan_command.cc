@@ -26,7 +26,12 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
   // line); "jsonl", its old name here, is still read.
   cmd->add_option("--format", *format, "text, or json: one object per probe and line on stdout (--explain then goes "
                                        "to stderr)")
-      ->check(CLI::IsMember({"text", "json", "jsonl"}));
+      ->check(CLI::Validator(
+          [](std::string& value) {
+            return value == "text" || value == "json" || value == "jsonl" ? std::string()
+                                                                           : "use text or json";
+          },
+          "{text,json}", "format"));  // the old name jsonl is read, not shown
   cmd->add_option("--results", opts->results_dir,
                   "Results root whose history.sqlite holds the last healthy facts (default: results)");
   auto explain = std::make_shared<bool>(false);

@@ -154,7 +154,8 @@ TEST_CASE("old flag names still work and are not shown: --page, --per-host, --no
   CHECK(by_page.exit_code == 0);
   CHECK_THAT(by_kind.out, Catch::Contains("\"kind\":\"watchlist\"") && !Catch::Contains("\"kind\":\"recentchanges\""));
   CHECK(by_page.out == by_kind.out);
-  // plan's old --format jsonl is its --format json.
+  // plan's old --format jsonl is its --format json, and not shown.
+  CHECK_THAT(bc_test::RunCrawler({"help", "plan"}, s.dir).out, Catch::Contains("{text,json}") && !Catch::Contains("jsonl"));
   const Ran jsonl = bc_test::RunCrawler({"plan", kLocal, "--kind", "watchlist", "--format", "jsonl"}, s.dir);
   CHECK(jsonl.exit_code == 0);
   CHECK(jsonl.out == by_kind.out);
