@@ -16,6 +16,8 @@ enum class PageKind { kRecentChanges, kWatchlist, kContributions, kApi };
 // "recentchanges", "watchlist", "contributions", "api".
 std::string_view PageKindName(PageKind kind);
 std::optional<PageKind> ParsePageKind(std::string_view name);
+// "recentchanges, watchlist": the names joined with ", " (reports list a group's pages so).
+std::string PageKindList(const std::vector<PageKind>& kinds);
 
 // Query parameters in canonical order: sorted by key, then value. Values are
 // raw (not percent-encoded).

@@ -132,13 +132,7 @@ std::string Link(const std::string& url, const std::string& text) {
   return E(text);
 }
 
-std::string KindList(const std::vector<PageKind>& kinds) {
-  std::vector<std::string_view> names;
-  for (const PageKind k : kinds) names.push_back(PageKindName(k));
-  return fmt::format("{}", fmt::join(names, ", "));
-}
-
-void AppendGroup(TextOut& out, size_t number, const FailureGroup& g, const RunInfo& info,
+void AppendHtmlGroup(TextOut& out, size_t number, const FailureGroup& g, const RunInfo& info,
                  const ResultList& results) {
   const auto& first = results[g.first];
   const char* cls = g.product_failure ? "" : IsToolFailure(g.verdict) ? " tool" : " other";
@@ -156,7 +150,7 @@ void AppendGroup(TextOut& out, size_t number, const FailureGroup& g, const RunIn
     out += fmt::format("<dt>Exception</dt><dd><code>{}</code>{}{}</dd>\n", E(g.exception_class),
                        g.exception_class.empty() || g.message.empty() ? "" : ": ", E(g.message));
   out += fmt::format("<dt>Wikis</dt><dd>{}</dd>\n", E(fmt::format("{}", fmt::join(g.wikis, ", "))));
-  out += fmt::format("<dt>Pages</dt><dd>{}</dd>\n", E(KindList(g.kinds)));
+  out += fmt::format("<dt>Pages</dt><dd>{}</dd>\n", E(PageKindList(g.kinds)));
   out += fmt::format("<dt>Minimal failing parameters</dt><dd><code>{}</code></dd>\n", E(DescribeFailingParameters(g)));
   if (!g.request_ids.empty()) {
     // The first few for a log search; the rest one click away.
@@ -328,7 +322,7 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
   }
   out += fmt::format("<section id=\"groups\">\n<h2>Failure groups ({})</h2>\n", groups.size());
   if (groups.empty()) out += "<p>No failures.</p>\n";
-  for (size_t i = 0; i < groups.size(); ++i) AppendGroup(out, i + 1, groups[i], info, results);
+  for (size_t i = 0; i < groups.size(); ++i) AppendHtmlGroup(out, i + 1, groups[i], info, results);
   if (info.WholePlan())
     for (const auto& k : info.known)
       if (k.matched == 0)

@@ -8,16 +8,11 @@
 #include <utility>
 
 namespace bc {
-namespace {
-
-// Nearest rank, as overview.cc's latency chart.
-double Percentile(std::vector<float>& values, double p) {
-  std::sort(values.begin(), values.end());
-  const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
-  return values[rank == 0 ? 0 : rank - 1];
+double NearestRankPercentile(const std::vector<float>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
 }
-
-}  // namespace
 
 std::vector<LatencyRow> ComputeLatencies(const ResultList& results) {
   std::map<std::pair<std::string, std::string>, std::vector<float>> seconds;  // 4 bytes a fetched probe
@@ -26,9 +21,11 @@ std::vector<LatencyRow> ComputeLatencies(const ResultList& results) {
       seconds[{r.probe.wiki, std::string(PageKindName(r.probe.kind))}].push_back(
           static_cast<float>(r.outcome.timings.total));
   std::vector<LatencyRow> rows;
-  for (auto& [key, values] : seconds)
-    rows.push_back({key.first, key.second, static_cast<int64_t>(values.size()), Percentile(values, 0.50),
-                    Percentile(values, 0.95)});
+  for (auto& [key, values] : seconds) {
+    std::sort(values.begin(), values.end());
+    rows.push_back({key.first, key.second, static_cast<int64_t>(values.size()), NearestRankPercentile(values, 0.50),
+                    NearestRankPercentile(values, 0.95)});
+  }
   return rows;
 }
 

@@ -25,6 +25,10 @@ struct LatencyRow {
 // Sorted by wiki, then kind.
 std::vector<LatencyRow> ComputeLatencies(const ResultList& results);
 
+// The nearest-rank percentile p (0..1] of values sorted ascending; 0 for none.
+// One definition for latency.csv/history and report.html's latency chart.
+double NearestRankPercentile(const std::vector<float>& sorted, double p);
+
 // A page kind of a wiki that got much slower than in the baseline.
 struct SlowFinding {
   std::string wiki, kind;

@@ -9,6 +9,7 @@
 #include <fmt/ranges.h>
 
 #include "report/grouping.h"
+#include "report/latency.h"
 
 namespace bc {
 
@@ -24,17 +25,6 @@ const OverviewCell* Overview::Cell(const std::string& wiki, PageKind kind) const
   const auto it = cells.find({wiki, kind});
   return it == cells.end() ? nullptr : &it->second;
 }
-
-namespace {
-
-// Nearest-rank percentile of sorted values.
-double Percentile(const std::vector<float>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  const size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(sorted.size())));
-  return sorted[std::clamp<size_t>(rank, 1, sorted.size()) - 1];
-}
-
-}  // namespace
 
 Overview MakeOverview(const ResultList& results, bool warnings_fail) {
   Overview o;
@@ -69,7 +59,7 @@ Overview MakeOverview(const ResultList& results, bool warnings_fail) {
     auto it = seconds.find(k);
     if (it == seconds.end()) continue;
     std::sort(it->second.begin(), it->second.end());
-    o.latency.push_back({k, it->second.size(), Percentile(it->second, 0.50), Percentile(it->second, 0.95),
+    o.latency.push_back({k, it->second.size(), NearestRankPercentile(it->second, 0.50), NearestRankPercentile(it->second, 0.95),
                          it->second.back()});
   }
   return o;

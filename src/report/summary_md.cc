@@ -19,12 +19,6 @@ namespace {
 
 constexpr size_t kMaxRequestIds = 5;  // enough to start a log search; the rest are in pages.jsonl
 
-std::string KindList(const std::vector<PageKind>& kinds) {
-  std::vector<std::string_view> names;
-  for (const PageKind k : kinds) names.push_back(PageKindName(k));
-  return fmt::format("{}", fmt::join(names, ", "));
-}
-
 // A fenced block whose fence is longer than any backtick run in `text`.
 std::string CodeBlock(std::string_view lang, std::string_view text) {
   size_t run = 0, longest = 0;
@@ -33,7 +27,7 @@ std::string CodeBlock(std::string_view lang, std::string_view text) {
   return fmt::format("{}{}\n{}\n{}\n", fence, lang, text, fence);
 }
 
-void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
+void AppendMarkdownGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info,
                  const ResultList& results) {
   const auto& first = results[g.first];
   out += fmt::format("### {}. {}{} — {} ({})\n\n", number, VerdictName(g.verdict),
@@ -65,7 +59,7 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
   else
     out += fmt::format("- **HTTP status:** {}\n", fmt::join(statuses, ", "));
   out += fmt::format("- **Wikis:** {}\n", fmt::join(g.wikis, ", "));
-  out += fmt::format("- **Pages:** {}\n", KindList(g.kinds));
+  out += fmt::format("- **Pages:** {}\n", PageKindList(g.kinds));
   std::string minimal;
   if (g.minimal_by_kind.size() > 1) {
     // Per page kind (one may fail everywhere, another only with one parameter).
@@ -179,18 +173,18 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
     out += fmt::format("## Product failures ({})\n\n", Plural(product, "group"));
   }
   for (const auto& g : groups)
-    if (g.product_failure) AppendGroup(out, ++number, g, info, results);
+    if (g.product_failure) AppendMarkdownGroup(out, ++number, g, info, results);
   if (tool > 0) {
     out += fmt::format("## Tool failures: the crawler could not judge these pages ({})\n\n",
                        Plural(tool, "group"));
     for (const auto& g : groups)
-      if (IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
+      if (IsToolFailure(g.verdict)) AppendMarkdownGroup(out, ++number, g, info, results);
   }
   AppendKnownNotSeen(out, info);
   if (other > 0) {
     out += fmt::format("## Warnings, not counted as failures ({})\n\n", Plural(other, "group"));
     for (const auto& g : groups)
-      if (!g.product_failure && !IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
+      if (!g.product_failure && !IsToolFailure(g.verdict)) AppendMarkdownGroup(out, ++number, g, info, results);
   }
   return out;
 }

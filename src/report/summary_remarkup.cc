@@ -15,7 +15,7 @@
 namespace bc {
 namespace {
 
-constexpr size_t kMaxRequestIds = 20;  // as summary.md: the rest are in pages.jsonl
+constexpr size_t kRemarkupMaxRequestIds = 20;  // as summary.md: the rest are in pages.jsonl
 
 // A ```lang=sh block. Remarkup ends the block at the first ``` whatever
 // follows it, so a run of three backticks inside is broken up.
@@ -24,7 +24,7 @@ std::string ShellBlock(std::string text) {
   return "```lang=sh\n" + text + "\n```\n";
 }
 
-void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info, const ResultList& results) {
+void AppendRemarkupGroup(std::string& out, size_t number, const FailureGroup& g, const RunInfo& info, const ResultList& results) {
   const auto& first = results[g.first];
   out += fmt::format("=== {}. {}{}: {} ({}) ===\n\n", number, VerdictName(g.verdict),
                      g.flaky ? " (flaky)" : !g.known_task.empty() ? " (known)" : "", RemarkupCode(g.key),
@@ -60,10 +60,10 @@ void AppendGroup(std::string& out, size_t number, const FailureGroup& g, const R
   out += fmt::format("- **Failing parameters:** {}\n", RemarkupCode(DescribeFailingParameters(g)));
   if (!g.request_ids.empty()) {
     std::vector<std::string> ids;
-    for (size_t i = 0; i < g.request_ids.size() && i < kMaxRequestIds; ++i) ids.push_back(RemarkupCode(g.request_ids[i]));
+    for (size_t i = 0; i < g.request_ids.size() && i < kRemarkupMaxRequestIds; ++i) ids.push_back(RemarkupCode(g.request_ids[i]));
     out += fmt::format("- **Request ids:** {}", fmt::join(ids, ", "));
-    if (g.request_ids.size() > kMaxRequestIds)
-      out += fmt::format(" (+{} more in pages.jsonl)", g.request_ids.size() - kMaxRequestIds);
+    if (g.request_ids.size() > kRemarkupMaxRequestIds)
+      out += fmt::format(" (+{} more in pages.jsonl)", g.request_ids.size() - kRemarkupMaxRequestIds);
     out += "\n";
   }
   if (const auto files = EvidenceOf(info, number, g); !files.empty()) {
@@ -115,7 +115,7 @@ Result<std::string> RenderSummaryRemarkup(const RunInfo& info, const RunSummary&
   if (product == 0) out += "== Product failures ==\n\nNone.\n\n";
   else out += fmt::format("== Product failures ({}) ==\n\n", Plural(product, "group"));
   for (const auto& g : groups)
-    if (g.product_failure) AppendGroup(out, ++number, g, info, results);
+    if (g.product_failure) AppendRemarkupGroup(out, ++number, g, info, results);
   if (info.WholePlan()) {
     std::string lines;
     for (const auto& k : info.known)
@@ -127,12 +127,12 @@ Result<std::string> RenderSummaryRemarkup(const RunInfo& info, const RunSummary&
   if (tool > 0) {
     out += fmt::format("== Tool failures: the crawler could not judge these pages ({}) ==\n\n", Plural(tool, "group"));
     for (const auto& g : groups)
-      if (IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
+      if (IsToolFailure(g.verdict)) AppendRemarkupGroup(out, ++number, g, info, results);
   }
   if (other > 0) {
     out += fmt::format("== Warnings, not counted as failures ({}) ==\n\n", Plural(other, "group"));
     for (const auto& g : groups)
-      if (!g.product_failure && !IsToolFailure(g.verdict)) AppendGroup(out, ++number, g, info, results);
+      if (!g.product_failure && !IsToolFailure(g.verdict)) AppendRemarkupGroup(out, ++number, g, info, results);
   }
   return out;
 }

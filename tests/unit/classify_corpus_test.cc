@@ -11,15 +11,9 @@
 #include "classify/classifier.h"
 #include "plan/probe.h"
 #include "test_paths.h"
+#include "test_files.h"
 
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 struct CorpusPage {
   std::string name;
@@ -31,8 +25,8 @@ CorpusPage LoadPage(const std::string& name) {
   const std::string dir = std::string(BC_SOURCE_DIR) + "/tests/corpus/";
   CorpusPage p;
   p.name = name;
-  p.meta = nlohmann::json::parse(ReadAll(dir + name + ".meta.json"));
-  p.body = ReadAll(dir + p.meta.at("file").get<std::string>());
+  p.meta = nlohmann::json::parse(bc_test::ReadFile(dir + name + ".meta.json"));
+  p.body = bc_test::ReadFile(dir + p.meta.at("file").get<std::string>());
   return p;
 }
 
@@ -55,7 +49,7 @@ bc::Classification Classify(const CorpusPage& p, size_t chunk) {
 }  // namespace
 
 TEST_CASE("every corpus page gets its expected verdict, whole and byte by byte", "[classify][corpus]") {
-  const auto index = nlohmann::json::parse(ReadAll(std::string(BC_SOURCE_DIR) + "/tests/corpus/index.json"));
+  const auto index = nlohmann::json::parse(bc_test::ReadFile(std::string(BC_SOURCE_DIR) + "/tests/corpus/index.json"));
   REQUIRE(index.size() >= 40);
   for (const auto& entry : index) {
     const CorpusPage page = LoadPage(entry.at("name").get<std::string>());

@@ -15,17 +15,11 @@
 #include "classify/signature.h"
 #include "core/redact.h"
 #include "test_paths.h"
+#include "test_files.h"
 
 namespace {
 
 std::string Dir() { return std::string(BC_SOURCE_DIR) + "/tests/corpus/mw143/"; }
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::vector<std::string> Split(const std::string& s, char sep) {
   std::vector<std::string> out;
@@ -42,7 +36,7 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return out;
 }
 
-struct Page {
+struct Mw143Page {
   std::string file;
   std::string expected;
   long status = 0;
@@ -52,16 +46,16 @@ struct Page {
 };
 
 // INDEX.tsv: file, expected verdict, status, note, classify arguments.
-std::vector<Page> LoadIndex() {
-  std::vector<Page> pages;
-  std::istringstream in(ReadAll(Dir() + "INDEX.tsv"));
+std::vector<Mw143Page> LoadIndex() {
+  std::vector<Mw143Page> pages;
+  std::istringstream in(bc_test::ReadFile(Dir() + "INDEX.tsv"));
   std::string line;
   std::getline(in, line);  // header
   while (std::getline(in, line)) {
     if (line.empty()) continue;
     const auto cols = Split(line, '\t');
     REQUIRE(cols.size() >= 4);
-    Page p;
+    Mw143Page p;
     p.file = cols[0];
     p.expected = cols[1];
     p.status = std::stol(cols[2]);
@@ -75,7 +69,7 @@ std::vector<Page> LoadIndex() {
       if (args[i] == "--expect-user") p.exp.expect_user = args[++i];
       else if (args[i] == "--expect-filter-group") p.exp.expect_filter_groups.push_back(args[++i]);
     }
-    std::istringstream hs(ReadAll(Dir() + stem + ".headers"));
+    std::istringstream hs(bc_test::ReadFile(Dir() + stem + ".headers"));
     std::string h;
     while (std::getline(hs, h)) {
       if (!h.empty() && h.back() == '\r') h.pop_back();
@@ -83,13 +77,13 @@ std::vector<Page> LoadIndex() {
       if (h.starts_with("HTTP/") || colon == std::string::npos) continue;
       p.headers.emplace_back(h.substr(0, colon), h.substr(colon + 1));
     }
-    p.body = ReadAll(Dir() + p.file);
+    p.body = bc_test::ReadFile(Dir() + p.file);
     pages.push_back(std::move(p));
   }
   return pages;
 }
 
-bc::Classification Classify(const Page& p, size_t chunk) {
+bc::Classification Classify(const Mw143Page& p, size_t chunk) {
   bc::PageClassifier c(p.exp);
   c.SetStatus(p.status);
   for (const auto& [k, v] : p.headers) c.AddHeader(k, v);
@@ -98,8 +92,8 @@ bc::Classification Classify(const Page& p, size_t chunk) {
   return c.Finish();
 }
 
-const Page& Find(const std::vector<Page>& pages, const std::string& file) {
-  for (const Page& p : pages)
+const Mw143Page& Find(const std::vector<Mw143Page>& pages, const std::string& file) {
+  for (const Mw143Page& p : pages)
     if (p.file == file) return p;
   FAIL("no corpus page " << file);
   return pages.front();
@@ -111,7 +105,7 @@ TEST_CASE("every MediaWiki 1.43 page gets its expected verdict, whole and byte b
   const auto pages = LoadIndex();
   REQUIRE(pages.size() == 34);
   size_t agree = 0;
-  for (const Page& p : pages) {
+  for (const Mw143Page& p : pages) {
     INFO("1.43 page " << p.file);
     const bc::Classification whole = Classify(p, p.body.size() + 1);
     INFO("whole: " << bc::VerdictName(whole.verdict) << " / " << whole.evidence.detail << " / "
@@ -133,14 +127,14 @@ TEST_CASE("1.43: the login page and Special:CreateAccount are auth, with or with
           "[classify][mw143][auth]") {
   const auto pages = LoadIndex();
   for (const char* file : {"en-wl-anon-follow.html", "en-wl-tempuser-follow.html"}) {
-    Page p = Find(pages, file);
+    Mw143Page p = Find(pages, file);
     p.exp.expect_user.clear();
     INFO(file);
     const auto c = Classify(p, 4096);
     CHECK(c.verdict == bc::Verdict::kAuth);
     CHECK(c.evidence.signature == "login-page");
   }
-  Page redirect = Find(pages, "en-wl-tempuser-nofollow.html");
+  Mw143Page redirect = Find(pages, "en-wl-tempuser-nofollow.html");
   redirect.exp.expect_user.clear();
   CHECK(Classify(redirect, 4096).verdict == bc::Verdict::kAuth);
 }
@@ -185,7 +179,7 @@ TEST_CASE("1.43: an exception inside the exception handler is grouped with the o
 TEST_CASE("1.43: the Codex error box is recognised in master's class order and with role=alert",
           "[classify][mw143][exception]") {
   const auto pages = LoadIndex();
-  Page p = Find(pages, "en-rc-exception.html");
+  Mw143Page p = Find(pages, "en-rc-exception.html");
   const std::string from = "class=\"cdx-message cdx-message--block cdx-message--error\"";
   const size_t at = p.body.find(from);
   REQUIRE(at != std::string::npos);

@@ -20,6 +20,7 @@
 
 #include "config/targets.h"
 #include "test_paths.h"
+#include "test_files.h"
 
 extern char** environ;
 
@@ -47,24 +48,17 @@ std::string ExpectationOf(const std::string& path) {
   return first.starts_with(tag) ? first.substr(tag.size()) : std::string();
 }
 
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 // Values planted in the files that must never be echoed back.
 bool MentionsPlantedSecret(const std::string& s) { return s.find("hunter2") != std::string::npos; }
 
-struct Ran {
+struct BinaryRun {
   int exit_code = -1;  // -1: did not exit normally (signal)
   int signal = 0;
   std::string out, err;
 };
 
 // Runs the crawler binary with args, stdout and stderr into files under dir.
-Ran RunBinary(const std::vector<std::string>& args, const fs::path& dir) {
+BinaryRun RunBinary(const std::vector<std::string>& args, const fs::path& dir) {
   const std::string out_path = (dir / "stdout").string(), err_path = (dir / "stderr").string();
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -81,11 +75,11 @@ Ran RunBinary(const std::vector<std::string>& args, const fs::path& dir) {
   REQUIRE(rc == 0);
   int status = 0;
   REQUIRE(waitpid(pid, &status, 0) == pid);
-  Ran r;
+  BinaryRun r;
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
-  r.out = ReadAll(out_path);
-  r.err = ReadAll(err_path);
+  r.out = bc_test::ReadFile(out_path);
+  r.err = bc_test::ReadFile(err_path);
   return r;
 }
 
@@ -137,7 +131,7 @@ TEST_CASE("the crawler binary refuses broken targets files: exit 2, stdout empty
       std::vector<std::string> args = {command, path};
       const fs::path results = tmp / "results";
       if (std::string(command) == "run") args.insert(args.end(), {"--results", results.string()});
-      const Ran r = RunBinary(args, tmp);
+      const BinaryRun r = RunBinary(args, tmp);
       CHECK(r.signal == 0);
       CHECK(r.exit_code == 2);
       CHECK(r.out.empty());
@@ -182,7 +176,7 @@ TEST_CASE("a password that cannot be read stops the run before any request: exit
                            << "\n\n[[wiki]]\ndbname = \"enwiki\"\nurl = \"http://127.0.0.1:9\"\naccount = \"qa\"\n\n"
                               "[page.recentchanges]\n[page.recentchanges.axes]\nlimit = [\"50\"]\n";
     const fs::path results = tmp / "results";
-    const Ran r = RunBinary({"run", targets, "--results", results.string()}, tmp);
+    const BinaryRun r = RunBinary({"run", targets, "--results", results.string()}, tmp);
     CHECK(r.signal == 0);
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());

@@ -5,7 +5,7 @@
 using namespace bc;
 
 namespace {
-WikiFacts Facts(std::string generator, std::string hash, std::vector<std::string> extensions) {
+WikiFacts DeployFacts(std::string generator, std::string hash, std::vector<std::string> extensions) {
   WikiFacts f;
   f.dbname = "enwiki";
   f.site.generator = std::move(generator);
@@ -16,11 +16,11 @@ WikiFacts Facts(std::string generator, std::string hash, std::vector<std::string
 }  // namespace
 
 TEST_CASE("a deploy fingerprint changes with the version, the git hash or the extension set", "[watch]") {
-  const auto base = DeployFingerprint(Facts("MediaWiki 1.39.17", "", {"ORES", "SiteMatrix"}));
-  CHECK(base == DeployFingerprint(Facts("MediaWiki 1.39.17", "", {"SiteMatrix", "ORES"})));  // order does not matter
-  CHECK(base != DeployFingerprint(Facts("MediaWiki 1.39.18", "", {"ORES", "SiteMatrix"})));
-  CHECK(base != DeployFingerprint(Facts("MediaWiki 1.39.17", "0123abcd", {"ORES", "SiteMatrix"})));
-  CHECK(base != DeployFingerprint(Facts("MediaWiki 1.39.17", "", {"SiteMatrix"})));
+  const auto base = DeployFingerprint(DeployFacts("MediaWiki 1.39.17", "", {"ORES", "SiteMatrix"}));
+  CHECK(base == DeployFingerprint(DeployFacts("MediaWiki 1.39.17", "", {"SiteMatrix", "ORES"})));  // order does not matter
+  CHECK(base != DeployFingerprint(DeployFacts("MediaWiki 1.39.18", "", {"ORES", "SiteMatrix"})));
+  CHECK(base != DeployFingerprint(DeployFacts("MediaWiki 1.39.17", "0123abcd", {"ORES", "SiteMatrix"})));
+  CHECK(base != DeployFingerprint(DeployFacts("MediaWiki 1.39.17", "", {"SiteMatrix"})));
   CHECK_THAT(base, Catch::StartsWith("MediaWiki 1.39.17 +2 extensions"));
   WikiFacts down;
   down.error = "Couldn't connect to server";
@@ -36,7 +36,7 @@ TEST_CASE("changed wikis are those whose fingerprint differs or that appear or v
 
 TEST_CASE("an extension deployed alone (new version or commit) changes the fingerprint", "[watch]") {
   auto with = [](std::string ores_version) {
-    WikiFacts f = Facts("MediaWiki 1.44.0-wmf.3", "feedc0de", {"ORES", "SiteMatrix"});
+    WikiFacts f = DeployFacts("MediaWiki 1.44.0-wmf.3", "feedc0de", {"ORES", "SiteMatrix"});
     f.site.extension_versions = {{"ORES", std::move(ores_version)}, {"SiteMatrix", "1.0"}};
     return DeployFingerprint(f);
   };

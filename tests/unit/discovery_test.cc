@@ -89,7 +89,7 @@ goodfaith = ["", "likelybad"]
 highlight = ["", { damaging__likelybad_color = "c4", damaging__verylikelybad_color = "c5" }]
 )TOML";
 
-WikiFacts Facts(const std::string& dbname, const char* siteinfo, const char* ores) {
+WikiFacts DiscoveredFacts(const std::string& dbname, const char* siteinfo, const char* ores) {
   WikiFacts f;
   f.dbname = dbname;
   f.site = *ParseSiteInfo(siteinfo);
@@ -145,23 +145,23 @@ TEST_CASE("offered levels: damaging from its thresholds plus likelygood, goodfai
 }
 
 TEST_CASE("the pre-flight flags null thresholds as broken with their own signature", "[discovery][ores]") {
-  CHECK(JudgeOresAnswer(Facts("enwiki", kSiteInfo, kOres)).verdict == Verdict::kOk);
-  auto c = JudgeOresAnswer(Facts("frwiki", kSiteInfo, kOresNull));
+  CHECK(JudgeOresAnswer(DiscoveredFacts("enwiki", kSiteInfo, kOres)).verdict == Verdict::kOk);
+  auto c = JudgeOresAnswer(DiscoveredFacts("frwiki", kSiteInfo, kOresNull));
   CHECK(c.verdict == Verdict::kBroken);
   CHECK(c.evidence.signature == "ORES thresholds null: damaging");
   CHECK(c.evidence.detail.find("maybebad") != std::string::npos);
-  auto missing = Facts("dewiki", kSiteInfo, R"({"query":{"ores":{"models":{"damaging":{"version":"1"}},"damagingthresholds":[]}}})");
+  auto missing = DiscoveredFacts("dewiki", kSiteInfo, R"({"query":{"ores":{"models":{"damaging":{"version":"1"}},"damagingthresholds":[]}}})");
   CHECK(JudgeOresAnswer(missing).evidence.signature == "ORES thresholds missing: damaging");
-  auto installed_silent = Facts("xwiki", kSiteInfo, kOresUnknown);
+  auto installed_silent = DiscoveredFacts("xwiki", kSiteInfo, kOresUnknown);
   CHECK(JudgeOresAnswer(installed_silent).evidence.signature == "ORES meta=ores missing");
-  auto f500 = Facts("enwiki", kSiteInfo, kOres);
+  auto f500 = DiscoveredFacts("enwiki", kSiteInfo, kOres);
   f500.ores_answer.response.fetch.http_status = 500;
   CHECK(JudgeOresAnswer(f500).verdict == Verdict::kFatal);
 }
 
 TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0", "[discovery][ores]") {
   Targets t = Parse(kTargets);
-  std::vector<WikiFacts> facts = {Facts("enwiki", kSiteInfo, kOresNull), Facts("ruwiki", kSiteInfoNoOres, kOresUnknown)};
+  std::vector<WikiFacts> facts = {DiscoveredFacts("enwiki", kSiteInfo, kOresNull), DiscoveredFacts("ruwiki", kSiteInfoNoOres, kOresUnknown)};
   auto pre = PreflightOutcomes(t, facts);
   REQUIRE(pre.size() == 1);
   CHECK(pre[0].first.wiki == "enwiki");
@@ -173,7 +173,7 @@ TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0", "[disco
 
 TEST_CASE("the plan gives ORES axes only where ORES runs, and only the levels each wiki offers", "[discovery][plan]") {
   Targets t = Parse(kTargets);
-  auto notes = ApplyFacts(t, {Facts("enwiki", kSiteInfo, kOresPartialDamaging), Facts("ruwiki", kSiteInfoNoOres, kOresUnknown)});
+  auto notes = ApplyFacts(t, {DiscoveredFacts("enwiki", kSiteInfo, kOresPartialDamaging), DiscoveredFacts("ruwiki", kSiteInfoNoOres, kOresUnknown)});
   REQUIRE(notes.size() == 2);
   CHECK(notes[1].find("not installed") != std::string::npos);
   CHECK(t.wikis[0].ores_models == std::vector<std::string>{"damaging"});
@@ -328,7 +328,7 @@ TEST_CASE("RecentChanges' wgStructuredChangeFilters gives each ORES group's leve
   CHECK_FALSE(ParseFilterLevels(head.substr(0, 150)));  // cut off inside the array
   // Page levels win over meta=ores (goodfaith's levels show nowhere else).
   Targets t = Parse(kTargets);
-  WikiFacts f = Facts("enwiki", kSiteInfo, kOres);
+  WikiFacts f = DiscoveredFacts("enwiki", kSiteInfo, kOres);
   f.page_levels = *levels;
   ApplyFacts(t, {f});
   CHECK(t.wikis[0].ores_levels.at("goodfaith") == std::vector<std::string>{"likelygood", "maybebad"});
@@ -352,7 +352,7 @@ target_user = "X"
   auto before = BuildPlan(t);
   REQUIRE(before);
   for (const Probe& p : *before) CHECK(p.expect_filter_groups.empty());  // no facts: the file decides
-  ApplyFacts(t, {Facts("enwiki", kSiteInfo, kOres), Facts("ruwiki", kSiteInfoNoOres, kOresUnknown)});
+  ApplyFacts(t, {DiscoveredFacts("enwiki", kSiteInfo, kOres), DiscoveredFacts("ruwiki", kSiteInfoNoOres, kOresUnknown)});
   auto plan = BuildPlan(t);
   REQUIRE(plan);
   for (const Probe& p : *plan) {

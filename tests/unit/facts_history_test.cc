@@ -24,23 +24,23 @@ using namespace bc;
 
 namespace {
 
-const char* kSiteInfo = R"({"query": {"general": {"sitename": "Wikipedia", "generator": "MediaWiki 1.39.17",
+const char* kFactsSiteInfo = R"({"query": {"general": {"sitename": "Wikipedia", "generator": "MediaWiki 1.39.17",
  "lang": "en", "server": "http://127.0.0.1:8101", "scriptpath": "", "wikiid": "enwiki"},
  "extensions": [{"type": "other", "name": "ORES", "version": "0.1.0-fixture"}]}})";
-const char* kSiteInfoNoOres = R"({"query": {"general": {"sitename": "Wikipedia", "generator": "MediaWiki 1.39.17",
+const char* kFactsSiteInfoNoOres = R"({"query": {"general": {"sitename": "Wikipedia", "generator": "MediaWiki 1.39.17",
  "lang": "en", "server": "http://127.0.0.1:8101", "scriptpath": "", "wikiid": "enwiki"}, "extensions": []}})";
 // meta=ores as the farm answers it (profile full, then damaging: goodfaith switched off).
 const char* kOresFull = R"({"query":{"ores":{"wikiid":"enwiki","models":{"damaging":{"version":"0.5.0"},
  "goodfaith":{"version":"0.5.0"}},"damagingthresholds":{"maybebad":0.16,"likelybad":0.56,"verylikelybad":0.92}}}})";
 const char* kOresDamagingOnly = R"({"query":{"ores":{"wikiid":"enwiki","models":{"damaging":{"version":"0.5.0"}},
  "damagingthresholds":{"maybebad":0.16,"likelybad":0.56,"verylikelybad":0.92}}}})";
-const char* kOresNull = R"({"query":{"ores":{"wikiid":"enwiki","models":{"damaging":{"version":"0.5.0"},
+const char* kFactsOresNull = R"({"query":{"ores":{"wikiid":"enwiki","models":{"damaging":{"version":"0.5.0"},
  "goodfaith":{"version":"0.5.0"}},"damagingthresholds":{"maybebad":null,"likelybad":null,"verylikelybad":null}}}})";
-const char* kOresUnknown = R"({"warnings":{"query":{"warnings":"Unrecognized value for parameter \"meta\": ores."}}})";
+const char* kFactsOresUnknown = R"({"warnings":{"query":{"warnings":"Unrecognized value for parameter \"meta\": ores."}}})";
 
 const std::vector<std::string> kAll = {"likelybad", "likelygood", "maybebad", "verylikelybad"};
 
-const char* kTargets = R"TOML(
+const char* kFactsTargets = R"TOML(
 [crawl]
 user_agent = "beta-crawler-test/0.1 (qa@example.org)"
 [account.qa]
@@ -59,14 +59,14 @@ damaging = ["", "likelygood", "likelybad;verylikelybad"]
 goodfaith = ["", "likelygood", "likelybad"]
 )TOML";
 
-Targets Parse(const std::string& text) {
+Targets ParseFactsTargets(const std::string& text) {
   auto t = ParseTargets(text, "t.toml");
   if (!t) FAIL(t.error().ToString());
   return *t;
 }
 
 // Facts with the RC page showing `page` (group -> levels); page_read always.
-WikiFacts Facts(const char* siteinfo, const char* ores, std::map<std::string, std::vector<std::string>> page) {
+WikiFacts HistoryFacts(const char* siteinfo, const char* ores, std::map<std::string, std::vector<std::string>> page) {
   WikiFacts f;
   f.dbname = "enwiki";
   f.site = *ParseSiteInfo(siteinfo);
@@ -77,7 +77,7 @@ WikiFacts Facts(const char* siteinfo, const char* ores, std::map<std::string, st
   return f;
 }
 
-WikiFacts Healthy() { return Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", kAll}}); }
+WikiFacts Healthy() { return HistoryFacts(kFactsSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", kAll}}); }
 
 FactsHistory HistoryOf(const WikiFacts& f, const Targets& t, const std::string& run) {
   return {{FactsSiteKey(t.wikis[0]), HealthyFacts{run, *RecordOf(f)}}};
@@ -115,9 +115,9 @@ TEST_CASE("a facts record survives JSON; damaged JSON is no record", "[facts]") 
   WikiFacts failed = Healthy();
   failed.error = "meta=siteinfo failed: HTTP 503";
   CHECK_FALSE(RecordOf(failed));
-  CHECK_FALSE(RecordOf(Facts(kSiteInfo, kOresUnknown, {})));
+  CHECK_FALSE(RecordOf(HistoryFacts(kFactsSiteInfo, kFactsOresUnknown, {})));
   // No ORES at all is a fact.
-  auto none = RecordOf(Facts(kSiteInfoNoOres, kOresUnknown, {}));
+  auto none = RecordOf(HistoryFacts(kFactsSiteInfoNoOres, kFactsOresUnknown, {}));
   REQUIRE(none);
   CHECK_FALSE(none->ores);
 }
@@ -126,21 +126,21 @@ TEST_CASE("FactsLost names every model, level and filter group that vanished", "
   const OresFactsRecord healthy = *RecordOf(Healthy());
   CHECK(FactsLost(healthy, healthy).empty());
   // The page lost goodfaith's two strictest levels.
-  auto fewer = *RecordOf(Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}}));
+  auto fewer = *RecordOf(HistoryFacts(kFactsSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}}));
   CHECK(FactsLost(healthy, fewer) == std::vector<std::string>{"goodfaith levels gone: likelybad, verylikelybad"});
   // Richer today: nothing lost.
   CHECK(FactsLost(fewer, healthy).empty());
   // goodfaith switched off: the model and its filter group.
-  auto damaging_only = *RecordOf(Facts(kSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}));
+  auto damaging_only = *RecordOf(HistoryFacts(kFactsSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}));
   CHECK(FactsLost(healthy, damaging_only) ==
         std::vector<std::string>{"model goodfaith gone", "filter group goodfaith gone from the RecentChanges page"});
   // ORES unloaded.
-  auto gone = *RecordOf(Facts(kSiteInfoNoOres, kOresUnknown, {}));
+  auto gone = *RecordOf(HistoryFacts(kFactsSiteInfoNoOres, kFactsOresUnknown, {}));
   CHECK(FactsLost(healthy, gone) ==
         std::vector<std::string>{"ORES gone from siteinfo", "filter group damaging gone from the RecentChanges page",
                                  "filter group goodfaith gone from the RecentChanges page"});
   // A page that did not answer says nothing about groups.
-  WikiFacts no_page = Facts(kSiteInfo, kOresFull, {});
+  WikiFacts no_page = HistoryFacts(kFactsSiteInfo, kOresFull, {});
   no_page.page_error = "RecentChanges: HTTP 500";
   auto unread = *RecordOf(no_page);
   CHECK_FALSE(unread.page_read);
@@ -148,13 +148,13 @@ TEST_CASE("FactsLost names every model, level and filter group that vanished", "
 }
 
 TEST_CASE("the plan keeps the probes of levels the last healthy run had and today's answer lacks", "[facts][plan]") {
-  const WikiFacts today = Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}});
+  const WikiFacts today = HistoryFacts(kFactsSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}});
   // Without history (what happened before): the broken wiki's answer shrinks its own plan.
-  Targets alone = Parse(kTargets);
+  Targets alone = ParseFactsTargets(kFactsTargets);
   ApplyFacts(alone, {today});
   CHECK(GoodfaithValues(*BuildPlan(alone)) == std::set<std::string>{"likelygood"});
   // With the last healthy facts: goodfaith=likelybad still runs, and the loss is a regression.
-  Targets t = Parse(kTargets);
+  Targets t = ParseFactsTargets(kFactsTargets);
   FactsRegressions regressions;
   auto notes = ApplyFacts(t, {today}, HistoryOf(Healthy(), t, "R1"), &regressions);
   CHECK(GoodfaithValues(*BuildPlan(t)) == std::set<std::string>{"likelygood", "likelybad"});
@@ -171,8 +171,8 @@ TEST_CASE("the plan keeps the probes of levels the last healthy run had and toda
 
 TEST_CASE("a model or ORES itself gone today still gets its probes and its expected groups", "[facts][plan]") {
   for (const WikiFacts& today :
-       {Facts(kSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}), Facts(kSiteInfoNoOres, kOresUnknown, {})}) {
-    Targets t = Parse(kTargets);
+       {HistoryFacts(kFactsSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}), HistoryFacts(kFactsSiteInfoNoOres, kFactsOresUnknown, {})}) {
+    Targets t = ParseFactsTargets(kFactsTargets);
     FactsRegressions regressions;
     ApplyFacts(t, {today}, HistoryOf(Healthy(), t, "R1"), &regressions);
     CHECK(t.wikis[0].ores_models == std::vector<std::string>{"damaging", "goodfaith"});
@@ -190,44 +190,44 @@ TEST_CASE("a model or ORES itself gone today still gets its probes and its expec
 TEST_CASE("facts that cannot be read fall back to the last healthy ones, else to the file, and say so", "[facts]") {
   WikiFacts down = Healthy();
   down.error = "meta=siteinfo failed: HTTP 503";
-  Targets t = Parse(kTargets);
+  Targets t = ParseFactsTargets(kFactsTargets);
   FactsRegressions regressions;
   auto notes = ApplyFacts(t, {down}, HistoryOf(Healthy(), t, "R1"), &regressions);
   CHECK(t.wikis[0].ores_from_facts);
   CHECK(t.wikis[0].ores_levels.at("goodfaith") == kAll);
   CHECK(regressions.empty());  // unreadable is the pre-flight's finding, not a regression
   CHECK_THAT(notes[0], Catch::Contains("the last healthy facts apply (run R1)"));
-  Targets file_only = Parse(kTargets);
+  Targets file_only = ParseFactsTargets(kFactsTargets);
   notes = ApplyFacts(file_only, {down}, FactsHistory{{"other", {}}});
   CHECK_FALSE(file_only.wikis[0].ores_from_facts);
   CHECK_THAT(notes[0], Catch::Contains("the file's ores_models [damaging, goodfaith] apply; no earlier healthy facts"));
 }
 
 TEST_CASE("a regression is a broken pre-flight outcome; a worse meta=ores verdict stays", "[facts][ores]") {
-  Targets t = Parse(kTargets);
+  Targets t = ParseFactsTargets(kFactsTargets);
   const FactsRegressions lost = {{"enwiki", {"R1", {"goodfaith levels gone: likelybad, verylikelybad"}}}};
-  auto pre = PreflightOutcomes(t, {Facts(kSiteInfo, kOresFull, {})}, lost);
+  auto pre = PreflightOutcomes(t, {HistoryFacts(kFactsSiteInfo, kOresFull, {})}, lost);
   REQUIRE(pre.size() == 1);
   CHECK(pre[0].second.result.verdict == Verdict::kBroken);
   CHECK(pre[0].second.result.evidence.signature == "ORES facts regressed: goodfaith levels gone: likelybad, verylikelybad");
   CHECK_THAT(pre[0].second.result.evidence.message, Catch::Contains("enwiki") && Catch::Contains("run R1"));
   // Without the regression the same answer is ok.
-  CHECK(PreflightOutcomes(t, {Facts(kSiteInfo, kOresFull, {})})[0].second.result.verdict == Verdict::kOk);
-  auto null_thresholds = PreflightOutcomes(t, {Facts(kSiteInfo, kOresNull, {})}, lost);
+  CHECK(PreflightOutcomes(t, {HistoryFacts(kFactsSiteInfo, kOresFull, {})})[0].second.result.verdict == Verdict::kOk);
+  auto null_thresholds = PreflightOutcomes(t, {HistoryFacts(kFactsSiteInfo, kFactsOresNull, {})}, lost);
   CHECK(null_thresholds[0].second.result.evidence.signature == "ORES thresholds null: damaging");
   CHECK_THAT(null_thresholds[0].second.result.evidence.detail, Catch::Contains("ORES facts regressed since run R1"));
   // ORES gone today: no pre-flight of its own, the regression still shows; with
   // the pre-flight off, only regressions do.
   const FactsRegressions gone = {{"enwiki", {"R1", {"ORES gone from siteinfo"}}}};
-  auto vanished = PreflightOutcomes(t, {Facts(kSiteInfoNoOres, kOresUnknown, {})}, gone, /*judge_meta=*/false);
+  auto vanished = PreflightOutcomes(t, {HistoryFacts(kFactsSiteInfoNoOres, kFactsOresUnknown, {})}, gone, /*judge_meta=*/false);
   REQUIRE(vanished.size() == 1);
   CHECK(vanished[0].second.result.evidence.signature == "ORES facts regressed: ORES gone from siteinfo");
-  CHECK(PreflightOutcomes(t, {Facts(kSiteInfo, kOresFull, {})}, {}, /*judge_meta=*/false).empty());
+  CHECK(PreflightOutcomes(t, {HistoryFacts(kFactsSiteInfo, kOresFull, {})}, {}, /*judge_meta=*/false).empty());
 }
 
 TEST_CASE("plan --explain says where each parameter of a probe came from", "[facts][plan]") {
-  Targets t = Parse(kTargets);
-  ApplyFacts(t, {Facts(kSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}})},
+  Targets t = ParseFactsTargets(kFactsTargets);
+  ApplyFacts(t, {HistoryFacts(kFactsSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}})},
              HistoryOf(Healthy(), t, "R1"));
   auto plan = BuildPlan(t);
   REQUIRE(plan);
@@ -245,7 +245,7 @@ TEST_CASE("plan --explain says where each parameter of a probe came from", "[fac
   }
   CHECK(seen);
   // No facts at all: the file decides everything.
-  Targets file_only = Parse(kTargets);
+  Targets file_only = ParseFactsTargets(kFactsTargets);
   auto p0 = (*BuildPlan(file_only))[1];
   CHECK_THAT(ProbeProvenance(p0, file_only.wikis[0]), Catch::StartsWith("the targets file: "));
 }
@@ -258,14 +258,14 @@ TEST_CASE("ORES API probes run where the [[wiki]] entry names its models, withou
     for (const Probe& p : *plan) n += p.kind == PageKind::kApi;
     return n;
   };
-  CHECK(count_api(Parse(kTargets)) == 0);  // the default ores_models is an assumption, not a fact
-  std::string named = kTargets;
+  CHECK(count_api(ParseFactsTargets(kFactsTargets)) == 0);  // the default ores_models is an assumption, not a fact
+  std::string named = kFactsTargets;
   named.replace(named.find("account = \"qa\"\n"), 15, "account = \"qa\"\nores_models = [\"damaging\"]\n");
-  Targets t = Parse(named);
+  Targets t = ParseFactsTargets(named);
   CHECK(t.wikis[0].ores_models_set);
   CHECK(count_api(t) == 1);  // recentchanges (no watchlist/contributions page in this file)
   named.replace(named.find("ores_models = [\"damaging\"]"), 26, "ores_models = []");
-  CHECK(count_api(Parse(named)) == 0);  // [] = no ORES
+  CHECK(count_api(ParseFactsTargets(named)) == 0);  // [] = no ORES
 }
 
 namespace {

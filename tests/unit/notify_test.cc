@@ -9,16 +9,10 @@
 
 #include "cli/notify.h"
 #include "report/run_dir.h"
+#include "test_files.h"
 
 namespace bc {
 namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 TEST_CASE("the notify command reads the payload on stdin and its exit status is reported", "[notify]") {
   const auto dir = std::filesystem::temp_directory_path() / ("bc-notify-" + MakeRunId());
@@ -32,7 +26,7 @@ TEST_CASE("the notify command reads the payload on stdin and its exit status is 
   CHECK(results[0].notifier == "command");
   CHECK(results[0].ok);
   CHECK(results[0].message == "exit 0");
-  CHECK(Slurp(file) == payload);
+  CHECK(bc_test::ReadFile(file) == payload);
 
   o.command = "cat >/dev/null; exit 3";
   results = SendNotifications(o, payload, "test-agent");

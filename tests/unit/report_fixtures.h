@@ -9,8 +9,17 @@
 #include "classify/outcome.h"
 #include "plan/probe.h"
 #include "report/run_dir.h"
+#include "report/writer.h"
 
 namespace bc::testing {
+
+// The run summary of these results, counted as the run counts them (warnings
+// do not fail).
+inline RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
+  RunSummary s;
+  for (const auto& r : rs) Count(s, r.outcome, false);
+  return s;
+}
 
 inline Probe MakeProbe(std::string id, std::string wiki, PageKind kind, Params params) {
   Probe p;

@@ -19,6 +19,7 @@ namespace fs = std::filesystem;
 using Catch::Contains;
 using testing::MakeOutcome;
 using testing::MakeProbe;
+using testing::SummaryOf;
 
 struct TempDb {
   fs::path dir;
@@ -51,12 +52,6 @@ std::vector<ProbeResult> Results(Verdict a, Verdict b, Verdict c) {
       {MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {{"days", "7"}}), MakeOutcome(b)},
       {MakeProbe("p3", "frwiki", PageKind::kContributions, {{"target", "QA"}}), MakeOutcome(c)},
   };
-}
-
-RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
-  RunSummary s;
-  for (const auto& r : rs) Count(s, r.outcome, false);
-  return s;
 }
 
 Result<void> Record(History& h, const RunInfo& info, const std::vector<ProbeResult>& rs) {

@@ -16,6 +16,7 @@ namespace {
 using Catch::Contains;
 using testing::MakeOutcome;
 using testing::MakeProbe;
+using testing::SummaryOf;
 
 size_t Occurrences(const std::string& haystack, const std::string& needle) {
   size_t n = 0;
@@ -57,7 +58,7 @@ std::vector<ProbeResult> HostileRun() {
   return rs;
 }
 
-RunInfo Info() {
+RunInfo HtmlInfo() {
   RunInfo info;
   info.run_id = "20261127T031845Z-abcd";
   info.targets_path = "targets/<local>.toml";
@@ -68,15 +69,9 @@ RunInfo Info() {
   return info;
 }
 
-RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
-  RunSummary s;
-  for (const auto& r : rs) Count(s, r.outcome, false);
-  return s;
-}
-
 TEST_CASE("report.html escapes every page-derived string", "[report][html]") {
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   // Exactly one script element: ours.
   CHECK(Occurrences(*html, "<script") == 1);
@@ -92,7 +87,7 @@ TEST_CASE("report.html escapes every page-derived string", "[report][html]") {
 
 TEST_CASE("report.html is self-contained and lists groups and every probe", "[report][html]") {
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   CHECK_THAT(*html, Contains("Content-Security-Policy"));
   CHECK_THAT(*html, !Contains("src=\"http"));
@@ -107,7 +102,7 @@ TEST_CASE("report.html is self-contained and lists groups and every probe", "[re
 
 TEST_CASE("report.html opens with a FAIL banner, the verdict grid and the latency chart", "[report][html]") {
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   // The banner comes first, with the exit code and the wikis.
   const size_t banner = html->find("<div id=\"status\" class=\"fail\"");
@@ -136,7 +131,7 @@ TEST_CASE("report.html says PASS for a clean run and collapses long request id l
   for (int i = 0; i < 3; ++i)
     pass.push_back({MakeProbe(fmt::format("{:016x}", i), i ? "enwiki" : "frwiki", PageKind::kRecentChanges, {}),
                     MakeOutcome(Verdict::kOk)});
-  RunInfo info = Info();
+  RunInfo info = HtmlInfo();
   info.exit_code = 0;
   info.planned = 3;
   auto ok = RenderHtmlReport(info, SummaryOf(pass), pass);
@@ -149,12 +144,12 @@ TEST_CASE("report.html says PASS for a clean run and collapses long request id l
   for (int i = 0; i < 12; ++i)
     many.push_back({MakeProbe(fmt::format("{:016x}", i), "frwiki", PageKind::kWatchlist, {{"days", std::to_string(i)}}),
                     MakeOutcome(Verdict::kException, 500, "RuntimeException", "RuntimeException", "", fmt::format("id{:02}", i))});
-  auto html = RenderHtmlReport(Info(), SummaryOf(many), many);
+  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(many), many);
   REQUIRE(html.has_value());
   CHECK_THAT(*html, Contains("<code>id00 id01 id02 id03 id04</code> <details class=\"ids\"><summary>and 7 more</summary>"
                              "<code>id05 id06 id07 id08 id09 id10 id11</code></details>"));
 
-  RunInfo stopped = Info();
+  RunInfo stopped = HtmlInfo();
   stopped.exit_code = 130;
   stopped.planned = 20;
   auto partial = RenderHtmlReport(stopped, SummaryOf(many), many);
@@ -174,7 +169,7 @@ TEST_CASE("report.html marks known and flaky failures in the probe table, the ta
   Outcome confirmed = MakeOutcome(Verdict::kException, 500, "DBQueryError", "DBQueryError");
   confirmed.confirm_fetches = confirmed.confirm_failed = 1;
   rs.push_back({MakeProbe("00000000000000a3", "enwiki", PageKind::kWatchlist, {{"k", "3"}}), confirmed});
-  RunInfo info = Info();
+  RunInfo info = HtmlInfo();
   info.planned = 3;
   auto html = RenderHtmlReport(info, SummaryOf(rs), rs);
   REQUIRE(html.has_value());
@@ -205,7 +200,7 @@ TEST_CASE("write the sample report for the browser check", "[.html-sample]") {
   const char* path = std::getenv("BC_HTML_SAMPLE");
   REQUIRE(path != nullptr);
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(Info(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   REQUIRE(WriteFileAtomically(path, *html).has_value());
 }

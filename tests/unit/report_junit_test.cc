@@ -80,7 +80,7 @@ std::vector<ProbeResult> Results() {
   return rs;
 }
 
-RunInfo Info() {
+RunInfo JunitInfo() {
   RunInfo info;
   info.run_id = "20261127T031845Z-abcd";
   info.targets_path = "targets/local.toml";
@@ -90,7 +90,7 @@ RunInfo Info() {
 }
 
 TEST_CASE("junit.xml validates against the Jenkins JUnit schema, hostile text included", "[report][junit]") {
-  auto xml = RenderJunitXml(Info(), RunSummary{}, Results());
+  auto xml = RenderJunitXml(JunitInfo(), RunSummary{}, Results());
   REQUIRE(xml.has_value());
   Doc doc = Parse(*xml);
   REQUIRE(doc != nullptr);
@@ -101,7 +101,7 @@ TEST_CASE("junit.xml validates against the Jenkins JUnit schema, hostile text in
 
 TEST_CASE("junit.xml has a suite per wiki, failures for product bugs and errors for tool failures",
           "[report][junit]") {
-  auto xml = RenderJunitXml(Info(), RunSummary{}, Results());
+  auto xml = RenderJunitXml(JunitInfo(), RunSummary{}, Results());
   REQUIRE(xml.has_value());
   Doc doc = Parse(*xml);
   REQUIRE(doc != nullptr);
@@ -133,7 +133,7 @@ TEST_CASE("junit.xml marks probes an interrupted run never fetched as skipped, n
   Outcome not_run = MakeOutcome(Verdict::kNotRun, 0);
   not_run.result.evidence.detail = "not run: interrupted";
   rs.push_back({MakeProbe("b", "enwiki", PageKind::kRecentChanges, {{"limit", "500"}}), not_run});
-  auto xml = RenderJunitXml(Info(), RunSummary{}, rs);
+  auto xml = RenderJunitXml(JunitInfo(), RunSummary{}, rs);
   REQUIRE(xml.has_value());
   Doc doc = Parse(*xml);
   REQUIRE(doc != nullptr);

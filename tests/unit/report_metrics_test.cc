@@ -14,8 +14,9 @@ namespace {
 using Catch::Contains;
 using testing::MakeOutcome;
 using testing::MakeProbe;
+using testing::SummaryOf;
 
-RunInfo Info() {
+RunInfo MetricsInfo() {
   RunInfo info;
   info.run_id = "20261127T031845Z-abcd";
   info.started_unix_ms = 1795749525000;
@@ -25,7 +26,7 @@ RunInfo Info() {
   return info;
 }
 
-std::vector<ProbeResult> Results() {
+std::vector<ProbeResult> MetricsResults() {
   return {
       {MakeProbe("a", "ruwiki", PageKind::kRecentChanges, {}), MakeOutcome(Verdict::kException, 500)},
       {MakeProbe("b", "ruwiki", PageKind::kRecentChanges, {}), MakeOutcome(Verdict::kOk)},
@@ -34,15 +35,9 @@ std::vector<ProbeResult> Results() {
   };
 }
 
-RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
-  RunSummary s;
-  for (const auto& r : rs) Count(s, r.outcome, false);
-  return s;
-}
-
 TEST_CASE("metrics.prom counts probes by wiki, kind and verdict with zero series", "[report][metrics]") {
-  const auto rs = Results();
-  auto text = RenderMetrics(Info(), SummaryOf(rs), rs);
+  const auto rs = MetricsResults();
+  auto text = RenderMetrics(MetricsInfo(), SummaryOf(rs), rs);
   REQUIRE(text.has_value());
   CHECK_THAT(*text, Contains("beta_crawler_probes{wiki=\"ruwiki\",kind=\"recentchanges\",verdict=\"exception\"} 2\n"));
   CHECK_THAT(*text, Contains("beta_crawler_probes{wiki=\"ruwiki\",kind=\"recentchanges\",verdict=\"ok\"} 1\n"));
@@ -55,16 +50,16 @@ TEST_CASE("metrics.prom counts probes by wiki, kind and verdict with zero series
 }
 
 TEST_CASE("metrics.prom escapes label values per the exposition format", "[report][metrics]") {
-  const auto rs = Results();
-  auto text = RenderMetrics(Info(), SummaryOf(rs), rs);
+  const auto rs = MetricsResults();
+  auto text = RenderMetrics(MetricsInfo(), SummaryOf(rs), rs);
   REQUIRE(text.has_value());
   CHECK_THAT(*text, Contains("wiki=\"we\\\"ird\\\\wi\\nki\",kind=\"watchlist\",verdict=\"ok\"} 1\n"));
 }
 
 TEST_CASE("every metrics.prom line is a HELP, a TYPE or a well-formed sample of a declared metric",
           "[report][metrics]") {
-  const auto rs = Results();
-  auto text = RenderMetrics(Info(), SummaryOf(rs), rs);
+  const auto rs = MetricsResults();
+  auto text = RenderMetrics(MetricsInfo(), SummaryOf(rs), rs);
   REQUIRE(text.has_value());
   const std::regex help(R"(# HELP ([a-z_]+) .+)");
   const std::regex type(R"(# TYPE ([a-z_]+) gauge)");
@@ -89,8 +84,8 @@ TEST_CASE("every metrics.prom line is a HELP, a TYPE or a well-formed sample of 
 }
 
 TEST_CASE("metrics.prom says whether the run verified TLS certificates", "[report][metrics]") {
-  const auto rs = Results();
-  RunInfo info = Info();
+  const auto rs = MetricsResults();
+  RunInfo info = MetricsInfo();
   auto text = RenderMetrics(info, SummaryOf(rs), rs);
   REQUIRE(text.has_value());
   CHECK_THAT(*text, Contains("beta_crawler_run_tls_verified 1\n"));
@@ -102,7 +97,7 @@ TEST_CASE("metrics.prom says whether the run verified TLS certificates", "[repor
 
 TEST_CASE("a clean complete run is its own last clean run; a partial one is not", "[report][metrics]") {
   std::vector<ProbeResult> rs = {{MakeProbe("a", "enwiki", PageKind::kApi, {}), MakeOutcome(Verdict::kOk)}};
-  RunInfo info = Info();
+  RunInfo info = MetricsInfo();
   info.exit_code = 0;
   auto text = RenderMetrics(info, SummaryOf(rs), rs);
   REQUIRE(text.has_value());

@@ -17,7 +17,7 @@ using Catch::Contains;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 
-std::vector<std::string> Lines(const std::string& text) {
+std::vector<std::string> RemarkupLines(const std::string& text) {
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
@@ -50,7 +50,7 @@ TEST_CASE("remarkup summary: header, table, groups with task links, lang=sh repr
   for (const auto& r : rs) Count(s, r.outcome, false);
   auto text = RenderSummaryRemarkup(info, s, ResultList(rs));
   REQUIRE(text);
-  const auto lines = Lines(*text);
+  const auto lines = RemarkupLines(*text);
   const std::vector<std::string> expected = {
       "= beta-crawler run 20261127T031845Z-abcd =",
       "- **Targets:** `targets/local.toml`",

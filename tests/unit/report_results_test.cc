@@ -17,6 +17,7 @@
 #include "report/summary_md.h"
 #include "report/text_out.h"
 #include "report_fixtures.h"
+#include "test_files.h"
 
 namespace bc {
 namespace {
@@ -25,7 +26,7 @@ using testing::MakeOutcome;
 using testing::MakeProbe;
 using testing::TempResults;
 
-std::vector<ProbeResult> Mixed() {
+std::vector<ProbeResult> MixedResults() {
   std::vector<ProbeResult> rs;
   for (int i = 0; i < 40; ++i) {
     const std::string wiki = i % 3 == 0 ? "enwiki" : i % 3 == 1 ? "frwiki" : "ruwiki";
@@ -52,7 +53,7 @@ std::vector<ProbeResult> Mixed() {
   return rs;
 }
 
-RunInfo Info() {
+RunInfo ResultsInfo() {
   RunInfo info;
   info.run_id = "20261127T031845Z-0001";
   info.targets_path = "/t/local.toml";
@@ -68,7 +69,7 @@ RunInfo Info() {
 static_assert(!std::is_copy_constructible_v<ResultList> && std::is_move_constructible_v<ResultList>);
 
 TEST_CASE("reports rendered from a compact ResultList equal those from whole results", "[report][results]") {
-  const auto whole = Mixed();
+  const auto whole = MixedResults();
   ResultList compact;
   RunSummary summary;
   for (const auto& r : whole) {
@@ -77,7 +78,7 @@ TEST_CASE("reports rendered from a compact ResultList equal those from whole res
   }
   REQUIRE(compact.size() == whole.size());
   const ResultList view(whole);
-  const RunInfo info = Info();
+  const RunInfo info = ResultsInfo();
   CHECK(RenderSummaryMarkdown(info, summary, compact).value() == RenderSummaryMarkdown(info, summary, view).value());
   CHECK(RenderJunitXml(info, summary, compact).value() == RenderJunitXml(info, summary, view).value());
   CHECK(RenderHtmlReport(info, summary, compact).value() == RenderHtmlReport(info, summary, view).value());
@@ -106,13 +107,6 @@ TEST_CASE("reports rendered from a compact ResultList equal those from whole res
   }
 }
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 TEST_CASE("TextOut streams to a temporary file and renames it into place only on Commit", "[report][results]") {
   TempResults dir;
   std::filesystem::create_directories(dir.dir);
@@ -129,7 +123,7 @@ TEST_CASE("TextOut streams to a temporary file and renames it into place only on
     CHECK_FALSE(std::filesystem::exists(path));  // nobody sees a half-written report
     REQUIRE(out->Commit().has_value());
   }
-  CHECK(Slurp(path) == expected);
+  CHECK(bc_test::ReadFile(path) == expected);
   {
     auto abandoned = TextOut::ToFile(dir.dir + "/abandoned.xml");
     REQUIRE(abandoned.has_value());

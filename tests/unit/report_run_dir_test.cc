@@ -6,22 +6,16 @@
 #include <string>
 
 #include "report/run_dir.h"
+#include "test_files.h"
 
 namespace bc {
 namespace {
 namespace fs = std::filesystem;
 
-std::string TempDir(const std::string& name) {
+std::string RunDirTempDir(const std::string& name) {
   auto dir = fs::temp_directory_path() / ("bc-report-" + name + "-" + MakeRunId());
   fs::remove_all(dir);
   return dir.string();
-}
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 TEST_CASE("run ids are UTC timestamps with a hex suffix and sort by time", "[report][rundir]") {
@@ -41,7 +35,7 @@ TEST_CASE("timestamps format as ISO 8601 UTC with milliseconds", "[report][rundi
 }
 
 TEST_CASE("a run directory is created once and never reused", "[report][rundir]") {
-  const std::string results = TempDir("rundir");
+  const std::string results = RunDirTempDir("rundir");
   auto dir = CreateRunDir(results, "20261127T031845Z-abcd");
   REQUIRE(dir.has_value());
   CHECK(fs::is_directory(*dir));
@@ -53,12 +47,12 @@ TEST_CASE("a run directory is created once and never reused", "[report][rundir]"
 }
 
 TEST_CASE("an atomic write replaces the whole file and leaves no temporary behind", "[report][rundir]") {
-  const std::string results = TempDir("atomic");
+  const std::string results = RunDirTempDir("atomic");
   fs::create_directories(results);
   const std::string path = results + "/summary.md";
   REQUIRE(WriteFileAtomically(path, "first version, longer than the second\n").has_value());
   REQUIRE(WriteFileAtomically(path, "second\n").has_value());
-  CHECK(Slurp(path) == "second\n");
+  CHECK(bc_test::ReadFile(path) == "second\n");
   int files = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(results)) ++files;
   CHECK(files == 1);
@@ -67,7 +61,7 @@ TEST_CASE("an atomic write replaces the whole file and leaves no temporary behin
 }
 
 TEST_CASE("latest points at the newest run and is replaced, not rewritten", "[report][rundir]") {
-  const std::string results = TempDir("latest");
+  const std::string results = RunDirTempDir("latest");
   REQUIRE(CreateRunDir(results, "20261127T031845Z-0001").has_value());
   REQUIRE(CreateRunDir(results, "20261127T041845Z-0002").has_value());
   REQUIRE(UpdateLatestSymlink(results, "20261127T031845Z-0001").has_value());

@@ -12,8 +12,9 @@ namespace {
 using Catch::Contains;
 using testing::MakeOutcome;
 using testing::MakeProbe;
+using testing::SummaryOf;
 
-RunInfo Info() {
+RunInfo SummaryInfo() {
   RunInfo info;
   info.run_id = "20261127T031845Z-abcd";
   info.targets_path = "targets/local.toml";
@@ -46,16 +47,10 @@ std::vector<ProbeResult> OresIncident() {
   return rs;
 }
 
-RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
-  RunSummary s;
-  for (const auto& r : rs) Count(s, r.outcome, false);
-  return s;
-}
-
 TEST_CASE("summary.md names the group, its wikis, minimal parameters, request ids and a curl line",
           "[report][summary]") {
   const auto rs = OresIncident();
-  auto md = RenderSummaryMarkdown(Info(), SummaryOf(rs), rs);
+  auto md = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(rs), rs);
   REQUIRE(md.has_value());
   const std::string& s = *md;
   CHECK_THAT(s, Contains("# beta-crawler run 20261127T031845Z-abcd"));
@@ -80,14 +75,14 @@ TEST_CASE("summary.md names the group, its wikis, minimal parameters, request id
 
 TEST_CASE("a clean run says there are no product failures", "[report][summary]") {
   std::vector<ProbeResult> rs = {{MakeProbe("a", "enwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)}};
-  auto md = RenderSummaryMarkdown(Info(), SummaryOf(rs), rs);
+  auto md = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(rs), rs);
   REQUIRE(md.has_value());
   CHECK_THAT(*md, Contains("## Product failures\n\nNone.\n"));
   CHECK_THAT(*md, !Contains("Tool failures"));
 }
 
 TEST_CASE("a partial run is marked as such in the summary", "[report][summary]") {
-  RunInfo info = Info();
+  RunInfo info = SummaryInfo();
   info.partial = true;
   auto md = RenderSummaryMarkdown(info, RunSummary{}, {});
   REQUIRE(md.has_value());
@@ -110,7 +105,7 @@ TEST_CASE("summary.md names the clean wikis and shows 5 request ids and a count 
   }
   rs.push_back({MakeProbe("e1", "enwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)});
   rs.push_back({MakeProbe("d1", "dewiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kWarning, 200, "Warning: x")});
-  auto md = RenderSummaryMarkdown(Info(), SummaryOf(rs), rs);
+  auto md = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(rs), rs);
   REQUIRE(md.has_value());
   // A non-failing warning leaves a wiki clean; a failure does not.
   CHECK_THAT(*md, Contains("**Clean:** dewiki, enwiki (no failure on any page)\n"));
@@ -122,7 +117,7 @@ TEST_CASE("summary.md names the clean wikis and shows 5 request ids and a count 
   CHECK(repro < md->find("```sh\ncurl "));
 
   const auto incident = OresIncident();  // enwiki has a transport failure, ruwiki exceptions
-  auto none = RenderSummaryMarkdown(Info(), SummaryOf(incident), incident);
+  auto none = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(incident), incident);
   REQUIRE(none.has_value());
   CHECK_THAT(*none, Contains("**Clean:** none"));
 }
