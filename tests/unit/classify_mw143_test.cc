@@ -209,11 +209,11 @@ TEST_CASE("1.43: redacted pages keep no token and keep their verdict", "[classif
     return std::distance(std::sregex_iterator(s.begin(), s.end(), re), std::sregex_iterator());
   };
   size_t pages_with_tokens = 0;
-  for (const Page& p : pages) {
+  for (const Mw143Page& p : pages) {
     INFO("1.43 page " << p.file);
     const auto before = count(p.body, token_shape) + count(p.body, url_token);
     pages_with_tokens += before > 0 ? 1 : 0;
-    Page redacted = p;
+    Mw143Page redacted = p;
     bc::RedactInPlace(redacted.body);
     CHECK(count(redacted.body, token_shape) == 0);
     CHECK(count(redacted.body, url_token) == 0);
@@ -226,7 +226,7 @@ TEST_CASE("1.43: redacted pages keep no token and keep their verdict", "[classif
   }
   CHECK(pages_with_tokens >= 15);  // the logged-in pages: the test needs tokens to hide
 
-  const Page& ok = Find(pages, "en-rc-ok.html");
+  const Mw143Page& ok = Find(pages, "en-rc-ok.html");
   const std::string redacted = bc::Redact(ok.body);
   CHECK(redacted.find(R"(mw.user.tokens.set({"patrolToken":"[redacted]","watchToken":"[redacted]","csrfToken":"[redacted]"});)") !=
         std::string::npos);
