@@ -12,6 +12,7 @@
 
 #include "classify/classifier.h"
 #include "core/error.h"
+#include "engine/engine.h"  // Headers
 #include "plan/probe.h"
 #include "report/redact.h"
 
@@ -29,8 +30,6 @@ struct ClassifyOptions {
   bool expect_ores = false;             // the wiki runs ORES and the page asked for ORES data
   bool expect_ores_rows = false;        // Contributions asked hidenondamaging=1 there (rows must carry scores)
 };
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct HeadersFile {
   long status = 0;  // from the last "HTTP/x NNN" line; 0 when there is none

@@ -135,10 +135,8 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
   Xml x(writer.get());
 
   int64_t tests = 0, failures = 0, errors = 0;
-  double total_time = 0;
   for (const auto& r : results) {
     ++tests;
-    total_time += r.outcome.timings.total;
     if (FailsRun(r.outcome, info)) ++failures;
     if (IsToolFailure(r.outcome.result.verdict)) ++errors;
   }
