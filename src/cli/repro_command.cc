@@ -21,6 +21,7 @@
 #include "core/redact.h"
 #include "engine/engine.h"
 #include "mediawiki/session.h"
+#include "report/evidence.h"  // EvidenceHeadersText: the same .headers file as a run's evidence
 #include "report/history.h"
 #include "report/redact.h"
 #include "report/run_dir.h"
@@ -34,21 +35,6 @@ struct ReproOptions {
   std::string results_dir = "results";
   std::string save_dir;  // "" = do not save
 };
-
-// The response headers as `curl -D` writes them, session cookies' values
-// replaced: a saved file must be safe to attach to a task.
-std::string HeadersFileText(long status, const std::vector<std::pair<std::string, std::string>>& headers) {
-  std::string out = fmt::format("HTTP/1.1 {}\r\n", status);
-  for (const auto& [name, value] : headers) {
-    if (name == "set-cookie") {
-      const size_t eq = value.find('=');
-      out += fmt::format("{}: {}=(redacted by beta-crawler)\r\n", name, eq == std::string::npos ? value : value.substr(0, eq));
-    } else {
-      out += fmt::format("{}: {}\r\n", name, value);
-    }
-  }
-  return out + "\r\n";
-}
 
 int Repro(const ReproOptions& o) {
   auto run_id = ResolveRun(o.results_dir, o.run);
@@ -132,7 +118,7 @@ int Repro(const ReproOptions& o) {
     const std::string base = o.save_dir + "/" + probe->id;
     // Saved files are for attaching to a task: secrets the crawler knows (the
     // session cookie, a password a page echoes) are replaced in both.
-    if (auto w = WriteFileAtomically(base + ".headers", Redact(HeadersFileText(out.http_status, headers))); !w)
+    if (auto w = WriteFileAtomically(base + ".headers", Redact(EvidenceHeadersText(out.http_status, headers, {}))); !w)
       return ReportError(w.error());
     RedactInPlace(body);
     if (auto w = WriteFileAtomically(base + ".body", body); !w) return ReportError(w.error());
