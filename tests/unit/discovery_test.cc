@@ -10,6 +10,7 @@
 #include "mediawiki/ores.h"
 #include "mediawiki/wiki_facts.h"
 #include "plan/plan.h"
+#include "targets_fixture.h"
 
 using namespace bc;
 
@@ -61,12 +62,6 @@ std::vector<std::string> Dbnames(const std::vector<MatrixSite>& s) {
   std::vector<std::string> out;
   for (const auto& m : s) out.push_back(m.dbname);
   return out;
-}
-
-Targets Parse(const std::string& text) {
-  auto t = ParseTargets(text, "t.toml");
-  if (!t) FAIL(t.error().ToString());
-  return *t;
 }
 
 const char* kTargets = R"TOML(
@@ -160,7 +155,7 @@ TEST_CASE("the pre-flight flags null thresholds as broken with their own signatu
 }
 
 TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0", "[discovery][ores]") {
-  Targets t = Parse(kTargets);
+  Targets t = bc_test::ParseTargetsOrFail(kTargets);
   std::vector<WikiFacts> facts = {DiscoveredFacts("enwiki", kSiteInfo, kOresNull), DiscoveredFacts("ruwiki", kSiteInfoNoOres, kOresUnknown)};
   auto pre = PreflightOutcomes(t, facts);
   REQUIRE(pre.size() == 1);
@@ -172,7 +167,7 @@ TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0", "[disco
 }
 
 TEST_CASE("the plan gives ORES axes only where ORES runs, and only the levels each wiki offers", "[discovery][plan]") {
-  Targets t = Parse(kTargets);
+  Targets t = bc_test::ParseTargetsOrFail(kTargets);
   auto notes = ApplyFacts(t, {DiscoveredFacts("enwiki", kSiteInfo, kOresPartialDamaging), DiscoveredFacts("ruwiki", kSiteInfoNoOres, kOresUnknown)});
   REQUIRE(notes.size() == 2);
   CHECK(notes[1].find("not installed") != std::string::npos);
@@ -327,7 +322,7 @@ TEST_CASE("RecentChanges' wgStructuredChangeFilters gives each ORES group's leve
   CHECK_FALSE(ParseFilterLevels("<html><head></head>"));
   CHECK_FALSE(ParseFilterLevels(head.substr(0, 150)));  // cut off inside the array
   // Page levels win over meta=ores (goodfaith's levels show nowhere else).
-  Targets t = Parse(kTargets);
+  Targets t = bc_test::ParseTargetsOrFail(kTargets);
   WikiFacts f = DiscoveredFacts("enwiki", kSiteInfo, kOres);
   f.page_levels = *levels;
   ApplyFacts(t, {f});
@@ -336,7 +331,7 @@ TEST_CASE("RecentChanges' wgStructuredChangeFilters gives each ORES group's leve
 }
 
 TEST_CASE("with facts, RC and Watchlist expect the group of every model the API offers, even if the file did not", "[discovery][plan]") {
-  Targets t = Parse(R"TOML(
+  Targets t = bc_test::ParseTargetsOrFail(R"TOML(
 [crawl]
 user_agent = "beta-crawler-test/0.1 (qa@example.org)"
 [[wiki]]

@@ -19,6 +19,7 @@
 #include "report/history.h"
 #include "report/run_dir.h"
 #include "report_fixtures.h"
+#include "targets_fixture.h"
 
 using namespace bc;
 
@@ -58,12 +59,6 @@ expect_filter_groups = ["damaging", "goodfaith"]
 damaging = ["", "likelygood", "likelybad;verylikelybad"]
 goodfaith = ["", "likelygood", "likelybad"]
 )TOML";
-
-Targets ParseFactsTargets(const std::string& text) {
-  auto t = ParseTargets(text, "t.toml");
-  if (!t) FAIL(t.error().ToString());
-  return *t;
-}
 
 // Facts with the RC page showing `page` (group -> levels); page_read always.
 WikiFacts HistoryFacts(const char* siteinfo, const char* ores, std::map<std::string, std::vector<std::string>> page) {
@@ -150,11 +145,11 @@ TEST_CASE("FactsLost names every model, level and filter group that vanished", "
 TEST_CASE("the plan keeps the probes of levels the last healthy run had and today's answer lacks", "[facts][plan]") {
   const WikiFacts today = HistoryFacts(kFactsSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}});
   // Without history (what happened before): the broken wiki's answer shrinks its own plan.
-  Targets alone = ParseFactsTargets(kFactsTargets);
+  Targets alone = bc_test::ParseTargetsOrFail(kFactsTargets);
   ApplyFacts(alone, {today});
   CHECK(GoodfaithValues(*BuildPlan(alone)) == std::set<std::string>{"likelygood"});
   // With the last healthy facts: goodfaith=likelybad still runs, and the loss is a regression.
-  Targets t = ParseFactsTargets(kFactsTargets);
+  Targets t = bc_test::ParseTargetsOrFail(kFactsTargets);
   FactsRegressions regressions;
   auto notes = ApplyFacts(t, {today}, HistoryOf(Healthy(), t, "R1"), &regressions);
   CHECK(GoodfaithValues(*BuildPlan(t)) == std::set<std::string>{"likelygood", "likelybad"});
@@ -172,7 +167,7 @@ TEST_CASE("the plan keeps the probes of levels the last healthy run had and toda
 TEST_CASE("a model or ORES itself gone today still gets its probes and its expected groups", "[facts][plan]") {
   for (const WikiFacts& today :
        {HistoryFacts(kFactsSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}), HistoryFacts(kFactsSiteInfoNoOres, kFactsOresUnknown, {})}) {
-    Targets t = ParseFactsTargets(kFactsTargets);
+    Targets t = bc_test::ParseTargetsOrFail(kFactsTargets);
     FactsRegressions regressions;
     ApplyFacts(t, {today}, HistoryOf(Healthy(), t, "R1"), &regressions);
     CHECK(t.wikis[0].ores_models == std::vector<std::string>{"damaging", "goodfaith"});
@@ -190,21 +185,21 @@ TEST_CASE("a model or ORES itself gone today still gets its probes and its expec
 TEST_CASE("facts that cannot be read fall back to the last healthy ones, else to the file, and say so", "[facts]") {
   WikiFacts down = Healthy();
   down.error = "meta=siteinfo failed: HTTP 503";
-  Targets t = ParseFactsTargets(kFactsTargets);
+  Targets t = bc_test::ParseTargetsOrFail(kFactsTargets);
   FactsRegressions regressions;
   auto notes = ApplyFacts(t, {down}, HistoryOf(Healthy(), t, "R1"), &regressions);
   CHECK(t.wikis[0].ores_from_facts);
   CHECK(t.wikis[0].ores_levels.at("goodfaith") == kAll);
   CHECK(regressions.empty());  // unreadable is the pre-flight's finding, not a regression
   CHECK_THAT(notes[0], Catch::Contains("the last healthy facts apply (run R1)"));
-  Targets file_only = ParseFactsTargets(kFactsTargets);
+  Targets file_only = bc_test::ParseTargetsOrFail(kFactsTargets);
   notes = ApplyFacts(file_only, {down}, FactsHistory{{"other", {}}});
   CHECK_FALSE(file_only.wikis[0].ores_from_facts);
   CHECK_THAT(notes[0], Catch::Contains("the file's ores_models [damaging, goodfaith] apply; no earlier healthy facts"));
 }
 
 TEST_CASE("a regression is a broken pre-flight outcome; a worse meta=ores verdict stays", "[facts][ores]") {
-  Targets t = ParseFactsTargets(kFactsTargets);
+  Targets t = bc_test::ParseTargetsOrFail(kFactsTargets);
   const FactsRegressions lost = {{"enwiki", {"R1", {"goodfaith levels gone: likelybad, verylikelybad"}}}};
   auto pre = PreflightOutcomes(t, {HistoryFacts(kFactsSiteInfo, kOresFull, {})}, lost);
   REQUIRE(pre.size() == 1);
@@ -226,7 +221,7 @@ TEST_CASE("a regression is a broken pre-flight outcome; a worse meta=ores verdic
 }
 
 TEST_CASE("plan --explain says where each parameter of a probe came from", "[facts][plan]") {
-  Targets t = ParseFactsTargets(kFactsTargets);
+  Targets t = bc_test::ParseTargetsOrFail(kFactsTargets);
   ApplyFacts(t, {HistoryFacts(kFactsSiteInfo, kOresFull, {{"damaging", kAll}, {"goodfaith", {"likelygood", "maybebad"}}})},
              HistoryOf(Healthy(), t, "R1"));
   auto plan = BuildPlan(t);
@@ -245,7 +240,7 @@ TEST_CASE("plan --explain says where each parameter of a probe came from", "[fac
   }
   CHECK(seen);
   // No facts at all: the file decides everything.
-  Targets file_only = ParseFactsTargets(kFactsTargets);
+  Targets file_only = bc_test::ParseTargetsOrFail(kFactsTargets);
   auto p0 = (*BuildPlan(file_only))[1];
   CHECK_THAT(ProbeProvenance(p0, file_only.wikis[0]), Catch::StartsWith("the targets file: "));
 }
@@ -258,14 +253,14 @@ TEST_CASE("ORES API probes run where the [[wiki]] entry names its models, withou
     for (const Probe& p : *plan) n += p.kind == PageKind::kApi;
     return n;
   };
-  CHECK(count_api(ParseFactsTargets(kFactsTargets)) == 0);  // the default ores_models is an assumption, not a fact
+  CHECK(count_api(bc_test::ParseTargetsOrFail(kFactsTargets)) == 0);  // the default ores_models is an assumption, not a fact
   std::string named = kFactsTargets;
   named.replace(named.find("account = \"qa\"\n"), 15, "account = \"qa\"\nores_models = [\"damaging\"]\n");
-  Targets t = ParseFactsTargets(named);
+  Targets t = bc_test::ParseTargetsOrFail(named);
   CHECK(t.wikis[0].ores_models_set);
   CHECK(count_api(t) == 1);  // recentchanges (no watchlist/contributions page in this file)
   named.replace(named.find("ores_models = [\"damaging\"]"), 26, "ores_models = []");
-  CHECK(count_api(ParseFactsTargets(named)) == 0);  // [] = no ORES
+  CHECK(count_api(bc_test::ParseTargetsOrFail(named)) == 0);  // [] = no ORES
 }
 
 namespace {

@@ -5,6 +5,7 @@
 #include "plan/combinations.h"
 #include "plan/plan.h"
 #include "plan/url_list.h"
+#include "targets_fixture.h"
 
 using namespace bc;
 
@@ -21,12 +22,6 @@ bool CoversAllPairs(const std::vector<size_t>& sizes, const std::vector<Combinat
           if (!found) return false;
         }
   return true;
-}
-
-Targets ParsePlanTargets(const std::string& text) {
-  auto t = ParseTargets(text, "t.toml");
-  if (!t) FAIL(t.error().ToString());
-  return *t;
 }
 
 const char* kHead = R"TOML(
@@ -81,7 +76,7 @@ TEST_CASE("pairwise is much smaller than cartesian on a 6-axis example", "[plan]
 }
 
 TEST_CASE("probe ids are stable under reordering of TOML keys and axis values", "[plan]") {
-  auto a = ParsePlanTargets(std::string(kHead) + R"TOML(
+  auto a = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 [page.recentchanges.axes]
@@ -89,7 +84,7 @@ limit = ["50", "500"]
 days = ["1", "30"]
 highlight = ["", { damaging__likelybad_color = "c4", damaging__verylikelybad_color = "c5" }]
 )TOML");
-  auto b = ParsePlanTargets(std::string(kHead) + R"TOML(
+  auto b = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 [page.recentchanges.axes]
@@ -118,7 +113,7 @@ limit = ["500", "50"]
 }
 
 TEST_CASE("ORES axes and filter-group expectations apply only where the wiki runs the model", "[plan]") {
-  auto t = ParsePlanTargets(std::string(kHead) + R"TOML(
+  auto t = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 expect_filter_groups = ["damaging", "goodfaith"]
@@ -159,7 +154,7 @@ explicit = [{ limit = "20" }, { hidenondamaging = "1" }]
 }
 
 TEST_CASE("duplicates collapse and the first probe of every wiki x kind is the smoke tier", "[plan]") {
-  auto t = ParsePlanTargets(std::string(kHead) + R"TOML(
+  auto t = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 [page.recentchanges.axes]
@@ -177,7 +172,7 @@ days = ["1", "7"]
 }
 
 TEST_CASE("shards are disjoint and their union is the plan", "[plan]") {
-  auto t = ParsePlanTargets(std::string(kHead) + R"TOML(
+  auto t = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 [page.recentchanges.axes]
@@ -201,7 +196,7 @@ days = ["1", "3", "7"]
 }
 
 TEST_CASE("filters keep only the named wikis, kinds and parameters", "[plan]") {
-  auto t = ParsePlanTargets(std::string(kHead) + R"TOML(
+  auto t = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 [page.recentchanges.axes]
@@ -220,7 +215,7 @@ limit = ["50", "500"]
 }
 
 TEST_CASE("a plan over max_probes is an error at max_probes", "[plan]") {
-  auto t = ParsePlanTargets(std::string(kHead) + R"TOML(
+  auto t = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 [page.recentchanges.axes]
@@ -277,7 +272,7 @@ TEST_CASE("a query's percent-encoding does not change its probe id", "[plan][ids
 TEST_CASE("the ids of a fixed plan are pinned", "[plan][ids]") {
   // Pinned from the plan as libcurl 7.88 (Debian 12) encoded it before the
   // query was canonicalised: canonicalising kept every id.
-  const Targets t = ParsePlanTargets(std::string(kHead) + R"TOML(
+  const Targets t = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.recentchanges]
 strategy = "cartesian"
 [page.recentchanges.axes]
@@ -310,7 +305,7 @@ hidenondamaging = ["", "1"]
 }
 
 TEST_CASE("Contributions probes asking for ORES expect ORES's control where damaging runs", "[plan][ores]") {
-  const Targets t = ParsePlanTargets(std::string(kHead) + R"TOML(
+  const Targets t = bc_test::ParseTargetsOrFail(std::string(kHead) + R"TOML(
 [page.contributions]
 strategy = "cartesian"
 target_user = "Editor1"
@@ -339,7 +334,7 @@ TEST_CASE("ORES API probes are planned where the wiki's API says ORES runs, unle
 [page.contributions]
 target_user = "Editor1"
 )TOML";
-  Targets t = ParsePlanTargets(std::string(kHead) + pages);
+  Targets t = bc_test::ParseTargetsOrFail(std::string(kHead) + pages);
   auto api_probes = [](const std::vector<Probe>& plan) {
     std::vector<std::string> out;
     for (const Probe& p : plan)
