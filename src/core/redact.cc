@@ -23,6 +23,14 @@ uint32_t Load4(const char* p) {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
+// `lower_word` (written in lower case) at text[at], ASCII case ignored.
+bool MatchesNoCaseAt(std::string_view text, size_t at, std::string_view lower_word) {
+  if (at + lower_word.size() > text.size()) return false;
+  for (size_t k = 0; k < lower_word.size(); ++k)
+    if (Lower(text[at + k]) != lower_word[k]) return false;
+  return true;
+}
+
 bool ContainsNoCase(std::string_view haystack, std::string_view needle) {
   return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
                      [](char a, char b) { return Lower(a) == Lower(b); }) != haystack.end();
@@ -189,9 +197,7 @@ class Registry {
     static constexpr std::string_view kEntities[] = {"&quot;", "&#039;", "&#39;", "&gt;", "&#34;"};
     for (std::string_view word : kWords) {
       for (size_t at = 0; at + word.size() <= text.size(); ++at) {
-        bool match = true;
-        for (size_t k = 0; k < word.size() && match; ++k) match = Lower(text[at + k]) == word[k];
-        if (!match) continue;
+        if (!MatchesNoCaseAt(text, at, word)) continue;
         size_t p = at + word.size();
         bool assigns = false;
         while (p < text.size()) {
@@ -231,21 +237,15 @@ class Registry {
   static void FindTokenShapes(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) {
     constexpr size_t kMinHex = 32;  // an MD5/HMAC hex digest; the timestamp adds 8
     const auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
-    const auto starts_no_case = [&](size_t at, std::string_view s) {
-      if (at + s.size() > text.size()) return false;
-      for (size_t k = 0; k < s.size(); ++k)
-        if (Lower(text[at + k]) != Lower(s[k])) return false;
-      return true;
-    };
     for (size_t i = kMinHex; i < text.size(); ++i) {
       size_t after_plus;
       if (text[i] == '+') after_plus = i + 1;
-      else if (text[i] == '%' && starts_no_case(i, "%2B")) after_plus = i + 3;
+      else if (MatchesNoCaseAt(text, i, "%2b")) after_plus = i + 3;
       else continue;
       size_t end = after_plus;
       while (end < text.size() && text[end] == '\\') ++end;  // "+\", "+\\", "+\\\\"
       if (end == after_plus)
-        while (starts_no_case(end, "%5C")) end += 3;  // "%2B%5C"
+        while (MatchesNoCaseAt(text, end, "%5c")) end += 3;  // "%2B%5C"
       if (end == after_plus) continue;
       size_t start = i;
       while (start > 0 && is_hex(text[start - 1])) --start;
@@ -274,10 +274,7 @@ class Registry {
   static void FindTokenNamedValues(std::string_view text, std::vector<std::pair<size_t, size_t>>& out) {
     constexpr std::string_view kName = "token";
     for (size_t at = 0; at + kName.size() < text.size(); ++at) {
-      if (Lower(text[at]) != 't') continue;
-      bool match = true;
-      for (size_t k = 1; k < kName.size() && match; ++k) match = Lower(text[at + k]) == kName[k];
-      if (!match) continue;
+      if (!MatchesNoCaseAt(text, at, kName)) continue;
       size_t p = at + kName.size();
       size_t begin = 0;
       size_t end = 0;
