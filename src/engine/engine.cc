@@ -16,6 +16,7 @@
 #include "engine/http_util.h"
 #include "engine/scheduler.h"
 #include "core/plural.h"
+#include "core/text.h"
 
 namespace bc {
 namespace {
@@ -662,9 +663,8 @@ std::vector<std::string> CookieLines(CURLSH* share) {
 size_t Engine::CopyDomainCookies(const std::string& from, const std::string& to, std::string_view host) {
   auto it = impl_->shares.find(from);
   if (it == impl_->shares.end() || from == to) return 0;
-  std::string lower_host(host.substr(0, host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':')));
-  std::transform(lower_host.begin(), lower_host.end(), lower_host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower_host =
+      AsciiLower(host.substr(0, host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':')));
   std::vector<std::string> wanted;
   for (const std::string& line : CookieLines(it->second.get())) {
     // Field 1 is the domain ("#HttpOnly_" first for an HttpOnly cookie),
@@ -674,8 +674,7 @@ size_t Engine::CopyDomainCookies(const std::string& from, const std::string& to,
     std::string_view domain(line.data(), tab);
     if (domain.starts_with("#HttpOnly_")) domain.remove_prefix(10);
     while (domain.starts_with('.')) domain.remove_prefix(1);
-    std::string d(domain);
-    std::transform(d.begin(), d.end(), d.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string d = AsciiLower(domain);
     if (d.empty() || !(lower_host == d || lower_host.ends_with("." + d))) continue;
     wanted.push_back(line);
   }

@@ -139,11 +139,7 @@ std::optional<SchedTime> Scheduler::Retry(size_t id, SchedTime now,
     const double j = std::clamp(jitter_ ? jitter_() : 0.5, 0.0, 1.0);
     delay = SchedDuration(static_cast<SchedDuration::rep>(base / 2 + j * base / 2));
   }
-  job.ready = now + delay;
-  job.queued = now;
-  host.retries.push_back(id);
-  ++waiting_;
-  return job.ready;
+  return Requeue(id, job, now, now + delay);
 }
 
 SchedTime Scheduler::Wait(size_t id, SchedTime now, SchedDuration wait) {
@@ -152,11 +148,15 @@ SchedTime Scheduler::Wait(size_t id, SchedTime now, SchedDuration wait) {
   wait = std::max(wait, SchedDuration::zero());
   host.paused_until = std::max(host.paused_until, now + wait);
   ++job.waits;
-  job.ready = now + wait;
+  return Requeue(id, job, now, now + wait);
+}
+
+SchedTime Scheduler::Requeue(size_t id, Job& job, SchedTime now, SchedTime ready) {
+  job.ready = ready;
   job.queued = now;
-  host.retries.push_back(id);
+  hosts_[job.host].retries.push_back(id);
   ++waiting_;
-  return job.ready;
+  return ready;
 }
 
 std::vector<size_t> Scheduler::Drain() {

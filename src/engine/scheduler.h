@@ -132,6 +132,9 @@ class Scheduler {
   std::optional<size_t> Take(size_t h, int max_tier, SchedTime now);
   bool HostOpen(const Host& host, SchedTime now) const;
   void Start(Job& job, SchedTime now);
+  // Back among `id`'s host's waiting retries, startable from `ready` (Retry
+  // and Wait). Returns `ready`.
+  SchedTime Requeue(size_t id, Job& job, SchedTime now, SchedTime ready);
 
   SchedulerOptions options_;
   std::function<double()> jitter_;
