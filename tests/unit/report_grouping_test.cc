@@ -3,8 +3,11 @@
 #include <string>
 #include <vector>
 
+#include "classify/classifier.h"
 #include "report/grouping.h"
 #include "report_fixtures.h"
+#include "test_files.h"
+#include "test_paths.h"
 
 namespace bc {
 namespace {
@@ -264,4 +267,71 @@ TEST_CASE("a parameter every selected probe has because of a filter is never nam
 }
 
 }  // namespace
+}  // namespace bc
+
+// --- One group across languages (issue 13.2) ---------------------------------
+//
+// The same ORES failure classified from real pages of three languages, then
+// grouped: one failure group spanning the wikis, whatever the language's
+// quotes around the exception class or the page title.
+namespace bc {
+namespace {
+
+Classification ClassifyPage(const std::string& body, long status) {
+  PageClassifier c(Expectations{PageKind::kRecentChanges, "CrawlerQA", {}, false});
+  c.SetStatus(status);
+  for (size_t i = 0; i < body.size(); i += 4096) c.Feed(std::string_view(body).substr(i, 4096));
+  return c.Finish();
+}
+
+std::string GroupingCorpus(const std::string& name) {
+  return bc_test::ReadFile(std::string(BC_SOURCE_DIR) + "/tests/corpus/" + name);
+}
+
+std::string Replaced(std::string body, const std::string& from, const std::string& to) {
+  const size_t at = body.find(from);
+  REQUIRE(at != std::string::npos);
+  return body.replace(at, from.size(), to);
+}
+
+ProbeResult ClassifiedFailure(const std::string& wiki, const std::string& body, const std::string& rid) {
+  Outcome o = testing::MakeOutcome(Verdict::kOk, 500);
+  o.result = ClassifyPage(body, 500);
+  CHECK(o.result.verdict == Verdict::kException);
+  CHECK(o.result.evidence.exception_class == "RuntimeException");
+  return {MakeProbe(rid, wiki, RC, {{"damaging", "likelybad"}, {"title", "Special:RecentChanges"}}), std::move(o)};
+}
+
+}  // namespace
+
+TEST_CASE("the same failure on ru, fr and ja pages is one failure group", "[report][grouping][i18n]") {
+  // Details off: the localized "Fatal exception of type" line (ru «X», fr « X »,
+  // ja 「X」, MediaWiki's own ja.json wording) around the class.
+  const std::string ru = GroupingCorpus("farm-ru-rc-null-threshold.body");
+  const std::string ja = Replaced(ru, "Неустранимое исключение типа «RuntimeException»",
+                                  "致命的例外の種類「RuntimeException」");
+  const std::vector<ProbeResult> plain = {
+      ClassifiedFailure("ruwiki", ru, "r1"),
+      ClassifiedFailure("frwiki", GroupingCorpus("farm-fr-rc-null-threshold.body"), "f1"),
+      ClassifiedFailure("jawiki", ja, "j1"),
+  };
+  auto groups = GroupFailures(plain, false);
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0].wikis == std::vector<std::string>{"frwiki", "jawiki", "ruwiki"});
+  CHECK(groups[0].members == std::vector<size_t>{0, 1, 2});
+
+  // Details on: the message names the page in the wiki's language and quotes.
+  const std::string en = GroupingCorpus("en-rc-exception-details.body");
+  const std::vector<ProbeResult> details = {
+      ClassifiedFailure("ruwiki", Replaced(en, "on page Foo_123", "on page «Служебная:Свежие правки»"), "r2"),
+      ClassifiedFailure("frwiki", Replaced(en, "on page Foo_123", "on page « Spécial:Modifications récentes »"), "f2"),
+      ClassifiedFailure("jawiki", Replaced(en, "on page Foo_123", "on page 「特別:最近の更新」"), "j2"),
+      ClassifiedFailure("enwiki", Replaced(en, "on page Foo_123", "on page &quot;Main Page&quot;"), "e2"),
+  };
+  groups = GroupFailures(details, false);
+  REQUIRE(groups.size() == 1);
+  CHECK(groups[0].wikis == std::vector<std::string>{"enwiki", "frwiki", "jawiki", "ruwiki"});
+  CHECK_THAT(groups[0].key, Catch::Contains("ORES threshold lookup returned null") && Catch::EndsWith("on page \"<title>\""));
+}
+
 }  // namespace bc
