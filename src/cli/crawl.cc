@@ -406,7 +406,6 @@ Result<CrawlReport> Crawl::Conclude() {
   report_.write_error = std::move(write_error_);
   report_.memory_budget_peak = budget_->peak();
   report_.memory_budget_refusals = budget_->refusals();
-  report_.groups = GroupFailures(out.results(), info.warnings_fail);
   return std::move(report_);
 }
 

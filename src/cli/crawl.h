@@ -94,7 +94,7 @@ struct PreparedPlan {
 Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& clock = {});
 
 struct CrawlReport {
-  RunInfo info;                        // run id, times, exit code, partial
+  RunInfo info;                        // run id, times, exit code, partial; info.groups: failures by cause
   std::optional<RunReport> files;      // results/<run-id>/ and every result (always set on success)
   std::vector<LoginResult> logins;     // first logins, one per wiki with an account
   std::vector<LoginResult> relogins;   // wikis whose session was lost mid-crawl
@@ -102,7 +102,6 @@ struct CrawlReport {
   // host (followed): wiki -> {the http origin, the https origin}, for one
   // warning per wiki.
   std::map<std::string, std::pair<std::string, std::string>> https_upgrades;
-  std::vector<FailureGroup> groups;    // non-ok outcomes grouped by cause
   std::optional<RunDiff> diff;         // with a baseline: the probe-by-probe comparison
   std::string baseline_id;             // the run compared with; empty when none was found
   // Resident memory when the crawl began (the plan loaded, nothing fetched), KiB:

@@ -161,8 +161,8 @@ std::string NotifyPayload(const CrawlReport& report) {
   j["flaky"] = s.flaky;
   j["tool_failures"] = s.tool_failures;
   j["groups"] = nlohmann::json::array();
-  for (size_t i = 0; i < report.groups.size() && i < kMaxGroups; ++i) {
-    const FailureGroup& g = report.groups[i];
+  for (size_t i = 0; i < report.info.groups.size() && i < kMaxGroups; ++i) {
+    const FailureGroup& g = report.info.groups[i];
     nlohmann::json kinds = nlohmann::json::array();
     for (PageKind k : g.kinds) kinds.push_back(PageKindName(k));
     nlohmann::json group = {{"verdict", VerdictName(g.verdict)}, {"exception_class", g.exception_class}, {"key", g.key},
@@ -173,7 +173,7 @@ std::string NotifyPayload(const CrawlReport& report) {
     if (const std::string c = DescribeConfirmation(g); !c.empty()) group["confirmation"] = c;
     j["groups"].push_back(std::move(group));
   }
-  if (report.groups.size() > kMaxGroups) j["groups_omitted"] = report.groups.size() - kMaxGroups;
+  if (report.info.groups.size() > kMaxGroups) j["groups_omitted"] = report.info.groups.size() - kMaxGroups;
   j["known_not_seen"] = nlohmann::json::array();
   if (info.WholePlan())
     for (const auto& k : info.known)

@@ -136,9 +136,9 @@ void PrintCrawlReport(const CrawlReport& r, bool quiet, bool logins_said) {
   for (const LoginResult& l : r.relogins)
     fmt::print("session lost on {}: re-login {}\n", l.wiki,
                l.ok ? "ok" : interrupted ? "interrupted" : "failed: " + l.message);
-  if (!quiet && !r.groups.empty()) {
+  if (!quiet && !r.info.groups.empty()) {
     fmt::print("\nfailure groups:\n");
-    for (const FailureGroup& g : r.groups) {
+    for (const FailureGroup& g : r.info.groups) {
       std::string what = g.exception_class.empty() ? g.key
                          : g.message.empty()       ? g.exception_class + " (message hidden by the wiki; see the request ids)"
                                                    : g.exception_class + ": " + g.message;
@@ -232,7 +232,7 @@ std::string CrawlReportJson(const CrawlReport& r) {
   for (size_t v = 0; v < r.summary().by_verdict.size(); ++v)
     if (r.summary().by_verdict[v]) j["totals"][std::string(VerdictName(static_cast<Verdict>(v)))] = r.summary().by_verdict[v];
   j["groups"] = nlohmann::json::array();
-  for (const FailureGroup& g : r.groups) {
+  for (const FailureGroup& g : r.info.groups) {
     nlohmann::json kinds = nlohmann::json::array();
     for (PageKind k : g.kinds) kinds.push_back(PageKindName(k));
     j["groups"].push_back({{"verdict", VerdictName(g.verdict)}, {"key", g.key}, {"exception_class", g.exception_class},

@@ -65,7 +65,7 @@ Result<void> SelectEvidence(const std::string& run_dir, const ResultList& result
   std::error_code ec;
   Result<void> first;
   if (fs::is_directory(staging, ec) && info.evidence_per_group > 0) {
-    const auto groups = GroupFailures(results, info.warnings_fail);
+    const std::vector<FailureGroup>& groups = info.groups;
     for (size_t i = 0; i < groups.size(); ++i) {
       const std::string dir = EvidenceGroupDir(i + 1, groups[i]);
       std::vector<std::string> kept;

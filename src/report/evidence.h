@@ -17,7 +17,7 @@
 //     So at most N bodies per failure key reach the disk, and the queue holds
 //     a body only between the page's end and its write.
 //  2. Select, at the end (RunReport::Finish, before the rendered files): the
-//     groups are made as every report makes them (GroupFailures); each group's
+//     groups are the run's (RunInfo::groups, made once); each group's
 //     first N members with a staged response are moved to evidence/<group
 //     dir>/, RunInfo::evidence records them for the links in summary.md,
 //     summary.remarkup and report.html, and evidence/.staging/ is deleted.
@@ -65,7 +65,7 @@ std::string EvidenceHeadersText(long status, const std::vector<std::pair<std::st
 Result<void> WriteStagedEvidence(const std::string& staging_dir, const Probe& probe, const std::string& headers_text,
                                  std::string body);
 
-// Step 2: moves each group's first `per_group` staged members into
+// Step 2: moves each of info.groups' first `per_group` staged members into
 // evidence/<EvidenceGroupDir>/, fills info.evidence (group dir -> probe ids),
 // deletes the staging directory (and evidence/ when nothing was kept).
 Result<void> SelectEvidence(const std::string& run_dir, const ResultList& results, RunInfo& info);

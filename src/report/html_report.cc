@@ -288,7 +288,7 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
                              ? static_cast<double>(info.finished_unix_ms - info.started_unix_ms) / 1000.0
                              : 0.0;
   const Overview overview = MakeOverview(results, info.warnings_fail);
-  const auto groups = GroupFailures(results, info.warnings_fail);
+  const std::vector<FailureGroup>& groups = info.groups;
   const size_t product_groups = static_cast<size_t>(
       std::count_if(groups.begin(), groups.end(), [](const FailureGroup& g) { return g.product_failure; }));
   out += fmt::format("<header>\n<h1>beta-crawler run <code>{}</code></h1>\n", E(info.run_id));

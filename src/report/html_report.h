@@ -24,7 +24,8 @@
 
 namespace bc {
 
-// Pure apart from `out`. Renderer-compatible (rendered_writer.h).
+// Pure apart from `out`. Renderer-compatible (rendered_writer.h). The groups
+// shown are info.groups (made once per run, GroupFailures over `results`).
 Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, const ResultList& results, TextOut& out);
 // The same, in memory.
 Result<std::string> RenderHtmlReport(const RunInfo& info, const RunSummary& summary, const ResultList& results);

@@ -15,7 +15,8 @@
 namespace bc {
 
 // Renders one output file from a run's facts, counts and results (in finish
-// order) into `out`. Pure apart from `out`; must not throw.
+// order) into `out`. Pure apart from `out`; must not throw. info.groups are
+// the groups of exactly these results (their members index them).
 using Renderer = Result<void> (*)(const RunInfo& info, const RunSummary& summary, const ResultList& results,
                                   TextOut& out);
 

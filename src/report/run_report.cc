@@ -79,7 +79,7 @@ Result<void> RunReport::Flush() { return writer_thread_->Flush(); }
 
 std::vector<OutcomeRow> RunReport::CurrentRows() const { return ToOutcomeRows("", *results_, warnings_fail_); }
 
-Result<void> RunReport::Finish(RunInfo info) {
+Result<void> RunReport::Finish(RunInfo& info) {
   Result<void> first_error;
   const auto keep = [&](Result<void> r) {
     if (!r && first_error) first_error = std::move(r);
@@ -91,6 +91,8 @@ Result<void> RunReport::Finish(RunInfo info) {
     auto last = history->LastCleanRunMs(info.targets_path);
     if (last) info.last_clean_unix_ms = *last;
   }
+  // Once per run: the evidence, every writer and the terminal share them.
+  info.groups = GroupFailures(*results_, info.warnings_fail);
   // Evidence before the rendered files: they link what was kept.
   keep(SelectEvidence(run_dir_, *results_, info));
   // Files first: a broken history database must not cost the CI its report.

@@ -6,7 +6,7 @@
 //   auto report = RunReport::Start("results", info);      // info.run_id = MakeRunId()
 //   for each finished probe: report->Add(probe, outcome);  // one thread
 //   ... decide exit code (report->summary(), DiffRuns(baseline, report->CurrentRows()))
-//   report->Finish(info_with_finished_exit_code_partial);
+//   report->Finish(info_with_finished_exit_code_partial);  // fills info.groups, info.evidence
 //
 // Not thread-safe: call it from one thread (it runs a writer thread of its
 // own for pages.jsonl). Refers to every probe given to Add until destroyed.
@@ -66,11 +66,13 @@ class RunReport {
   // Waits until pages.jsonl holds every outcome given to Add so far.
   Result<void> Flush();
   // `info`: the final RunInfo (finished_unix_ms, exit_code, partial set).
-  // When info.last_clean_unix_ms is 0 it is looked up in the history first.
-  // Keeps each group's evidence (SelectEvidence) and writes every file (each atomically; all are attempted even when one
-  // fails), records the run in history, and points results/latest at this
-  // run (partial or not). Returns the first error.
-  Result<void> Finish(RunInfo info);
+  // Groups the failures once (GroupFailures into info.groups, for every
+  // writer and the caller); when info.last_clean_unix_ms is 0 it is looked
+  // up in the history first. Keeps each group's evidence (SelectEvidence,
+  // info.evidence) and writes every file (each atomically; all are attempted
+  // even when one fails), records the run in history, and points
+  // results/latest at this run (partial or not). Returns the first error.
+  Result<void> Finish(RunInfo& info);
 
  private:
   RunReport() = default;

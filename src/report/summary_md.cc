@@ -158,7 +158,7 @@ Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary&
     out += "\n";
   }
 
-  const auto groups = GroupFailures(results, info.warnings_fail);
+  const std::vector<FailureGroup>& groups = info.groups;
   const auto count_if = [&](auto pred) {
     return static_cast<size_t>(std::count_if(groups.begin(), groups.end(), pred));
   };

@@ -14,7 +14,8 @@
 
 namespace bc {
 
-// Pure. Renderer-compatible (rendered_writer.h).
+// Pure. Renderer-compatible (rendered_writer.h). The groups shown are
+// info.groups (made once per run, GroupFailures over `results`).
 Result<std::string> RenderSummaryMarkdown(const RunInfo& info, const RunSummary& summary,
                                           const ResultList& results);
 Result<void> WriteSummaryMarkdown(const RunInfo& info, const RunSummary& summary, const ResultList& results,

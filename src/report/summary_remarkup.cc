@@ -106,7 +106,7 @@ Result<std::string> RenderSummaryRemarkup(const RunInfo& info, const RunSummary&
       out += fmt::format("| {} | {} |\n", VerdictName(static_cast<Verdict>(v)), summary.by_verdict[v]);
   out += fmt::format("| **total** | {} |\n\n", summary.total);
 
-  const auto groups = GroupFailures(results, info.warnings_fail);
+  const std::vector<FailureGroup>& groups = info.groups;
   const auto count_if = [&](auto pred) { return static_cast<size_t>(std::count_if(groups.begin(), groups.end(), pred)); };
   const size_t product = count_if([](const FailureGroup& g) { return g.product_failure; });
   const size_t tool = count_if([](const FailureGroup& g) { return IsToolFailure(g.verdict); });

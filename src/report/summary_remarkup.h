@@ -15,7 +15,8 @@
 
 namespace bc {
 
-// Pure. Renderer-compatible (rendered_writer.h).
+// Pure. Renderer-compatible (rendered_writer.h). The groups shown are
+// info.groups (made once per run, GroupFailures over `results`).
 Result<std::string> RenderSummaryRemarkup(const RunInfo& info, const RunSummary& summary, const ResultList& results);
 Result<void> WriteSummaryRemarkup(const RunInfo& info, const RunSummary& summary, const ResultList& results,
                                   TextOut& out);

@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "classify/outcome.h"
 #include "plan/probe.h"
+#include "report/failure_group.h"
 #include "report/latency.h"
 
 namespace bc {
@@ -73,6 +74,11 @@ struct RunInfo {
   // directory (EvidenceGroupDir) -> probe ids, in member order.
   int evidence_per_group = 3;
   std::map<std::string, std::vector<std::string>> evidence;
+  // The run's failure groups (report/grouping.h GroupFailures over every
+  // result, in its order: the numbers every report gives them), made once at
+  // Finish before the evidence and the rendered files; members index the
+  // results the writers render. Empty before Finish.
+  std::vector<FailureGroup> groups;
   bool WholePlan() const { return scope.empty() && !partial; }
 };
 

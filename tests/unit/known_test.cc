@@ -17,6 +17,7 @@ namespace bc {
 namespace {
 
 using Catch::Contains;
+using testing::WithGroups;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 
@@ -204,7 +205,7 @@ TEST_CASE("summary.md and junit.xml show the task and the flaky failure; unseen 
   info.known = {{"T181191", "ORES thresholds null", 1}, {"T999999", "", 0}};
   RunSummary s;
   for (const auto& r : rs) Count(s, r.outcome, false);
-  auto md = RenderSummaryMarkdown(info, s, ResultList(rs));
+  auto md = RenderSummaryMarkdown(WithGroups(info, ResultList(rs)), s, ResultList(rs));
   REQUIRE(md);
   CHECK_THAT(*md, Contains("3 product failures (1 known, 1 flaky: 1 fail the run)"));
   CHECK_THAT(*md, Contains("- **Known issue:** [T181191](https://phabricator.wikimedia.org/T181191) — `ORES thresholds null` (does not fail the run)"));
@@ -212,7 +213,7 @@ TEST_CASE("summary.md and junit.xml show the task and the flaky failure; unseen 
   CHECK_THAT(*md, Contains("- **Confirmation:** reproduced on 2 of 2 fetches\n"));
   CHECK_THAT(*md, Contains("[T999999](https://phabricator.wikimedia.org/T999999): not seen this run: possibly fixed"));
   info.scope = "--wiki ruwiki";  // not the whole plan: an unseen entry says nothing
-  md = RenderSummaryMarkdown(info, s, ResultList(rs));
+  md = RenderSummaryMarkdown(WithGroups(info, ResultList(rs)), s, ResultList(rs));
   CHECK_THAT(*md, !Contains("possibly fixed"));
 
   auto xml = RenderJunitXml(info, s, ResultList(rs));

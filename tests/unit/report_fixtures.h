@@ -8,6 +8,7 @@
 
 #include "classify/outcome.h"
 #include "plan/probe.h"
+#include "report/grouping.h"
 #include "report/run_dir.h"
 #include "report/writer.h"
 
@@ -19,6 +20,13 @@ inline RunSummary SummaryOf(const std::vector<ProbeResult>& rs) {
   RunSummary s;
   for (const auto& r : rs) Count(s, r.outcome, false);
   return s;
+}
+
+// `info` with the failure groups of `results` (RunInfo::groups), as
+// RunReport::Finish makes them once per run for every writer.
+inline RunInfo WithGroups(RunInfo info, const ResultList& results) {
+  info.groups = GroupFailures(results, info.warnings_fail);
+  return info;
 }
 
 inline Probe MakeProbe(std::string id, std::string wiki, PageKind kind, Params params) {

@@ -14,6 +14,7 @@ namespace bc {
 namespace {
 
 using Catch::Contains;
+using testing::WithGroups;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 using testing::SummaryOf;
@@ -71,7 +72,7 @@ RunInfo HtmlInfo() {
 
 TEST_CASE("report.html escapes every page-derived string", "[report][html]") {
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(WithGroups(HtmlInfo(), rs), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   // Exactly one script element: ours.
   CHECK(Occurrences(*html, "<script") == 1);
@@ -87,7 +88,7 @@ TEST_CASE("report.html escapes every page-derived string", "[report][html]") {
 
 TEST_CASE("report.html is self-contained and lists groups and every probe", "[report][html]") {
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(WithGroups(HtmlInfo(), rs), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   CHECK_THAT(*html, Contains("Content-Security-Policy"));
   CHECK_THAT(*html, !Contains("src=\"http"));
@@ -102,7 +103,7 @@ TEST_CASE("report.html is self-contained and lists groups and every probe", "[re
 
 TEST_CASE("report.html opens with a FAIL banner, the verdict grid and the latency chart", "[report][html]") {
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(WithGroups(HtmlInfo(), rs), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   // The banner comes first, with the exit code and the wikis.
   const size_t banner = html->find("<div id=\"status\" class=\"fail\"");
@@ -134,7 +135,7 @@ TEST_CASE("report.html says PASS for a clean run and collapses long request id l
   RunInfo info = HtmlInfo();
   info.exit_code = 0;
   info.planned = 3;
-  auto ok = RenderHtmlReport(info, SummaryOf(pass), pass);
+  auto ok = RenderHtmlReport(WithGroups(info, pass), SummaryOf(pass), pass);
   REQUIRE(ok.has_value());
   CHECK_THAT(*ok, Contains("<div id=\"status\" class=\"pass\" role=\"status\"><strong>PASS</strong> exit code 0 · "
                            "3 probes on 2 wikis without a product failure.</div>"));
@@ -144,7 +145,7 @@ TEST_CASE("report.html says PASS for a clean run and collapses long request id l
   for (int i = 0; i < 12; ++i)
     many.push_back({MakeProbe(fmt::format("{:016x}", i), "frwiki", PageKind::kWatchlist, {{"days", std::to_string(i)}}),
                     MakeOutcome(Verdict::kException, 500, "RuntimeException", "RuntimeException", "", fmt::format("id{:02}", i))});
-  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(many), many);
+  auto html = RenderHtmlReport(WithGroups(HtmlInfo(), many), SummaryOf(many), many);
   REQUIRE(html.has_value());
   CHECK_THAT(*html, Contains("<code>id00 id01 id02 id03 id04</code> <details class=\"ids\"><summary>and 7 more</summary>"
                              "<code>id05 id06 id07 id08 id09 id10 id11</code></details>"));
@@ -152,7 +153,7 @@ TEST_CASE("report.html says PASS for a clean run and collapses long request id l
   RunInfo stopped = HtmlInfo();
   stopped.exit_code = 130;
   stopped.planned = 20;
-  auto partial = RenderHtmlReport(stopped, SummaryOf(many), many);
+  auto partial = RenderHtmlReport(WithGroups(stopped, many), SummaryOf(many), many);
   REQUIRE(partial.has_value());
   CHECK_THAT(*partial, Contains("<strong>INTERRUPTED</strong> exit code 130"));
 }
@@ -171,7 +172,7 @@ TEST_CASE("report.html marks known and flaky failures in the probe table, the ta
   rs.push_back({MakeProbe("00000000000000a3", "enwiki", PageKind::kWatchlist, {{"k", "3"}}), confirmed});
   RunInfo info = HtmlInfo();
   info.planned = 3;
-  auto html = RenderHtmlReport(info, SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(WithGroups(info, rs), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   const auto row = [&](const std::string& id) {
     const size_t at = html->find("data-probe=\"" + id + "\"");
@@ -200,7 +201,7 @@ TEST_CASE("write the sample report for the browser check", "[.html-sample]") {
   const char* path = std::getenv("BC_HTML_SAMPLE");
   REQUIRE(path != nullptr);
   const auto rs = HostileRun();
-  auto html = RenderHtmlReport(HtmlInfo(), SummaryOf(rs), rs);
+  auto html = RenderHtmlReport(WithGroups(HtmlInfo(), rs), SummaryOf(rs), rs);
   REQUIRE(html.has_value());
   REQUIRE(WriteFileAtomically(path, *html).has_value());
 }

@@ -15,6 +15,7 @@
 namespace bc {
 namespace {
 
+using testing::WithGroups;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 
@@ -83,7 +84,7 @@ TEST_CASE("the history keeps each run's latencies and summary.md shows slow page
     CHECK(h->LoadLatencies(info.run_id)->empty());
 
     info.slow = {{"enwiki", "recentchanges", 0.4, 2.5}};
-    auto md = RenderSummaryMarkdown(info, summary, rs);
+    auto md = RenderSummaryMarkdown(WithGroups(info, rs), summary, rs);
     REQUIRE(md);
     CHECK_THAT(*md, Catch::Contains("## Slower than the baseline (1)"));
     CHECK_THAT(*md, Catch::Contains("does not fail the run without --fail-on slow"));

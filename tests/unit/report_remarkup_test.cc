@@ -14,6 +14,7 @@ namespace bc {
 namespace {
 
 using Catch::Contains;
+using testing::WithGroups;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 
@@ -48,7 +49,7 @@ TEST_CASE("remarkup summary: header, table, groups with task links, lang=sh repr
   info.known = {{"T181191", "ORES thresholds", 1}, {"T222222", "", 0}};
   RunSummary s;
   for (const auto& r : rs) Count(s, r.outcome, false);
-  auto text = RenderSummaryRemarkup(info, s, ResultList(rs));
+  auto text = RenderSummaryRemarkup(WithGroups(info, ResultList(rs)), s, ResultList(rs));
   REQUIRE(text);
   const auto lines = RemarkupLines(*text);
   const std::vector<std::string> expected = {

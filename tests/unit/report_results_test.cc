@@ -22,6 +22,7 @@
 namespace bc {
 namespace {
 
+using testing::WithGroups;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 using testing::TempResults;
@@ -79,9 +80,11 @@ TEST_CASE("reports rendered from a compact ResultList equal those from whole res
   REQUIRE(compact.size() == whole.size());
   const ResultList view(whole);
   const RunInfo info = ResultsInfo();
-  CHECK(RenderSummaryMarkdown(info, summary, compact).value() == RenderSummaryMarkdown(info, summary, view).value());
+  CHECK(RenderSummaryMarkdown(WithGroups(info, compact), summary, compact).value() ==
+        RenderSummaryMarkdown(WithGroups(info, view), summary, view).value());
   CHECK(RenderJunitXml(info, summary, compact).value() == RenderJunitXml(info, summary, view).value());
-  CHECK(RenderHtmlReport(info, summary, compact).value() == RenderHtmlReport(info, summary, view).value());
+  CHECK(RenderHtmlReport(WithGroups(info, compact), summary, compact).value() ==
+        RenderHtmlReport(WithGroups(info, view), summary, view).value());
   CHECK(RenderMetrics(info, summary, compact).value() == RenderMetrics(info, summary, view).value());
   const auto a = ToOutcomeRows("r", compact, false);
   const auto b = ToOutcomeRows("r", view, false);

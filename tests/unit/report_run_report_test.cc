@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "report/history.h"
@@ -53,8 +54,15 @@ TEST_CASE("a run report streams pages.jsonl, then writes every file, history and
   info.finished_unix_ms = 1795749530000;
   info.exit_code = 1;
   REQUIRE(report->Finish(info).has_value());
+  // Finish grouped the failures once, for every writer and for the caller.
+  REQUIRE(info.groups.size() == 1);
+  CHECK(info.groups[0].key == "MWException: null");
+  CHECK(info.groups[0].members == std::vector<size_t>{0});
   for (const char* name : {"pages.jsonl", "summary.md", "junit.xml", "report.html", "metrics.prom"})
     CHECK(fs::file_size(dir + "/" + name) > 0);
+  std::ifstream md(dir + "/summary.md");
+  const std::string summary_md((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
+  CHECK(summary_md.find("## Product failures (1 group)") != std::string::npos);
   CHECK(LineCount(dir + "/pages.jsonl") == 2);
   CHECK(fs::read_symlink(results.dir + "/latest") == "20261127T031845Z-0001");
   auto h = History::Open(report->history_path());

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "report/html_report.h"
 #include "report/summary_md.h"
 #include "report_fixtures.h"
 
@@ -10,6 +11,7 @@ namespace bc {
 namespace {
 
 using Catch::Contains;
+using testing::WithGroups;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 using testing::SummaryOf;
@@ -50,7 +52,7 @@ std::vector<ProbeResult> OresIncident() {
 TEST_CASE("summary.md names the group, its wikis, minimal parameters, request ids and a curl line",
           "[report][summary]") {
   const auto rs = OresIncident();
-  auto md = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(rs), rs);
+  auto md = RenderSummaryMarkdown(WithGroups(SummaryInfo(), rs), SummaryOf(rs), rs);
   REQUIRE(md.has_value());
   const std::string& s = *md;
   CHECK_THAT(s, Contains("# beta-crawler run 20261127T031845Z-abcd"));
@@ -73,9 +75,25 @@ TEST_CASE("summary.md names the group, its wikis, minimal parameters, request id
   CHECK_THAT(s, Contains("- **HTTP status:** none\n"));
 }
 
+// The groups are made once per run (RunReport::Finish) and handed over: a
+// writer renders info.groups, it does not group again.
+TEST_CASE("summary.md and report.html render the run's groups as given", "[report][summary]") {
+  const auto rs = OresIncident();
+  RunInfo info = WithGroups(SummaryInfo(), rs);
+  REQUIRE(info.groups.size() == 2);
+  info.groups.erase(info.groups.begin());  // keep only the transport group
+  auto md = RenderSummaryMarkdown(info, SummaryOf(rs), rs);
+  REQUIRE(md.has_value());
+  CHECK_THAT(*md, Contains("## Product failures\n\nNone.\n"));
+  CHECK_THAT(*md, Contains("### 1. transport — `transport: Operation timed out` (1 probe)"));
+  auto html = RenderHtmlReport(info, SummaryOf(rs), rs);
+  REQUIRE(html.has_value());
+  CHECK_THAT(*html, Contains("<h2>Failure groups (1)</h2>"));
+}
+
 TEST_CASE("a clean run says there are no product failures", "[report][summary]") {
   std::vector<ProbeResult> rs = {{MakeProbe("a", "enwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)}};
-  auto md = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(rs), rs);
+  auto md = RenderSummaryMarkdown(WithGroups(SummaryInfo(), rs), SummaryOf(rs), rs);
   REQUIRE(md.has_value());
   CHECK_THAT(*md, Contains("## Product failures\n\nNone.\n"));
   CHECK_THAT(*md, !Contains("Tool failures"));
@@ -84,7 +102,7 @@ TEST_CASE("a clean run says there are no product failures", "[report][summary]")
 TEST_CASE("a partial run is marked as such in the summary", "[report][summary]") {
   RunInfo info = SummaryInfo();
   info.partial = true;
-  auto md = RenderSummaryMarkdown(info, RunSummary{}, {});
+  auto md = RenderSummaryMarkdown(WithGroups(info, {}), RunSummary{}, {});
   REQUIRE(md.has_value());
   CHECK_THAT(*md, Contains("PARTIAL run"));
   CHECK_THAT(*md, Contains("0 of 4 planned probes done"));
@@ -105,7 +123,7 @@ TEST_CASE("summary.md names the clean wikis and shows 5 request ids and a count 
   }
   rs.push_back({MakeProbe("e1", "enwiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kOk)});
   rs.push_back({MakeProbe("d1", "dewiki", PageKind::kWatchlist, {}), MakeOutcome(Verdict::kWarning, 200, "Warning: x")});
-  auto md = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(rs), rs);
+  auto md = RenderSummaryMarkdown(WithGroups(SummaryInfo(), rs), SummaryOf(rs), rs);
   REQUIRE(md.has_value());
   // A non-failing warning leaves a wiki clean; a failure does not.
   CHECK_THAT(*md, Contains("**Clean:** dewiki, enwiki (no failure on any page)\n"));
@@ -117,7 +135,7 @@ TEST_CASE("summary.md names the clean wikis and shows 5 request ids and a count 
   CHECK(repro < md->find("```sh\ncurl "));
 
   const auto incident = OresIncident();  // enwiki has a transport failure, ruwiki exceptions
-  auto none = RenderSummaryMarkdown(SummaryInfo(), SummaryOf(incident), incident);
+  auto none = RenderSummaryMarkdown(WithGroups(SummaryInfo(), incident), SummaryOf(incident), incident);
   REQUIRE(none.has_value());
   CHECK_THAT(*none, Contains("**Clean:** none"));
 }

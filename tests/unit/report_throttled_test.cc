@@ -22,6 +22,7 @@ namespace bc {
 namespace {
 
 using Catch::Contains;
+using testing::WithGroups;
 using testing::MakeOutcome;
 using testing::MakeProbe;
 
@@ -107,7 +108,7 @@ TEST_CASE("junit.xml: a throttled probe is an <error>, like auth and transport, 
 
 TEST_CASE("report.html styles every verdict and shows throttled as a crawl problem", "[report][throttled][html]") {
   const auto rs = ThrottledRunResults();
-  auto html = RenderHtmlReport(ThrottledRunInfo(1), ThrottledRunSummary(rs), rs);
+  auto html = RenderHtmlReport(WithGroups(ThrottledRunInfo(1), rs), ThrottledRunSummary(rs), rs);
   REQUIRE(html.has_value());
   const std::string style = Between(*html, "<style", "</style>");
   REQUIRE_FALSE(style.empty());
@@ -124,7 +125,7 @@ TEST_CASE("report.html styles every verdict and shows throttled as a crawl probl
 TEST_CASE("summary.md and the Remarkup summary count throttled with the tool failures", "[report][throttled][summary]") {
   const auto rs = ThrottledRunResults();
   const RunSummary s = ThrottledRunSummary(rs);
-  auto md = RenderSummaryMarkdown(ThrottledRunInfo(1), s, rs);
+  auto md = RenderSummaryMarkdown(WithGroups(ThrottledRunInfo(1), rs), s, rs);
   REQUIRE(md.has_value());
   CHECK_THAT(*md, Contains("1 product failure, 1 tool failure, 3 of 3 planned probes done"));
   CHECK_THAT(*md, Contains("- **Throttled:** 1 probe throttled: the server kept answering 429"));
@@ -132,7 +133,7 @@ TEST_CASE("summary.md and the Remarkup summary count throttled with the tool fai
   CHECK_THAT(Between(*md, "## Product failures", "## Tool failures"), !Contains("throttled"));
   CHECK_THAT(Between(*md, "## Tool failures", "\n## "), Contains("throttled"));
 
-  auto rm = RenderSummaryRemarkup(ThrottledRunInfo(1), s, rs);
+  auto rm = RenderSummaryRemarkup(WithGroups(ThrottledRunInfo(1), rs), s, rs);
   REQUIRE(rm.has_value());
   CHECK_THAT(*rm, Contains("1 product failure, 1 tool failure, 3 of 3 planned probes done"));
   CHECK_THAT(*rm, Contains("- **Throttled:** 1 probe throttled: the server kept answering 429"));
