@@ -622,11 +622,35 @@ Classification DecideApi(const PageFacts& f) {
   return c;
 }
 
+namespace {
+
+// MediaWikiTitleCodec::splitTitleString's clean-up, which every user name
+// passes (User::getCanonicalName): bidi marks and overrides dropped, every run
+// of '_' and Unicode spaces one space, none at either end.
+bool IsTitleSpace(char32_t c) {
+  return c == U' ' || c == U'_' || c == 0xA0 || c == 0x1680 || c == 0x180E || (c >= 0x2000 && c <= 0x200A) ||
+         c == 0x2028 || c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+bool IsBidiMark(char32_t c) { return c == 0x200E || c == 0x200F || (c >= 0x202A && c <= 0x202E); }
+
+}  // namespace
+
 std::string NormalizeUserName(std::string_view name) {
-  std::string out(TrimAsciiSpace(RepairUtf8(name)));
-  std::replace(out.begin(), out.end(), '_', ' ');
-  while (!out.empty() && out.front() == ' ') out.erase(0, 1);
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  const std::string valid = RepairUtf8(name);
+  std::string out;
+  bool space = false;  // a space run is pending (written only before the next character)
+  for (std::string_view rest = valid; !rest.empty();) {
+    const Utf8Char ch = DecodeUtf8(rest);
+    rest.remove_prefix(ch.len);
+    if (IsBidiMark(ch.cp)) continue;
+    if (IsTitleSpace(ch.cp)) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    AppendUtf8(out, ch.cp);
+  }
   if (out.empty()) return out;
   const Utf8Char first = DecodeUtf8(out);
   // Unicode's simple upper-case mapping from glibc's C.UTF-8 locale (always

@@ -16,7 +16,8 @@ Classification DecideHtml(const PageFacts& facts);
 Classification DecideApi(const PageFacts& facts);
 
 // "Alice_smith" and "alice smith" are one account, as MediaWiki sees it:
-// underscores are spaces, surrounding spaces go, and the first letter is
+// underscores are spaces, a run of underscores and Unicode spaces is one
+// space, none at either end, bidi marks go, and the first letter is
 // upper-cased by Unicode's simple case mapping ("élise" -> "Élise",
 // "ßeta" stays: MediaWiki keeps ß). Invalid UTF-8 is replaced first.
 std::string NormalizeUserName(std::string_view name);

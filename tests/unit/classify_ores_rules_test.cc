@@ -125,6 +125,12 @@ TEST_CASE("user names are compared as MediaWiki compares them", "[classify][user
   CHECK(NormalizeUserName("élise") == "Élise");
   CHECK(NormalizeUserName("élise") == NormalizeUserName("Élise"));
   CHECK(NormalizeUserName("жанна_д") == "Жанна д");
+  // Runs of '_' and Unicode spaces are one space; bidi marks vanish (MediaWikiTitleCodec).
+  CHECK(NormalizeUserName("_crawler__ QA_") == "Crawler QA");
+  CHECK(NormalizeUserName("Crawler\u00a0\u3000QA") == "Crawler QA");
+  CHECK(NormalizeUserName("\u200eCrawler QA\u200f") == "Crawler QA");
+  CHECK(NormalizeUserName("élise\u2003dupont") == "Élise dupont");
+  CHECK(NormalizeUserName("crawler_QA") != NormalizeUserName("crawlerQA"));
 }
 
 TEST_CASE("an account named élise is not a wrong user", "[classify][user]") {
