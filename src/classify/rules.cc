@@ -549,6 +549,9 @@ Api ReadApi(const PageFacts& f) {
   if (!err) return a;
   if (auto x = err->find("code"); x != err->end() && x->is_string() && a.code.empty()) a.code = x->get<std::string>();
   if (auto x = err->find("errorclass"); x != err->end() && x->is_string()) a.errclass = x->get<std::string>();
+  // errorformat=plaintext|html|wikitext: errors[0].data.errorclass.
+  if (auto d = err->find("data"); a.errclass.empty() && d != err->end() && d->is_object())
+    if (auto x = d->find("errorclass"); x != d->end() && x->is_string()) a.errclass = x->get<std::string>();
   for (const char* k : {"info", "text", "html", "*"}) {
     if (auto x = err->find(k); x != err->end() && x->is_string()) {
       a.info = x->get<std::string>();

@@ -117,6 +117,16 @@ TEST_CASE("API error codes of a lost session are auth; internal errors exception
   CHECK(ex.verdict == Verdict::kException);
   CHECK(ex.evidence.exception_class == "RuntimeException");
   CHECK(ex.evidence.request_id == "abc123def");
+  // The same DB error asked with errorformat (errors[0].data.errorclass): the
+  // full class, so both spellings of the answer group together.
+  const auto plain = RunAll(api, 200,
+                            R"({"error":{"code":"internal_api_error_DBQueryError","info":"[d1] Caught exception of type Wikimedia\\Rdbms\\DBQueryError","errorclass":"Wikimedia\\Rdbms\\DBQueryError"}})");
+  const auto formatted = RunAll(api, 200,
+                                R"({"errors":[{"code":"internal_api_error_DBQueryError","text":"[d2] Caught exception of type Wikimedia\\Rdbms\\DBQueryError","data":{"errorclass":"Wikimedia\\Rdbms\\DBQueryError"}}]})");
+  CHECK(plain.verdict == Verdict::kDbError);
+  CHECK(formatted.verdict == Verdict::kDbError);
+  CHECK(formatted.evidence.exception_class == "Wikimedia\\Rdbms\\DBQueryError");
+  CHECK(formatted.evidence.signature == plain.evidence.signature);
 }
 
 TEST_CASE("user names are compared as MediaWiki compares them", "[classify][user]") {
