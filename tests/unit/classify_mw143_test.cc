@@ -17,6 +17,7 @@
 #include "classify/classifier.h"
 #include "classify/signature.h"
 #include "core/redact.h"
+#include "core/utf8.h"
 #include "test_paths.h"
 #include "test_files.h"
 
@@ -279,4 +280,45 @@ TEST_CASE("1.43: redacted pages keep no token and keep their verdict", "[classif
   // An anonymous page's tokens are the public suffix alone, kept as they were.
   const std::string anon = bc::Redact(Find(pages, "en-rc-anon.html").body);
   CHECK(anon.find(R"(mw.user.tokens.set({"patrolToken":"+\\","watchToken":"+\\","csrfToken":"+\\"});)") != std::string::npos);
+}
+
+// Bad input (issue 13): the 1.43 pages are the ones the issue's rules read
+// (Codex box, exception inside the handler, login page and redirect, API auth
+// codes and internal errors). Cut anywhere (in a marker, in a multi-byte
+// character, at fractions of the page), each gives one verdict and the same
+// evidence whole, in 7-byte and in 4093-byte chunks, with valid UTF-8 evidence.
+TEST_CASE("1.43 pages cut anywhere give one verdict whatever the chunking", "[classify][mw143][truncated]") {
+  const auto pages = LoadIndex();
+  size_t cuts = 0;
+  for (const Mw143Page& page : pages) {
+    std::vector<size_t> at;
+    for (size_t k = 1; k < 8; ++k) at.push_back(page.body.size() * k / 8);
+    for (std::string_view marker : {"cdx-message--error", "Original exception:", "Fatal exception of type", "wgUserName",
+                                    "wgCanonicalSpecialPageName", "notloggedin", "internal_api_error_", "</html>"})
+      if (const size_t m = page.body.find(marker); m != std::string::npos) at.push_back(m + marker.size() / 2);
+    for (size_t i = 0; i < page.body.size(); ++i)
+      if (static_cast<unsigned char>(page.body[i]) >= 0xC0) {  // inside the first multi-byte character
+        at.push_back(i + 1);
+        break;
+      }
+    for (size_t cut : at) {
+      Mw143Page p = page;
+      p.body.resize(cut);
+      ++cuts;
+      INFO("1.43 page " << p.file << " cut at byte " << cut);
+      const bc::Classification whole = Classify(p, p.body.size() + 1);
+      CHECK(bc::IsValidUtf8(whole.evidence.excerpt));
+      CHECK(bc::IsValidUtf8(whole.evidence.signature));
+      CHECK(bc::IsValidUtf8(whole.evidence.message));
+      for (size_t chunk : {size_t{7}, size_t{4093}}) {
+        const bc::Classification c = Classify(p, chunk);
+        CHECK(c.verdict == whole.verdict);
+        CHECK(c.evidence.signature == whole.evidence.signature);
+        CHECK(c.evidence.exception_class == whole.evidence.exception_class);
+        CHECK(c.evidence.request_id == whole.evidence.request_id);
+        CHECK(c.evidence.excerpt == whole.evidence.excerpt);
+      }
+    }
+  }
+  CHECK(cuts >= 8 * pages.size());
 }
