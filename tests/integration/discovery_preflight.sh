@@ -7,7 +7,8 @@
 # its Contributions probes asking for ORES (no hidenondamaging control) and its
 # ORES API probes (api.php calls oresscores/oresreview unrecognized); frwiki's
 # ORES API probes throw (exception); enwiki is healthy.
-# Then (issue 13.3 and the Contributions rows) a second crawl of enwiki's RC
+# Before it, with no history yet, plan --explain says the targets file and
+# today's facts apply. Then (issue 13.3 and the Contributions rows) a second crawl of enwiki's RC
 # and Contributions, whose facts that first run recorded as healthy: goodfaith
 # switched off (ORES profile damaging) and Contributions ignoring
 # hidenondamaging (fault unscored). The plan still has the goodfaith probes (from the history), the
@@ -17,6 +18,12 @@ source "$(dirname "$0")/lib.sh"
 trap 'for w in enwiki frwiki ruwiki; do "$FARM/fault" "$w" none || true; "$FARM/ores" "$w" full || true; done; rm -rf "$WORK"' EXIT
 sed 's/^\[account.qa\]/[discovery]\nfacts = true\n\n[account.qa]/' "$ROOT/targets/local.toml" \
   | sed "s#\"../tests/farm#\"$FARM#" >"$WORK/facts.toml"
+# No history yet (issue 13, bad input): the plan says so and falls back to
+# today's facts and the targets file.
+EXPLAIN0="$("$CRAWLER" plan "$WORK/facts.toml" --wiki enwiki --explain --results "$WORK/results")" \
+  || fail "plan --explain without a history"
+grep -qF "facts history: no history at $WORK/results/history.sqlite: today's facts and the targets file apply" <<<"$EXPLAIN0" \
+  || fail "plan --explain does not say there is no history"$'\n'"$EXPLAIN0"
 "$FARM/fault" frwiki null-threshold
 "$FARM/fault" ruwiki silent
 crawl "$WORK/facts.toml"
