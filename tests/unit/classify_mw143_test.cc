@@ -180,9 +180,28 @@ TEST_CASE("1.43: the login page and Special:CreateAccount are auth, with or with
     CHECK(c.verdict == bc::Verdict::kAuth);
     CHECK(c.evidence.signature == "login-page");
   }
-  Mw143Page redirect = Find(pages, "en-wl-tempuser-nofollow.html");
-  redirect.exp.expect_user.clear();
-  CHECK(Classify(redirect, 4096).verdict == bc::Verdict::kAuth);
+  for (const char* file : {"en-wl-tempuser-nofollow.html", "en-wl-anon-nofollow.html"}) {
+    Mw143Page redirect = Find(pages, file);
+    redirect.exp.expect_user.clear();
+    INFO(file);
+    const auto c = Classify(redirect, 4096);
+    CHECK(c.verdict == bc::Verdict::kAuth);
+    CHECK(c.evidence.signature == "login-redirect");
+  }
+  // A wiki in another language names the login page in its own words; the
+  // redirect's returnto= says what it is. A redirect anywhere else is broken.
+  Mw143Page localized = Find(pages, "en-wl-anon-nofollow.html");
+  localized.exp.expect_user.clear();
+  for (auto& [name, value] : localized.headers)
+    if (name == "Location")
+      value = " http://127.0.0.1:8103/index.php?title=%D0%A1%D0%BB%D1%83%D0%B6%D0%B5%D0%B1%D0%BD%D0%B0%D1%8F:"
+              "%D0%92%D1%85%D0%BE%D0%B4&returnto=%D0%A1%D0%BB%D1%83%D0%B6%D0%B5%D0%B1%D0%BD%D0%B0%D1%8F%3A"
+              "%D0%A1%D0%BF%D0%B8%D1%81%D0%BE%D0%BA_%D0%BD%D0%B0%D0%B1%D0%BB%D1%8E%D0%B4%D0%B5%D0%BD%D0%B8%D1%8F";
+  CHECK(Classify(localized, 4096).verdict == bc::Verdict::kAuth);
+  Mw143Page elsewhere = localized;
+  for (auto& [name, value] : elsewhere.headers)
+    if (name == "Location") value = " http://127.0.0.1:8103/index.php?title=Special:RecentChanges";
+  CHECK(Classify(elsewhere, 4096).verdict == bc::Verdict::kBroken);
 }
 
 TEST_CASE("1.43: api.php notloggedin is auth, not broken", "[classify][mw143][auth]") {
