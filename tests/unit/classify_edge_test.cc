@@ -216,13 +216,22 @@ TEST_CASE("the recentchanges query timeout notice is broken", "[classify][edge]"
 }
 
 TEST_CASE("an error box before the changes list on a 200 page is broken and quoted", "[classify][edge]") {
-  std::string body = kRc;
-  const size_t at = body.find("<div class=\"mw-changeslist\"");
-  REQUIRE(at != std::string::npos);
-  body.insert(at, "<div class=\"mw-message-box-error mw-message-box\"><p>Too many concurrent requests</p></div>");
-  const auto c = Classify(P(200, body));
-  CHECK(Name(c) == "broken");
-  CHECK(c.evidence.excerpt.find("Too many concurrent requests") != std::string::npos);
+  // 1.39's box, and 1.43's / master's Codex box (any class order, role=alert).
+  for (const std::string box :
+       {"<div class=\"mw-message-box-error mw-message-box\"><p>Too many concurrent requests</p></div>",
+        "<div class=\"cdx-message cdx-message--block cdx-message--error\"><span class=\"cdx-message__icon\"></span>"
+        "<div class=\"cdx-message__content\">Too many concurrent requests</div></div>",
+        "<div class=\"cdx-message--error cdx-message cdx-message--block\" role=\"alert\"><span "
+        "class=\"cdx-message__icon\"></span><div class=\"cdx-message__content\">Too many concurrent requests</div></div>"}) {
+    std::string body = kRc;
+    const size_t at = body.find("<div class=\"mw-changeslist\"");
+    REQUIRE(at != std::string::npos);
+    body.insert(at, box);
+    INFO(box);
+    const auto c = Classify(P(200, body));
+    CHECK(Name(c) == "broken");
+    CHECK(c.evidence.excerpt.find("Too many concurrent requests") != std::string::npos);
+  }
 }
 
 TEST_CASE("a page logged in as another user is auth", "[classify][edge]") {
