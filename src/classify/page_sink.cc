@@ -130,9 +130,10 @@ Outcome JudgeResponse(Response&& r, const Expectations* expectations, CapturedBo
     auto* sink = dynamic_cast<ClassifierSink*>(r.sink.get());
     if (sink != nullptr && captured != nullptr) *captured = sink->TakeCapture();
     std::optional<PageClassifier> made;
-    if (sink == nullptr) {  // no body reached a sink: judge the head alone
+    if (sink == nullptr) {  // no body reached a sink: judge the head, and the body kept without one
       made.emplace(NewClassifier(*expectations, o.http_status, r.headers));
       if (o.redirects > 0) made->SetFinalUrl(o.final_url);
+      if (!r.body.empty()) made->Feed(r.body);
     }
     PageClassifier& c = sink != nullptr ? sink->classifier() : *made;
     if (!o.redirect_location.empty()) c.SetFinalUrl(o.redirect_location);

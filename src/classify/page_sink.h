@@ -39,7 +39,8 @@ struct CapturedBody {
 //    answering 429), else kTransport with the engine's cause and text;
 //  - kNotRun: kNotRun "not run: CAUSE";
 //  - kAnswered with `expectations`: the classifier's verdict (a classifier that
-//    throws in Finish gives kTransport "classifier failed");
+//    throws in Finish gives kTransport "classifier failed"); a request made
+//    without a sink has its kept body (r.body) judged whole;
 //  - kAnswered without (an unclassified request): kOk.
 // outcome.probe_index = r.index. Consumes the Response's sink and fetch
 // (r.headers is left as it was, for the caller's evidence). With

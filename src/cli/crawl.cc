@@ -15,6 +15,7 @@
 #include "engine/http_util.h"
 #include "mediawiki/facts_record.h"
 #include "mediawiki/ores.h"
+#include "mediawiki/wiki_facts.h"
 #include "report/history.h"
 #include "report/evidence.h"
 #include "report/known_match.h"
@@ -91,7 +92,14 @@ Result<PreparedPlan> LoadPreparedPlan(const PlanOptions& opts, const RunClock& c
   if (auto selected = RequireSelection(opts, *targets, probes->size()); !selected)
     return std::unexpected(selected.error());
   if (targets->discovery.facts) {
+    // Already fetched with the facts, first in the run: each wiki's
+    // RecentChanges page (the smoke tier's first wave), then the ORES API
+    // pre-flight.
+    std::vector<std::pair<Probe, Outcome>> fetched;
+    if (targets->discovery.preflight) fetched = FactsPageOutcomes(*targets, prep->facts);
     for (auto& po : PreflightOutcomes(*targets, prep->facts, prep->regressions, targets->discovery.preflight))
+      fetched.push_back(std::move(po));
+    for (auto& po : fetched)
       if (filter.wikis.empty() || std::find(filter.wikis.begin(), filter.wikis.end(), po.first.wiki) != filter.wikis.end())
         out.preflight.push_back(std::move(po));
     for (const Wiki& w : targets->wikis)

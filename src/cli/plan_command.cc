@@ -46,7 +46,7 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
     }
     const Targets& targets = prepared->targets;
     std::vector<Probe> probes;
-    for (const auto& [p, _] : prepared->preflight) probes.push_back(p);  // the ORES API pre-flight comes first
+    for (const auto& [p, _] : prepared->preflight) probes.push_back(p);  // the pre-flight (fetched with the facts) comes first
     probes.insert(probes.end(), prepared->probes.begin(), prepared->probes.end());
     // Wiki names, URLs, reasons and facts may come from the network
     // (SiteMatrix, meta=siteinfo, meta=ores): no byte of them may drive the
@@ -65,7 +65,8 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
       if (!prepared->history_note.empty()) fmt::print(say, "facts history: {}\n", T(prepared->history_note));
       for (const std::string& line : ExplainPlan(targets, prep.notes)) fmt::print(say, "{}\n", T(line));
       for (const auto& [p, o] : prepared->preflight)
-        fmt::print(say, "pre-flight {} meta=ores: {}{}\n", T(p.wiki), VerdictName(o.result.verdict),
+        fmt::print(say, "pre-flight {} {}: {}{}\n", T(p.wiki),
+                   p.kind == PageKind::kApi ? "meta=ores" : "RecentChanges page", VerdictName(o.result.verdict),
                    o.result.evidence.signature.empty() ? "" : " (" + T(o.result.evidence.signature) + ")");
       fmt::print(say, "\n");
     }

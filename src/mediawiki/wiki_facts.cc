@@ -4,7 +4,9 @@
 
 #include <algorithm>
 
+#include "classify/page_sink.h"
 #include "mediawiki/api_json.h"
+#include "plan/plan.h"
 
 namespace bc {
 namespace {
@@ -112,24 +114,35 @@ std::optional<std::vector<std::string>> OfferedLevels(const OresFacts& ores, con
   return levels;
 }
 
+namespace {
+
+// The anonymous RecentChanges page facts read the ORES filter levels from.
+Params FactsPageParams() { return {{"days", "1"}, {"limit", "1"}, {"title", "Special:RecentChanges"}}; }
+
+}  // namespace
+
 Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,
                                           std::chrono::milliseconds maxlag_wait_cap, bool page_levels,
                                           const Sleeper& sleep) {
+  // Calls in three runs: every wiki's page, then every siteinfo, then every
+  // meta=ores. The engine starts them in this order, so the pages (each
+  // wiki's first verdict) do not wait behind the API calls.
+  const size_t n = wikis.size();
+  const size_t site_at = page_levels ? n : 0;
+  const size_t ores_at = site_at + n;
   std::vector<ApiCall> calls;
-  for (const Wiki& w : wikis) {
+  if (page_levels)
+    for (const Wiki& w : wikis) calls.push_back({w.dbname, w, FactsPageParams(), "index.php"});
+  for (const Wiki& w : wikis)
     calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "siteinfo"}, {"siprop", "general|extensions"}}});
-    calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "ores"}}});
-    if (page_levels)
-      calls.push_back({w.dbname, w, {{"days", "1"}, {"limit", "1"}, {"title", "Special:RecentChanges"}}, "index.php"});
-  }
-  const size_t per_wiki = page_levels ? 3 : 2;
+  for (const Wiki& w : wikis) calls.push_back({w.dbname, w, {{"action", "query"}, {"meta", "ores"}}});
   auto answers = RunApiCalls(engine, calls, maxlag_wait_cap, 3, sleep);
   if (!answers) return std::unexpected(answers.error());
   std::vector<WikiFacts> out;
-  for (size_t i = 0; i < wikis.size(); ++i) {
+  for (size_t i = 0; i < n; ++i) {
     WikiFacts f;
     f.dbname = wikis[i].dbname;
-    const ApiAnswer& si = (*answers)[per_wiki * i];
+    const ApiAnswer& si = (*answers)[site_at + i];
     if (!si.response.answered() || si.response.fetch.http_status != 200) {
       f.error = "meta=siteinfo failed: " + Describe(si.response);
     } else if (auto s = ParseSiteInfo(si.response.body); !s) {
@@ -137,17 +150,7 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
     } else {
       f.site = std::move(*s);
     }
-    if (!page_levels) {
-      f.page_error = "not asked ([discovery] page_levels = false)";
-    } else if (const Response& page = (*answers)[per_wiki * i + 2].response;
-               !page.answered() || page.fetch.http_status != 200) {
-      f.page_error = "RecentChanges: " + Describe(page);
-    } else if (auto levels = ParseFilterLevels(page.body); !levels) {
-      f.page_error = "RecentChanges: " + levels.error().message;
-    } else {
-      f.page_levels = std::move(*levels);
-    }
-    f.ores_answer = std::move((*answers)[per_wiki * i + 1]);
+    f.ores_answer = std::move((*answers)[ores_at + i]);
     const Response& r = f.ores_answer.response;
     if (!r.answered() || r.fetch.http_status != 200) {
       f.ores_error = "meta=ores failed: " + Describe(r);
@@ -156,7 +159,48 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
     } else {
       f.ores = std::move(*o);
     }
+    if (!page_levels) {
+      f.page_error = "not asked ([discovery] page_levels = false)";
+    } else {
+      Response& page = (*answers)[i].response;
+      if (!page.answered() || page.fetch.http_status != 200) {
+        f.page_error = "RecentChanges: " + Describe(page);
+      } else if (auto levels = ParseFilterLevels(page.body); !levels) {
+        f.page_error = "RecentChanges: " + levels.error().message;
+      } else {
+        f.page_levels = std::move(*levels);
+      }
+      // Judged as the plan judges a RecentChanges probe of a wiki whose API
+      // names its ORES models: each model's filter group must show.
+      Expectations expect;
+      expect.kind = PageKind::kRecentChanges;
+      for (const char* model : {"damaging", "goodfaith"})
+        if (f.ores.answered && f.ores.models.contains(model)) expect.expect_filter_groups.push_back(model);
+      f.page_outcome = JudgeResponse(std::move(page), &expect);
+      f.page_judged = true;
+    }
     out.push_back(std::move(f));
+  }
+  return out;
+}
+
+std::vector<std::pair<Probe, Outcome>> FactsPageOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts) {
+  std::vector<std::pair<Probe, Outcome>> out;
+  for (const Wiki& w : targets.wikis) {
+    const auto f = std::find_if(facts.begin(), facts.end(), [&](const WikiFacts& x) { return x.dbname == w.dbname; });
+    if (f == facts.end() || !f->page_judged) continue;
+    Probe p;
+    p.wiki = w.dbname;
+    p.kind = PageKind::kRecentChanges;
+    p.params = FactsPageParams();
+    auto built = BuildUrl(w, "index.php", p.params);
+    if (!built) continue;  // the same URL was fetched already; cannot fail here
+    p.url = std::move(built->url);
+    p.query = CanonicalQuery(built->query);
+    p.host = std::move(built->host);
+    p.id = ProbeId(p.wiki, p.kind, p.query);
+    p.tier = 0;
+    out.emplace_back(std::move(p), f->page_outcome);
   }
   return out;
 }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "classify/outcome.h"
 #include "config/targets.h"
 #include "core/error.h"
 #include "engine/engine.h"
@@ -77,15 +78,29 @@ struct WikiFacts {
   // no ORES group (then meta=ores decides; models always come from meta=ores).
   std::map<std::string, std::vector<std::string>> page_levels;
   std::string page_error;    // why the page gave no levels; "" when it did
+  // The same page judged as a RecentChanges probe (anonymous; the filter
+  // groups of the models meta=ores names must show): the wiki's first page
+  // verdict, long before the crawl (FactsPageOutcomes). Only the verdict and
+  // the exchange's facts are kept, never the body.
+  bool page_judged = false;
+  Outcome page_outcome;
 };
 
 // Asks every wiki of `wikis` for its facts (siteinfo, meta=ores, one
-// anonymous RecentChanges page), concurrently, through `engine`.
+// anonymous RecentChanges page), concurrently, through `engine`; every
+// wiki's page is requested before any API call, so each wiki's first page
+// verdict (page_outcome) comes as early in the run as it can.
 // One result per wiki, in the given order. An Error only when the Engine
 // could not run at all.
 // `page_levels` = false: API calls only (no RecentChanges page; page_levels stay empty).
 Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,
                                           std::chrono::milliseconds maxlag_wait_cap, bool page_levels = true,
                                           const Sleeper& sleep = {});
+
+// The smoke tier's first wave, already fetched: one recentchanges probe and
+// outcome per wiki of `targets` (in targets order) whose facts judged the
+// RecentChanges page, tier 0, with the page's URL and stable id, so it lands
+// in pages.jsonl, summary and junit like any probe ([discovery] preflight).
+std::vector<std::pair<Probe, Outcome>> FactsPageOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts);
 
 }  // namespace bc

@@ -6,12 +6,14 @@
 # (fault silent) -> its RC/Watchlist probes are broken, and so are (issue 13)
 # its Contributions probes asking for ORES (no hidenondamaging control) and its
 # ORES API probes (api.php calls oresscores/oresreview unrecognized); frwiki's
-# ORES API probes throw (exception); enwiki is healthy.
+# ORES API probes throw (exception); enwiki is healthy. Each wiki's facts page
+# (RecentChanges, days=1, limit=1) is judged as its first verdict, before the crawl.
 # Before it, with no history yet, plan --explain says the targets file and
 # today's facts apply. Then (issue 13.3 and the Contributions rows) a second crawl of enwiki's RC
 # and Contributions, whose facts that first run recorded as healthy: goodfaith
 # switched off (ORES profile damaging) and Contributions ignoring
-# hidenondamaging (fault unscored). The plan still has the goodfaith probes (from the history), the
+# hidenondamaging (fault unscored).
+# The plan still has the goodfaith probes (from the history), the
 # pre-flight says "ORES facts regressed", those RC probes are broken, and so
 # are the hidenondamaging=1 Contributions probes (rows without ORES scores).
 source "$(dirname "$0")/lib.sh"
@@ -60,6 +62,14 @@ if any(r["evidence"].get("signature") != "ORES filter missing on Contributions" 
     bad("ruwiki Contributions flagged for another reason", ru_c)
 en = [r for r in rows if r["wiki"] == "enwiki"]
 if any(r["verdict"] != "ok" for r in en): bad("enwiki not all ok", [r for r in en if r["verdict"] != "ok"])
+# Each wiki gets its first page verdict with its facts (the first wave of the
+# smoke tier): the anonymous RecentChanges page (days=1, limit=1) the facts read,
+# judged like any probe, and ended before any probe of the crawl.
+smoke = {r["wiki"]: r for r in rows if r["kind"] == "recentchanges" and has(r, "limit", "1") and has(r, "days", "1")}
+got = {w: r["verdict"] for w, r in smoke.items()}
+if got != {"enwiki": "ok", "frwiki": "exception", "ruwiki": "broken"}: bad(f"facts pages judged {got}", list(smoke.values()))
+crawl_ends = [r["finished"] for r in rows if r not in smoke.values() and not has(r, "meta", "ores")]
+if max(r["finished"] for r in smoke.values()) > min(crawl_ends): bad("a facts page ended after a crawl probe", list(smoke.values()))
 print(f"ok: {len(rows)} outcomes; pre-flight flags frwiki null thresholds; ruwiki pages without its models groups, "
       f"its Contributions without the ORES control and its {len(ru_api)} ORES API probes are broken")
 '

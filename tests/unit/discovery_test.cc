@@ -2,8 +2,11 @@
 // (the farm's fixture extension answers in SiteMatrix's and ORES's formats;
 // the maxlag answer is MediaWiki's), and plan-from-facts.
 #include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
 #include <set>
 
+#include "classify/page_sink.h"
 #include "config/targets.h"
 #include "mediawiki/api_round.h"
 #include "mediawiki/discovery.h"
@@ -11,6 +14,8 @@
 #include "mediawiki/wiki_facts.h"
 #include "plan/plan.h"
 #include "targets_fixture.h"
+#include "test_files.h"
+#include "test_paths.h"
 
 using namespace bc;
 
@@ -356,4 +361,57 @@ target_user = "X"
     else
       CHECK(p.expect_filter_groups.empty());  // contributions has no groups; ruwiki runs no ORES
   }
+}
+
+namespace {
+
+// A recorded page as FetchFacts holds it: a Response whose body was kept
+// without a sink (the facts' RecentChanges page).
+Response FactsPageResponse(const std::string& name) {
+  const std::string dir = std::string(BC_SOURCE_DIR) + "/tests/corpus/";
+  const auto meta = nlohmann::json::parse(bc_test::ReadFile(dir + name + ".meta.json"));
+  Response r;
+  r.end = Response::End::kAnswered;
+  r.fetch.http_status = meta.at("status").get<long>();
+  for (const auto& h : meta.at("headers")) r.headers.emplace_back(h.at(0).get<std::string>(), h.at(1).get<std::string>());
+  r.body = bc_test::ReadFile(dir + name + ".body");
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("the facts' RecentChanges page is judged whole, as a probe of it would be", "[discovery][smoke]") {
+  Expectations expect;
+  expect.kind = PageKind::kRecentChanges;
+  expect.expect_filter_groups = {"damaging", "goodfaith"};
+  // No sink: the body kept on the Response is what the classifier reads.
+  CHECK(JudgeResponse(FactsPageResponse("farm-fr-rc"), &expect).result.verdict == Verdict::kOk);
+  const Outcome silent = JudgeResponse(FactsPageResponse("farm-ru-rc-silent"), &expect);
+  CHECK(silent.result.verdict == Verdict::kBroken);
+  const Outcome thrown = JudgeResponse(FactsPageResponse("farm-fr-rc-null-threshold"), &expect);
+  CHECK(thrown.result.verdict == Verdict::kException);
+  CHECK_FALSE(thrown.result.evidence.exception_class.empty());
+}
+
+TEST_CASE("every wiki whose facts judged its page gets a tier-0 recentchanges probe, in targets order", "[discovery][smoke]") {
+  Targets t = bc_test::ParseTargetsOrFail(kTargets);
+  REQUIRE(t.wikis.size() >= 2);
+  WikiFacts judged = DiscoveredFacts(t.wikis[1].dbname, kSiteInfo, kOres);
+  judged.page_judged = true;
+  judged.page_outcome.http_status = 500;
+  judged.page_outcome.result.verdict = Verdict::kException;
+  WikiFacts unjudged = DiscoveredFacts(t.wikis[0].dbname, kSiteInfo, kOres);  // page_levels = false: no page
+  auto smoke = FactsPageOutcomes(t, {judged, unjudged});
+  REQUIRE(smoke.size() == 1);
+  const Probe& p = smoke[0].first;
+  CHECK(p.wiki == t.wikis[1].dbname);
+  CHECK(p.kind == PageKind::kRecentChanges);
+  CHECK(p.tier == 0);
+  CAPTURE(p.url);
+  CHECK(p.url.find("Special") != std::string::npos);
+  CHECK(p.url.find("RecentChanges") != std::string::npos);
+  CHECK(p.url.find("limit=1") != std::string::npos);
+  CHECK(p.id == ProbeId(p.wiki, p.kind, p.query));
+  CHECK(smoke[0].second.result.verdict == Verdict::kException);
+  CHECK(smoke[0].second.http_status == 500);
 }
