@@ -101,16 +101,19 @@ void ProgressDisplay::Beat() {
   }
 }
 
-void ProgressDisplay::SetSmokeTier(const std::vector<Probe>& probes) {
+void ProgressDisplay::SetSmokeTier(const std::vector<Probe>& probes,
+                                   const std::vector<std::pair<Probe, Outcome>>& preflight) {
   std::set<std::string> wikis;
   std::set<PageKind> kinds;
   smoke_total_ = 0;
-  for (const Probe& p : probes) {
-    if (p.tier != 0) continue;
+  const auto count = [&](const Probe& p) {
+    if (p.tier != 0) return;
     ++smoke_total_;
     wikis.insert(p.wiki);
     kinds.insert(p.kind);
-  }
+  };
+  for (const auto& [p, _] : preflight) count(p);
+  for (const Probe& p : probes) count(p);
   smoke_wikis_ = wikis.size();
   smoke_kinds_ = kinds.size();
 }

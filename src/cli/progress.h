@@ -64,8 +64,10 @@ class ProgressDisplay {
   void StartHeartbeat(double seconds);
   // What the crawl is doing now ("logging in", "fetching"): for the heartbeat only.
   void SetActivity(const std::string& text);
-  // The smoke tier: the tier-0 probes of `probes` (none: no smoke line).
-  void SetSmokeTier(const std::vector<Probe>& probes);
+  // The smoke tier: the tier-0 probes of `probes` and the pre-flight
+  // outcomes fetched with the facts (each wiki's RecentChanges page, the
+  // ORES API pre-flight), which the crawl reports first (none: no smoke line).
+  void SetSmokeTier(const std::vector<Probe>& probes, const std::vector<std::pair<Probe, Outcome>>& preflight = {});
   // Every line starts with the UTC time ("2026-12-05T10:40:00Z ").
   void SetTimestamps(bool on) { timestamps_ = on; }
   // The first logins are done: their failures, one line per wiki, before any

@@ -390,7 +390,7 @@ void AddRunCommand(CLI::App& app, int& exit_code) {
     const bool json = *format == "json";
     auto progress = std::make_shared<ProgressDisplay>(probes.size() + run->preflight.size(),
                                                       !*quiet && isatty(STDERR_FILENO), !*quiet && !json);
-    progress->SetSmokeTier(probes);
+    progress->SetSmokeTier(probes, run->preflight);
     run->on_outcome = [progress](const Probe& p, const Outcome& o) { progress->Add(p, o); };
     run->on_logins = [progress](const std::vector<LoginResult>& logins) { progress->Logins(logins); };
     run->on_phase = [progress](const std::string& text) { progress->Phase(text); };

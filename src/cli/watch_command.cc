@@ -80,7 +80,7 @@ int CrawlOnce(const WatchOptions& o, const std::atomic<bool>* stop) {
   auto progress = std::make_shared<ProgressDisplay>(prepared->probes.size() + run.preflight.size(), /*tty=*/false,
                                                     !o.quiet);
   progress->SetTimestamps(true);
-  progress->SetSmokeTier(prepared->probes);
+  progress->SetSmokeTier(prepared->probes, run.preflight);
   run.on_outcome = [progress](const Probe& p, const Outcome& out) { progress->Add(p, out); };
   run.on_logins = [progress](const std::vector<LoginResult>& logins) { progress->Logins(logins); };
   run.on_phase = [progress](const std::string& text) { progress->Phase(text); };

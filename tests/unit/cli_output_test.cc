@@ -159,6 +159,31 @@ TEST_CASE("probes that never ran are counted, never listed; the smoke tier is na
   CHECK_THAT(lines[1], Matches(R"(smoke: 2 wikis x 2 pages, 1 not ok, [0-9.]+ s)"));
 }
 
+TEST_CASE("the pre-flight pages fetched with the facts belong to the smoke tier", "[cli][progress][smoke]") {
+  // Each wiki's RecentChanges page judged with its facts comes first; the
+  // smoke line waits for the crawl's own tier-0 probes too.
+  Captured c;
+  std::vector<std::pair<Probe, Outcome>> preflight;
+  std::vector<Probe> probes;
+  for (const char* wiki : {"enwiki", "frwiki"}) {
+    Probe page = MakeProbe("f", wiki, PageKind::kRecentChanges, {{"days", "1"}, {"limit", "1"}});
+    page.tier = 0;
+    preflight.emplace_back(page, MakeOutcome(Verdict::kOk));
+    Probe smoke = MakeProbe("s", wiki, PageKind::kWatchlist, {{"days", "7"}});
+    smoke.tier = 0;
+    probes.push_back(smoke);
+  }
+  ProgressDisplay p(probes.size() + preflight.size(), false, true, c.out, c.out);
+  p.SetSmokeTier(probes, preflight);
+  for (const auto& [probe, outcome] : preflight) p.Add(probe, outcome);
+  CHECK(Lines(c.Text()).empty());  // the crawl's smoke probes have not ended
+  p.Add(probes[0], MakeOutcome(Verdict::kOk));
+  p.Add(probes[1], MakeOutcome(Verdict::kOk));
+  const auto lines = Lines(c.Text());
+  REQUIRE(lines.size() == 1);
+  CHECK_THAT(lines[0], Matches(R"(smoke: 2 wikis x 2 pages, all ok, [0-9.]+ s)"));
+}
+
 TEST_CASE("watch lines carry the UTC time", "[cli][progress]") {
   Captured c;
   ProgressDisplay p(1, false, true, c.out, c.out);
