@@ -69,7 +69,11 @@ n="$(login_posts | wc -l)"
 grep -q 'Incorrect username or password' <<<"$OUT" || fail "the cause is not named"$'\n'"$OUT"
 ! grep -rq "$BC_BETA_WRONG_PASSWORD" <<<"$OUT" "$WORK/results" || fail "the password leaked"
 check '
-pages = [r for r in rows if r["kind"] != "api"]  # the anonymous ORES API pre-flight still runs
+# The anonymous pre-flight still runs: the ORES API one and each wiki facts page (days=1, limit=1).
+facts_page = lambda r: r["kind"] == "recentchanges" and r["params"].get("limit") == "1" and r["params"].get("days") == "1"
+pre = [r for r in rows if facts_page(r)]
+if len(pre) != 12 or any(r["verdict"] != "ok" for r in pre): bad("facts pages not 12 ok", pre)
+pages = [r for r in rows if r["kind"] != "api" and not facts_page(r)]
 if not pages or any(r["verdict"] != "auth" for r in pages): bad("not all auth", [r for r in pages if r["verdict"] != "auth"])
 rows = pages
 n_wikis = len({r["wiki"] for r in rows})
