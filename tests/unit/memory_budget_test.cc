@@ -116,5 +116,39 @@ TEST_CASE("the evidence capture is charged to the budget and cut at it", "[budge
   CHECK(o.result.verdict != Verdict::kOk);
 }
 
+TEST_CASE("a capture sized from Content-Length keeps the same bytes, whatever the length says", "[budget][classify]") {
+  // The capture is reserved at once from Content-Length (no doubling copies);
+  // a length that lies, or that the budget cannot hold, changes nothing kept.
+  Expectations rc;
+  rc.kind = PageKind::kRecentChanges;
+  const std::string page = "<html><body>" + std::string(300000, 'y') + "</body></html>";
+  const auto capture = [&](MemoryBudget& budget, const std::string& length, size_t cap) {
+    Headers headers = {{"content-type", "text/html"}, {"content-length", length}};
+    Response r;
+    r.sink = ClassifyingSink(rc, SinkOptions{&budget, cap})(ResponseHead{500, headers, "http://127.0.0.1/w/index.php", 0});
+    for (size_t at = 0; at < page.size(); at += 16384) r.sink->Feed(std::string_view(page).substr(at, 16384));
+    r.fetch.http_status = 500;
+    CapturedBody captured;
+    JudgeResponse(std::move(r), &rc, &captured);
+    return captured;
+  };
+  for (const std::string& length : {std::to_string(page.size()), std::string("100"), std::string("99999999"), std::string("x")}) {
+    CAPTURE(length);
+    MemoryBudget roomy(int64_t{64} << 20);
+    const CapturedBody whole = capture(roomy, length, size_t{1} << 20);
+    CHECK(whole.bytes == page);
+    CHECK(whole.cut.empty());
+    const CapturedBody capped = capture(roomy, length, 100000);
+    CHECK(capped.bytes == page.substr(0, 100000));
+    CHECK(capped.cut == "capture cap");
+    MemoryBudget tight(200000);  // less than the page: what fits is kept
+    const CapturedBody cut = capture(tight, length, size_t{1} << 20);
+    CHECK_FALSE(cut.bytes.empty());
+    CHECK(cut.bytes == page.substr(0, cut.bytes.size()));
+    CHECK(cut.cut == "memory budget");
+    CHECK(tight.peak() <= tight.limit());
+  }
+}
+
 }  // namespace
 }  // namespace bc
