@@ -93,7 +93,8 @@ struct Wiki {
   bool ores_from_facts = false;  // ores_models came from the wiki's own API: RC/Watchlist probes then
                                  // expect the filter group of every model it runs (the cross-check)
   bool ores_models_set = false;  // the [[wiki]] entry names its ores_models (not the default): the
-                                 // file says ORES runs there, so ORES API probes run without facts too
+                                 // file says ORES runs there, so ORES API probes run without facts too,
+                                 // and ApplyFacts keeps these models whatever the facts say (ores.h)
   // Where each model and level came from, for `plan --explain`: "meta=ores",
   // "RecentChanges filters", "history of run RUN" (the last run in which the
   // wiki was healthy), or absent = the targets file. Set by ApplyFacts.

@@ -36,6 +36,9 @@ bool HasModel(const Wiki& w, const std::string& m) {
 
 namespace {
 
+// The source of whatever the [[wiki]] entry and the [page.*] tables decide.
+constexpr const char* kTargetsFileSource = "the targets file";
+
 std::string HistorySource(const std::string& run_id) { return "history of run " + run_id; }
 
 constexpr const char* kLive = "live";
@@ -68,7 +71,7 @@ std::string DescribeLevels(const Wiki& w, const std::string& model) {
   if (levels == w.ores_levels.end()) return {};
   std::vector<std::pair<std::string, std::vector<std::string>>> by_source;
   for (const std::string& level : levels->second) {
-    std::string source = "the targets file";
+    std::string source = kTargetsFileSource;
     if (auto m = w.ores_level_source.find(model); m != w.ores_level_source.end())
       if (auto l = m->second.find(level); l != m->second.end()) source = l->second;
     auto it = std::find_if(by_source.begin(), by_source.end(), [&](const auto& e) { return e.first == source; });
@@ -82,6 +85,27 @@ std::string DescribeLevels(const Wiki& w, const std::string& model) {
 
 }  // namespace
 
+namespace {
+
+// Adds to `w` each model `file_models` (the [[wiki]] entry's explicit
+// ores_models) names and `w` lacks, its levels unknown (every configured level
+// kept), attributed to the targets file. Returns the models added.
+std::vector<std::string> KeepFileModels(Wiki& w, const std::vector<std::string>& file_models) {
+  std::vector<std::string> added;
+  for (const std::string& model : file_models) {
+    if (HasModel(w, model)) continue;
+    w.ores_models.push_back(model);
+    w.ores_model_source[model] = kTargetsFileSource;
+    w.ores_levels.erase(model);
+    w.ores_level_source.erase(model);
+    added.push_back(model);
+  }
+  std::sort(w.ores_models.begin(), w.ores_models.end());
+  return added;
+}
+
+}  // namespace
+
 std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFacts>& facts, const FactsHistory& history,
                                     FactsRegressions* regressions) {
   std::vector<std::string> notes;
@@ -90,6 +114,9 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
     const HealthyFacts* healthy = nullptr;
     if (auto it = history.find(FactsSiteKey(w)); it != history.end()) healthy = &it->second;
     const std::string no_history = history.empty() ? "" : "; no earlier healthy facts in the history";
+    // The models the [[wiki]] entry names (not the default): what the file
+    // says runs there, merged into whatever today's facts or the history say.
+    const std::vector<std::string> file_models = w.ores_models_set ? w.ores_models : std::vector<std::string>{};
     if (!f) {
       notes.push_back(fmt::format("{}: no facts asked; the file's ores_models [{}] apply", w.dbname,
                                   fmt::join(w.ores_models, ", ")));
@@ -108,9 +135,12 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
                                                               f->ores_error.empty() ? "no query.ores" : f->ores_error);
       if (healthy) {
         Adopt(w, healthy->facts, HistorySource(healthy->run_id));
-        notes.push_back(fmt::format("{}: {}; the last healthy facts apply (run {}): {}", who, why, healthy->run_id,
-                                    w.ores_models.empty() ? std::string("no ORES")
-                                                          : fmt::format("ORES runs {}", fmt::join(w.ores_models, ", "))));
+        const std::vector<std::string> from_file = KeepFileModels(w, file_models);
+        notes.push_back(fmt::format(
+            "{}: {}; the last healthy facts apply (run {}): {}{}", who, why, healthy->run_id,
+            w.ores_models.empty() ? std::string("no ORES") : fmt::format("ORES runs {}", fmt::join(w.ores_models, ", ")),
+            from_file.empty() ? std::string()
+                              : fmt::format(" ({} from the targets file)", fmt::join(from_file, ", "))));
       } else {
         notes.push_back(fmt::format("{}: {}; the file's ores_models [{}] apply{}", who, why,
                                     fmt::join(w.ores_models, ", "), no_history));
@@ -149,10 +179,29 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
       }
       std::sort(w.ores_models.begin(), w.ores_models.end());
     }
-    const std::string regressed =
+    // What the file names and neither today's facts nor the last healthy ones
+    // have: its probes run too, and its absence today is a finding like a loss
+    // since a healthy run (the file is the reference a first run has).
+    std::vector<std::string> file_lost;
+    const std::vector<std::string> from_file = KeepFileModels(w, file_models);
+    if (!from_file.empty()) {
+      if (!live->ores) file_lost.push_back(fmt::format("ORES gone from siteinfo (the targets file names {})",
+                                                       fmt::join(from_file, ", ")));
+      else
+        for (const std::string& model : from_file)
+          file_lost.push_back(fmt::format("model {} gone (named in the targets file)", model));
+    }
+    if (!file_lost.empty() && regressions) (*regressions)[w.dbname].file_lost = file_lost;
+    std::string regressed =
         lost.empty() ? std::string() : fmt::format(" [regressed since run {}: {}]", healthy->run_id, fmt::join(lost, "; "));
-    const std::string from_history = healthy ? fmt::format("; compared with the last healthy facts (run {})", healthy->run_id)
-                                             : no_history;
+    if (!file_lost.empty())
+      regressed += fmt::format(" [regressed against the targets file: {}]", fmt::join(file_lost, "; "));
+    const std::string from_history =
+        healthy ? fmt::format("; compared with the last healthy facts (run {})", healthy->run_id)
+                : fmt::format("; no earlier healthy facts{}: today's facts and the targets file apply{}",
+                              history.empty() ? "" : " in the history",
+                              w.ores_models_set ? fmt::format(" (its ores_models [{}])", fmt::join(file_models, ", "))
+                                                : std::string(" (it names no ores_models)"));
     if (w.ores_models.empty()) {
       notes.push_back(who + ": ORES is not installed (not in siteinfo's extensions): no ORES axes, no ORES filter "
                             "groups expected" + from_history + regressed);
@@ -162,6 +211,8 @@ std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFact
     for (const std::string& model : w.ores_models) {
       std::string version = "(not in today's meta=ores)";
       if (auto v = live->models.find(model); v != live->models.end()) version = v->second;
+      else if (auto s = w.ores_model_source.find(model); s != w.ores_model_source.end() && s->second == kTargetsFileSource)
+        version = "(not in today's meta=ores; named in the targets file)";
       const std::string levels = DescribeLevels(w, model);
       described.push_back(fmt::format(
           "{} {} (levels: {})", model, version,
@@ -224,13 +275,13 @@ std::string ProbeProvenance(const Probe& p, const Wiki& w) {
   auto level_source = [&](const std::string& model, const std::string& level) {
     if (auto m = w.ores_level_source.find(model); m != w.ores_level_source.end())
       if (auto l = m->second.find(level); l != m->second.end()) return l->second;
-    return std::string("the targets file");
+    return std::string(kTargetsFileSource);
   };
   if (p.kind == PageKind::kApi) {
     std::vector<std::string> sources;
     for (const std::string& m : w.ores_models) {
       auto s = w.ores_model_source.find(m);
-      sources.push_back(fmt::format("{} from {}", m, s != w.ores_model_source.end() ? s->second : "the targets file"));
+      sources.push_back(fmt::format("{} from {}", m, s != w.ores_model_source.end() ? s->second : kTargetsFileSource));
     }
     return fmt::format("ORES models: {}", sources.empty() ? std::string("none") : fmt::format("{}", fmt::join(sources, ", ")));
   }
@@ -244,7 +295,7 @@ std::string ProbeProvenance(const Probe& p, const Wiki& w) {
   for (const auto& [k, v] : p.params) {
     auto op = OresParam(k);
     if (!op) {
-      add("the targets file", k);
+      add(kTargetsFileSource, k);
       continue;
     }
     if (!op->second.empty()) {  // MODEL__LEVEL_color
@@ -308,17 +359,29 @@ std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets,
       // Less than the last healthy run had is a finding in itself; a worse
       // verdict of meta=ores itself (null thresholds, an exception) stays.
       const FactsRegression& r = regressed->second;
-      const std::string lost = fmt::format("{}", fmt::join(r.lost, "; "));
+      std::vector<std::string> all = r.lost;
+      all.insert(all.end(), r.file_lost.begin(), r.file_lost.end());
+      const std::string lost = fmt::format("{}", fmt::join(all, "; "));
+      // Against what: the healthy run, the targets file, or both.
+      std::vector<std::string> against, reference;
+      if (!r.lost.empty()) {
+        against.push_back("since run " + r.run_id);
+        reference.push_back("the last healthy facts are of run " + r.run_id);
+      }
+      if (!r.file_lost.empty()) {
+        against.push_back("against the targets file");
+        reference.push_back(w.where.empty() ? std::string("the targets file names its ores_models")
+                                            : fmt::format("the targets file names its ores_models at {}", w.where));
+      }
       Evidence& e = o.result.evidence;
       if (o.result.verdict == Verdict::kOk) {
         o.result.verdict = Verdict::kBroken;
         e = Evidence{};
         e.signature = "ORES facts regressed: " + lost;
-        e.message = fmt::format("{}: {} (the last healthy facts are of run {}; their probes still run)", w.dbname,
-                                lost, r.run_id);
-        e.detail = fmt::format("ORES facts regressed on {} since run {}: {}", w.dbname, r.run_id, lost);
+        e.message = fmt::format("{}: {} ({}; their probes still run)", w.dbname, lost, fmt::join(reference, "; "));
+        e.detail = fmt::format("ORES facts regressed on {} {}: {}", w.dbname, fmt::join(against, " and "), lost);
       } else {
-        e.detail += fmt::format("; ORES facts regressed since run {}: {}", r.run_id, lost);
+        e.detail += fmt::format("; ORES facts regressed {}: {}", fmt::join(against, " and "), lost);
       }
     }
     out.emplace_back(std::move(p), std::move(o));

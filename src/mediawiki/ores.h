@@ -19,25 +19,38 @@
 namespace bc {
 
 // What a wiki's facts lost against the last healthy ones (FactsLost), and
-// the run those were recorded in.
+// the run those were recorded in; and what its [[wiki]] entry names that
+// neither today's facts nor those healthy ones have.
 struct FactsRegression {
-  std::string run_id;
+  std::string run_id;             // of the healthy facts `lost` is against; "" when `lost` is empty
   std::vector<std::string> lost;  // "goodfaith levels gone: likelybad", ...
+  // "model goodfaith gone (named in the targets file)", "ORES gone from
+  // siteinfo (the targets file names damaging)": the file is the reference a
+  // wiki without healthy history has (its first run included).
+  std::vector<std::string> file_lost = {};
 };
 using FactsRegressions = std::map<std::string, FactsRegression>;  // by dbname
 
 // Sets each wiki's ores_models and ores_levels (and their sources) from its
 // facts (matched by dbname) and `history`, the last facts of a run in which
-// the wiki was healthy (by FactsSiteKey). The wiki's own answer wins over the
-// file's ores_models, and never shrinks what the last healthy facts had:
+// the wiki was healthy (by FactsSiteKey). The wiki's own answer adds to the
+// file's ores_models, and never shrinks what the last healthy facts had nor
+// what the [[wiki]] entry names (Wiki::ores_models_set; the file names no
+// levels per wiki, so levels come from the facts and the history only):
 //   siteinfo failed / ORES installed but meta=ores unreadable
-//                              the last healthy facts, else the file's ores_models
+//                              the last healthy facts plus the models the entry
+//                              names, else the file's ores_models
 //   ORES not in extensions     no models, unless the last healthy facts had some
+//                              or the entry names some
 //   meta=ores answered         its models (damaging/goodfaith) with their levels
 //                              (RC page, else OfferedLevels), plus every model and
-//                              level the last healthy facts had and today's lack
-// What today's facts lost is put in `regressions` (when given).
-// Returns one line per wiki saying which case applied.
+//                              level the last healthy facts had and today's lack,
+//                              plus every model the entry names (levels unknown:
+//                              all configured kept; source "the targets file")
+// What today's readable facts lost, against the healthy facts or the entry's
+// models, is put in `regressions` (when given).
+// Returns one line per wiki saying which case applied; without healthy facts
+// it says that today's facts and the targets file apply.
 std::vector<std::string> ApplyFacts(Targets& targets, const std::vector<WikiFacts>& facts,
                                     const FactsHistory& history = {}, FactsRegressions* regressions = nullptr);
 
@@ -65,9 +78,10 @@ Classification JudgeOresAnswer(const WikiFacts& facts);
 // pages.jsonl, summary and junit like any page. `judge_meta` = false ([discovery]
 // preflight = false): only wikis with a regression get one.
 // A wiki in `regressions` (its ORES facts lost a model, level or filter group
-// since its last healthy run) gets `broken` with the signature "ORES facts
-// regressed: <what vanished>" when meta=ores itself was fine; a worse verdict
-// stays and names the regression in its detail.
+// since its last healthy run, or lack a model its [[wiki]] entry names) gets
+// `broken` with the signature "ORES facts regressed: <what vanished>" when
+// meta=ores itself was fine; a worse verdict stays and names the regression in
+// its detail. The message names the reference: the healthy run, the targets file.
 std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts,
                                                          const FactsRegressions& regressions = {},
                                                          bool judge_meta = true);

@@ -26,6 +26,8 @@ EXPLAIN0="$("$CRAWLER" plan "$WORK/facts.toml" --wiki enwiki --explain --results
   || fail "plan --explain without a history"
 grep -qF "facts history: no history at $WORK/results/history.sqlite: today's facts and the targets file apply" <<<"$EXPLAIN0" \
   || fail "plan --explain does not say there is no history"$'\n'"$EXPLAIN0"
+grep -qF "no earlier healthy facts: today's facts and the targets file apply (it names no ores_models)" <<<"$EXPLAIN0" \
+  || fail "plan --explain: enwiki's facts note does not say today's facts and the targets file apply"$'\n'"$EXPLAIN0"
 "$FARM/fault" frwiki null-threshold
 "$FARM/fault" ruwiki silent
 crawl "$WORK/facts.toml"

@@ -265,6 +265,132 @@ TEST_CASE("ORES API probes run where the [[wiki]] entry names its models, withou
 
 namespace {
 
+// kFactsTargets whose [[wiki]] entry names its models (Wiki::ores_models_set).
+Targets NamedModelsTargets(const std::string& models) {
+  std::string named = kFactsTargets;
+  named.replace(named.find("account = \"qa\"\n"), 15, "account = \"qa\"\nores_models = " + models + "\n");
+  Targets t = bc_test::ParseTargetsOrFail(named);
+  REQUIRE(t.wikis[0].ores_models_set);
+  return t;
+}
+
+WikiFacts DamagingOnlyToday() { return HistoryFacts(kFactsSiteInfo, kOresDamagingOnly, {{"damaging", kAll}}); }
+
+}  // namespace
+
+TEST_CASE("without history a model the [[wiki]] entry names and today's facts lack keeps its probes and is a finding",
+          "[facts][plan]") {
+  // The file names nothing: today's facts apply as they are, and the note says so.
+  Targets plain = bc_test::ParseTargetsOrFail(kFactsTargets);
+  FactsRegressions none;
+  auto notes = ApplyFacts(plain, {DamagingOnlyToday()}, {}, &none);
+  CHECK(plain.wikis[0].ores_models == std::vector<std::string>{"damaging"});
+  CHECK(GoodfaithValues(*BuildPlan(plain)).empty());
+  CHECK(none.empty());
+  REQUIRE(notes.size() == 1);
+  CHECK_THAT(notes[0], Catch::Contains("no earlier healthy facts: today's facts and the targets file apply (it names no "
+                                       "ores_models)"));
+  // The entry names goodfaith: a wiki broken on its very first run keeps the
+  // file's goodfaith probes, and the loss is a finding naming the file.
+  Targets t = NamedModelsTargets(R"(["damaging", "goodfaith"])");
+  FactsRegressions regressions;
+  notes = ApplyFacts(t, {DamagingOnlyToday()}, {}, &regressions);
+  const Wiki& w = t.wikis[0];
+  CHECK(w.ores_models == std::vector<std::string>{"damaging", "goodfaith"});
+  CHECK(w.ores_model_source.at("damaging") == "meta=ores");
+  CHECK(w.ores_model_source.at("goodfaith") == "the targets file");
+  CHECK_FALSE(w.ores_levels.contains("goodfaith"));  // the file names no levels: every configured one kept
+  auto plan = BuildPlan(t);
+  REQUIRE(plan);
+  CHECK(GoodfaithValues(*plan) == std::set<std::string>{"likelygood", "likelybad"});
+  bool seen = false;
+  for (const Probe& p : *plan) {
+    if (p.kind == PageKind::kApi) {
+      CHECK(ProbeProvenance(p, w) == "ORES models: damaging from meta=ores, goodfaith from the targets file");
+      continue;
+    }
+    CHECK(p.expect_filter_groups == std::vector<std::string>{"damaging", "goodfaith"});
+    if (p.params != Params{{"damaging", "likelygood"}, {"goodfaith", "likelybad"}, {"title", "Special:RecentChanges"}})
+      continue;
+    seen = true;
+    CHECK(ProbeProvenance(p, w) == "RecentChanges filters: damaging=likelygood; the targets file: goodfaith=likelybad title");
+  }
+  CHECK(seen);
+  REQUIRE(regressions.contains("enwiki"));
+  CHECK(regressions["enwiki"].lost.empty());
+  CHECK(regressions["enwiki"].run_id.empty());
+  CHECK(regressions["enwiki"].file_lost == std::vector<std::string>{"model goodfaith gone (named in the targets file)"});
+  REQUIRE(notes.size() == 1);
+  CHECK_THAT(notes[0], Catch::Contains("goodfaith (not in today's meta=ores; named in the targets file)"));
+  CHECK_THAT(notes[0], Catch::Contains("today's facts and the targets file apply (its ores_models [damaging, goodfaith])"));
+  CHECK_THAT(notes[0], Catch::Contains("[regressed against the targets file: model goodfaith gone"));
+  auto pre = PreflightOutcomes(t, {DamagingOnlyToday()}, regressions);
+  REQUIRE(pre.size() == 1);
+  const Evidence& e = pre[0].second.result.evidence;
+  CHECK(pre[0].second.result.verdict == Verdict::kBroken);
+  CHECK(e.signature == "ORES facts regressed: model goodfaith gone (named in the targets file)");
+  CHECK_THAT(e.message, Catch::Contains("the targets file names its ores_models"));
+  CHECK_THAT(e.message, !Catch::Contains("run "));
+  CHECK_THAT(e.detail, Catch::Contains("against the targets file"));
+}
+
+TEST_CASE("the [[wiki]] entry's models merge with the history and with facts that cannot be read", "[facts][plan]") {
+  // The history had goodfaith too: one finding, against the healthy run.
+  Targets t = NamedModelsTargets(R"(["damaging", "goodfaith"])");
+  FactsRegressions regressions;
+  ApplyFacts(t, {DamagingOnlyToday()}, HistoryOf(Healthy(), t, "R1"), &regressions);
+  CHECK(t.wikis[0].ores_model_source.at("goodfaith") == "history of run R1");
+  CHECK(regressions["enwiki"].lost == std::vector<std::string>{"model goodfaith gone",
+                                                               "filter group goodfaith gone from the RecentChanges page"});
+  CHECK(regressions["enwiki"].file_lost.empty());
+  // The healthy run had damaging only: the file's goodfaith is still kept and still missing.
+  Targets t2 = NamedModelsTargets(R"(["damaging", "goodfaith"])");
+  FactsRegressions r2;
+  ApplyFacts(t2, {DamagingOnlyToday()}, HistoryOf(DamagingOnlyToday(), t2, "R1"), &r2);
+  CHECK(t2.wikis[0].ores_models == std::vector<std::string>{"damaging", "goodfaith"});
+  CHECK(t2.wikis[0].ores_model_source.at("goodfaith") == "the targets file");
+  CHECK(r2["enwiki"].lost.empty());
+  CHECK(r2["enwiki"].file_lost == std::vector<std::string>{"model goodfaith gone (named in the targets file)"});
+  // Values only today's facts have are used as today: goodfaith from meta=ores, no finding.
+  Targets t3 = NamedModelsTargets(R"(["damaging"])");
+  FactsRegressions r3;
+  ApplyFacts(t3, {Healthy()}, {}, &r3);
+  CHECK(t3.wikis[0].ores_models == std::vector<std::string>{"damaging", "goodfaith"});
+  CHECK(t3.wikis[0].ores_model_source.at("goodfaith") == "meta=ores");
+  CHECK(r3.empty());
+  // ORES not installed today, the file names damaging: kept, and the pre-flight
+  // (off here) still reports it.
+  Targets t4 = NamedModelsTargets(R"(["damaging"])");
+  FactsRegressions r4;
+  const WikiFacts no_ores = HistoryFacts(kFactsSiteInfoNoOres, kFactsOresUnknown, {});
+  ApplyFacts(t4, {no_ores}, {}, &r4);
+  CHECK(t4.wikis[0].ores_models == std::vector<std::string>{"damaging"});
+  CHECK(r4["enwiki"].file_lost == std::vector<std::string>{"ORES gone from siteinfo (the targets file names damaging)"});
+  auto pre = PreflightOutcomes(t4, {no_ores}, r4, /*judge_meta=*/false);
+  REQUIRE(pre.size() == 1);
+  CHECK(pre[0].second.result.evidence.signature ==
+        "ORES facts regressed: ORES gone from siteinfo (the targets file names damaging)");
+  // [] names no model: nothing to keep.
+  Targets t5 = NamedModelsTargets("[]");
+  FactsRegressions r5;
+  ApplyFacts(t5, {no_ores}, {}, &r5);
+  CHECK(t5.wikis[0].ores_models.empty());
+  CHECK(r5.empty());
+  // Facts unreadable, the last healthy ones lack goodfaith: the file's goodfaith
+  // joins them (no finding: today says nothing).
+  WikiFacts down = Healthy();
+  down.error = "meta=siteinfo failed: HTTP 503";
+  Targets t6 = NamedModelsTargets(R"(["damaging", "goodfaith"])");
+  FactsRegressions r6;
+  auto notes = ApplyFacts(t6, {down}, HistoryOf(DamagingOnlyToday(), t6, "R1"), &r6);
+  CHECK(t6.wikis[0].ores_models == std::vector<std::string>{"damaging", "goodfaith"});
+  CHECK(t6.wikis[0].ores_model_source.at("goodfaith") == "the targets file");
+  CHECK(r6.empty());
+  CHECK_THAT(notes[0], Catch::Contains("(goodfaith from the targets file)"));
+}
+
+namespace {
+
 struct TempDb {
   std::filesystem::path dir;
   std::string path;
