@@ -18,9 +18,8 @@ struct StmtFinalize {
 };
 using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalize>;
 
-// A concurrent writer holds the lock for one run's transaction; 30 s is far
-// more than recording 10,000 outcomes takes.
-constexpr int kBusyTimeoutMs = 30000;
+// A run still going has this exit code in its row (and is partial).
+constexpr int kRunInProgress = -1;
 
 Error DbError(sqlite3* db, const std::string& what, const std::string& path) {
   return Error{Error::Code::kIo, fmt::format("{}: {}", what, db ? sqlite3_errmsg(db) : "out of memory"), path};
@@ -176,18 +175,19 @@ class Transaction {
 }  // namespace
 
 void History::DbClose::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void History::StmtClose::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 
 History::History(std::unique_ptr<sqlite3, DbClose> db, std::string path) : db_(std::move(db)), path_(std::move(path)) {}
 History::History(History&&) noexcept = default;
 History& History::operator=(History&&) noexcept = default;
 History::~History() = default;
 
-Result<History> History::Open(const std::string& path) {
+Result<History> History::Open(const std::string& path, int busy_timeout_ms) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::unique_ptr<sqlite3, DbClose> db(raw);
   if (rc != SQLITE_OK) return std::unexpected(DbError(raw, "cannot open the history database", path));
-  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  sqlite3_busy_timeout(raw, busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
   History h(std::move(db), path);
   // WAL: readers (history, diff) never block a recording run, and a crash
@@ -219,6 +219,10 @@ Result<int> History::SchemaVersion() {
 }
 
 Result<void> History::Migrate() {
+  // Current already (every open but the first): no write lock, so a reader
+  // (a baseline, the last healthy facts) is not held up by another
+  // process's write transaction (WAL lets readers through).
+  if (auto version = SchemaVersion(); version && *version == kSchemaVersion) return {};
   Transaction tx(db_.get());
   // Inside the write lock: a second process opening the same new file waits
   // here and then sees the migrated version.
@@ -238,40 +242,73 @@ Result<void> History::Migrate() {
   return {};
 }
 
-Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
-                                const ResultList& results) {
+// The run's row, inserted or updated in place: never INSERT OR REPLACE,
+// whose delete would cascade to the outcomes streamed in before it.
+Result<void> History::PutRun(const RunInfo& info, const RunSummary& summary, bool in_progress) {
   sqlite3* db = db_.get();
-  Transaction tx(db);
-  if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db, "cannot lock the history database", path_));
-  {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, "DELETE FROM runs WHERE run_id = ?1", -1, &raw, nullptr) != SQLITE_OK)
-      return std::unexpected(DbError(db, "cannot prepare", path_));
-    Stmt del(raw);
-    Bind(del.get(), 1, info.run_id);
-    if (sqlite3_step(del.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot replace the run", path_));
-  }
-  {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO runs (run_id, targets, started, finished, exit_code, partial, planned, "
-                           "product_failures, tool_failures, totals, scope) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)",
-                           -1, &raw, nullptr) != SQLITE_OK)
-      return std::unexpected(DbError(db, "cannot prepare", path_));
-    Stmt ins(raw);
-    Bind(ins.get(), 1, info.run_id);
-    Bind(ins.get(), 2, info.targets_path);
-    Bind(ins.get(), 3, info.started_unix_ms);
-    Bind(ins.get(), 4, info.finished_unix_ms);
-    Bind(ins.get(), 5, int64_t{info.exit_code});
-    Bind(ins.get(), 6, int64_t{info.partial ? 1 : 0});
-    Bind(ins.get(), 7, static_cast<int64_t>(info.planned));
-    Bind(ins.get(), 8, summary.product_failures);
-    Bind(ins.get(), 9, summary.tool_failures);
-    Bind(ins.get(), 10, TotalsJson(summary));
-    Bind(ins.get(), 11, info.scope);
-    if (sqlite3_step(ins.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot record the run", path_));
-  }
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db,
+                         "INSERT INTO runs (run_id, targets, started, finished, exit_code, partial, planned, "
+                         "product_failures, tool_failures, totals, scope) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11) "
+                         "ON CONFLICT(run_id) DO UPDATE SET targets = excluded.targets, started = excluded.started, "
+                         "finished = excluded.finished, exit_code = excluded.exit_code, partial = excluded.partial, "
+                         "planned = excluded.planned, product_failures = excluded.product_failures, "
+                         "tool_failures = excluded.tool_failures, totals = excluded.totals, scope = excluded.scope",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db, "cannot prepare", path_));
+  Stmt ins(raw);
+  Bind(ins.get(), 1, info.run_id);
+  Bind(ins.get(), 2, info.targets_path);
+  Bind(ins.get(), 3, info.started_unix_ms);
+  // A run still going is partial (never a baseline or the last clean run)
+  // and has no exit code yet.
+  Bind(ins.get(), 4, in_progress ? info.started_unix_ms : info.finished_unix_ms);
+  Bind(ins.get(), 5, int64_t{in_progress ? kRunInProgress : info.exit_code});
+  Bind(ins.get(), 6, int64_t{in_progress || info.partial ? 1 : 0});
+  Bind(ins.get(), 7, static_cast<int64_t>(info.planned));
+  Bind(ins.get(), 8, summary.product_failures);
+  Bind(ins.get(), 9, summary.tool_failures);
+  Bind(ins.get(), 10, TotalsJson(summary));
+  Bind(ins.get(), 11, info.scope);
+  if (sqlite3_step(ins.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot record the run", path_));
+  return {};
+}
+
+Result<History::OutcomeInserter> History::PrepareOutcomeInsert() {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db_.get(),
+                         "INSERT OR REPLACE INTO outcomes (run_id, probe_id, wiki, kind, query, url, verdict, "
+                         "signature, request_id, message, status, product_failure, tool_failure) "
+                         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
+                         -1, &raw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db_.get(), "cannot prepare", path_));
+  return OutcomeInserter(raw);
+}
+
+Result<void> History::PutOutcome(OutcomeInserter& ins, const OutcomeRow& o) {
+  sqlite3_stmt* s = ins.get();
+  sqlite3_reset(s);
+  Bind(s, 1, o.run_id);
+  Bind(s, 2, o.probe_id);
+  Bind(s, 3, o.wiki);
+  Bind(s, 4, o.kind);
+  Bind(s, 5, o.query);
+  Bind(s, 6, o.url);
+  Bind(s, 7, o.verdict);
+  Bind(s, 8, o.signature);
+  Bind(s, 9, o.request_id);
+  Bind(s, 10, o.message);
+  Bind(s, 11, o.status);
+  Bind(s, 12, int64_t{o.product_failure ? 1 : 0});
+  Bind(s, 13, int64_t{o.tool_failure ? 1 : 0});
+  if (sqlite3_step(s) != SQLITE_DONE) return std::unexpected(DbError(db_.get(), "cannot record outcome " + o.probe_id, path_));
+  return {};
+}
+
+// The rows derived from the whole run: latency per wiki x kind, and each
+// wiki's facts with whether the run found that wiki healthy.
+Result<void> History::PutRunDerived(const RunInfo& info, const ResultList& results) {
+  sqlite3* db = db_.get();
   {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db, "DELETE FROM latency WHERE run_id = ?1", -1, &raw, nullptr) != SQLITE_OK)
@@ -294,64 +331,107 @@ Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
       if (sqlite3_step(ins.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot record latency", path_));
     }
   }
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db,
-                         "INSERT OR REPLACE INTO outcomes (run_id, probe_id, wiki, kind, query, url, verdict, "
-                         "signature, request_id, message, status, product_failure, tool_failure) "
-                         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-                         -1, &raw, nullptr) != SQLITE_OK)
-    return std::unexpected(DbError(db, "cannot prepare", path_));
-  Stmt ins(raw);
+  if (info.wiki_facts.empty()) return {};
   std::set<std::string> seen_wikis, failed_wikis;  // for the health of each wiki's facts
-  // Row by row: the run's rows are never all in memory at once.
   for (const auto& r : results) {
-    const OutcomeRow o = ToOutcomeRow(info.run_id, r, info.warnings_fail);
-    if (!info.wiki_facts.empty()) {
-      seen_wikis.insert(o.wiki);
-      if (o.product_failure || o.tool_failure) failed_wikis.insert(o.wiki);
-    }
-    sqlite3_reset(ins.get());
-    Bind(ins.get(), 1, o.run_id);
-    Bind(ins.get(), 2, o.probe_id);
-    Bind(ins.get(), 3, o.wiki);
-    Bind(ins.get(), 4, o.kind);
-    Bind(ins.get(), 5, o.query);
-    Bind(ins.get(), 6, o.url);
-    Bind(ins.get(), 7, o.verdict);
-    Bind(ins.get(), 8, o.signature);
-    Bind(ins.get(), 9, o.request_id);
-    Bind(ins.get(), 10, o.message);
-    Bind(ins.get(), 11, o.status);
-    Bind(ins.get(), 12, int64_t{o.product_failure ? 1 : 0});
-    Bind(ins.get(), 13, int64_t{o.tool_failure ? 1 : 0});
-    if (sqlite3_step(ins.get()) != SQLITE_DONE)
-      return std::unexpected(DbError(db, "cannot record outcome " + o.probe_id, path_));
+    seen_wikis.insert(r.probe.wiki);
+    const Verdict v = r.outcome.result.verdict;
+    if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) failed_wikis.insert(r.probe.wiki);
   }
-  if (!info.wiki_facts.empty()) {
-    sqlite3_stmt* fraw = nullptr;
-    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO wiki_facts (run_id, site, wiki, facts, healthy) "
-                               "VALUES (?1,?2,?3,?4,?5)",
-                           -1, &fraw, nullptr) != SQLITE_OK)
+  sqlite3_stmt* fraw = nullptr;
+  if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO wiki_facts (run_id, site, wiki, facts, healthy) "
+                             "VALUES (?1,?2,?3,?4,?5)",
+                         -1, &fraw, nullptr) != SQLITE_OK)
+    return std::unexpected(DbError(db, "cannot prepare", path_));
+  Stmt facts(fraw);
+  // A recheck covers only earlier failures, a partial run not every probe:
+  // neither says a wiki was healthy.
+  const bool counts = !info.partial && !info.scope.starts_with("recheck of");
+  for (const RunInfo::WikiFactsRow& f : info.wiki_facts) {
+    const bool healthy = counts && seen_wikis.contains(f.wiki) && !failed_wikis.contains(f.wiki);
+    sqlite3_reset(facts.get());
+    Bind(facts.get(), 1, info.run_id);
+    Bind(facts.get(), 2, f.site);
+    Bind(facts.get(), 3, f.wiki);
+    Bind(facts.get(), 4, f.facts);
+    Bind(facts.get(), 5, int64_t{healthy ? 1 : 0});
+    if (sqlite3_step(facts.get()) != SQLITE_DONE)
+      return std::unexpected(DbError(db, "cannot record the facts of " + f.wiki, path_));
+  }
+  return {};
+}
+
+Result<void> History::RecordRun(const RunInfo& info, const RunSummary& summary,
+                                const ResultList& results) {
+  sqlite3* db = db_.get();
+  Transaction tx(db);
+  if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db, "cannot lock the history database", path_));
+  {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "DELETE FROM runs WHERE run_id = ?1", -1, &raw, nullptr) != SQLITE_OK)
       return std::unexpected(DbError(db, "cannot prepare", path_));
-    Stmt facts(fraw);
-    // A recheck covers only earlier failures, a partial run not every probe:
-    // neither says a wiki was healthy.
-    const bool counts = !info.partial && !info.scope.starts_with("recheck of");
-    for (const RunInfo::WikiFactsRow& f : info.wiki_facts) {
-      const bool healthy = counts && seen_wikis.contains(f.wiki) && !failed_wikis.contains(f.wiki);
-      sqlite3_reset(facts.get());
-      Bind(facts.get(), 1, info.run_id);
-      Bind(facts.get(), 2, f.site);
-      Bind(facts.get(), 3, f.wiki);
-      Bind(facts.get(), 4, f.facts);
-      Bind(facts.get(), 5, int64_t{healthy ? 1 : 0});
-      if (sqlite3_step(facts.get()) != SQLITE_DONE)
-        return std::unexpected(DbError(db, "cannot record the facts of " + f.wiki, path_));
-    }
+    Stmt del(raw);
+    Bind(del.get(), 1, info.run_id);
+    if (sqlite3_step(del.get()) != SQLITE_DONE) return std::unexpected(DbError(db, "cannot replace the run", path_));
   }
+  if (auto ok = PutRun(info, summary, /*in_progress=*/false); !ok) return ok;
+  auto ins = PrepareOutcomeInsert();
+  if (!ins) return std::unexpected(ins.error());
+  // Row by row: the run's rows are never all in memory at once.
+  for (const auto& r : results)
+    if (auto ok = PutOutcome(*ins, ToOutcomeRow(info.run_id, r, info.warnings_fail)); !ok) return ok;
+  if (auto ok = PutRunDerived(info, results); !ok) return ok;
   if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db, "cannot commit the run", path_));
   return {};
 }
+
+Result<bool> History::AddOutcomes(const RunInfo& info, const std::vector<OutcomeRow>& rows) {
+  sqlite3* db = db_.get();
+  Transaction tx(db);
+  if (const int rc = tx.Begin(); rc != SQLITE_OK) {
+    if ((rc & 0xff) == SQLITE_BUSY) return false;
+    return std::unexpected(DbError(db, "cannot lock the history database", path_));
+  }
+  // The run's row first (the outcomes refer to it), as in progress; left as
+  // it is when an earlier batch made it.
+  {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM runs WHERE run_id = ?1", -1, &raw, nullptr) != SQLITE_OK)
+      return std::unexpected(DbError(db, "cannot prepare", path_));
+    Stmt exists(raw);
+    Bind(exists.get(), 1, info.run_id);
+    const int rc = sqlite3_step(exists.get());
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return std::unexpected(DbError(db, "cannot read a run", path_));
+    if (rc == SQLITE_DONE)
+      if (auto ok = PutRun(info, RunSummary{}, /*in_progress=*/true); !ok) return std::unexpected(ok.error());
+  }
+  auto ins = PrepareOutcomeInsert();
+  if (!ins) return std::unexpected(ins.error());
+  for (const OutcomeRow& o : rows)
+    if (auto ok = PutOutcome(*ins, o); !ok) return std::unexpected(ok.error());
+  if (const int rc = tx.Commit(); rc != SQLITE_OK) {
+    if ((rc & 0xff) == SQLITE_BUSY) return false;
+    return std::unexpected(DbError(db, "cannot commit outcomes", path_));
+  }
+  return true;
+}
+
+Result<void> History::FinishRun(const RunInfo& info, const RunSummary& summary, const ResultList& results,
+                                size_t recorded) {
+  sqlite3* db = db_.get();
+  Transaction tx(db);
+  if (tx.Begin() != SQLITE_OK) return std::unexpected(DbError(db, "cannot lock the history database", path_));
+  if (auto ok = PutRun(info, summary, /*in_progress=*/false); !ok) return ok;
+  auto ins = PrepareOutcomeInsert();
+  if (!ins) return std::unexpected(ins.error());
+  for (size_t i = recorded; i < results.size(); ++i)
+    if (auto ok = PutOutcome(*ins, ToOutcomeRow(info.run_id, results[i], info.warnings_fail)); !ok) return ok;
+  if (auto ok = PutRunDerived(info, results); !ok) return ok;
+  if (tx.Commit() != SQLITE_OK) return std::unexpected(DbError(db, "cannot commit the run", path_));
+  return {};
+}
+
+void History::SetBusyTimeout(int ms) { sqlite3_busy_timeout(db_.get(), ms); }
 
 Result<std::vector<RunRow>> History::ListRuns() {
   sqlite3_stmt* raw = nullptr;

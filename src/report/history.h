@@ -2,9 +2,12 @@
 // history`, `diff`, `recheck`, `--baseline` and the "last clean run" metric.
 //
 // Schema versioned with PRAGMA user_version and migrated forward on Open
-// (from an empty file up); WAL mode and a busy timeout so two crawler
-// processes (or threads, each with its own History) can record at once.
-// Writes run in BEGIN IMMEDIATE transactions: one per recorded run.
+// (from an empty file up; an Open of a current file takes no write lock);
+// WAL mode and a busy timeout so two crawler processes (or threads, each with
+// its own History) can record at once, and readers pass a writer. Writes run
+// in BEGIN IMMEDIATE transactions: one per recorded run (RecordRun), or, for
+// a run streamed in as it goes (report/history_writer.h), one per batch of
+// outcomes (AddOutcomes) and one to finish it (FinishRun).
 //
 // A History owns one SQLite connection; move-only; use it from one thread at
 // a time (open one History per thread).
@@ -24,6 +27,7 @@
 #include "report/writer.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace bc {
 
@@ -55,7 +59,10 @@ class History {
   // Opens (creating if needed) the database at `path` and migrates it to the
   // current schema. kIo when the file cannot be opened or is not a history
   // database; kConfig when it was written by a newer crawler.
-  static Result<History> Open(const std::string& path);
+  // `busy_timeout_ms`: how long a statement waits for another connection's
+  // write lock before failing with "database is locked".
+  static constexpr int kBusyTimeoutMs = 30000;
+  static Result<History> Open(const std::string& path, int busy_timeout_ms = kBusyTimeoutMs);
   // The schema version Open migrates to.
   static constexpr int kSchemaVersion = 4;
 
@@ -68,6 +75,22 @@ class History {
   // healthy when the run is complete, not a recheck, and had at least one
   // outcome of that wiki and none that was a product or tool failure.
   Result<void> RecordRun(const RunInfo& info, const RunSummary& summary, const ResultList& results);
+
+  // Streaming a run in as it goes (report/history_writer.h):
+  // AddOutcomes records `rows` (of info.run_id) in one transaction, with the
+  // run's row first when it has none yet: partial, exit code -1, no totals
+  // (a run in progress: never a baseline or the last clean run). false, and
+  // nothing written, when another connection holds the write lock past the
+  // busy timeout (try again later); an Error for anything else.
+  Result<bool> AddOutcomes(const RunInfo& info, const std::vector<OutcomeRow>& rows);
+  // Completes it in one transaction: the run's row with its final facts and
+  // totals, the outcomes of results[recorded..] (the first `recorded` were
+  // added already), and what RecordRun derives from `results` (latency, each
+  // wiki's facts and health).
+  Result<void> FinishRun(const RunInfo& info, const RunSummary& summary, const ResultList& results,
+                         size_t recorded);
+  // Changes the busy timeout of this connection (Open's busy_timeout_ms).
+  void SetBusyTimeout(int ms);
 
   // Per site (RunInfo::WikiFactsRow::site): the facts of the newest run (by
   // start time) in which that wiki was healthy, with the run id.
@@ -111,6 +134,14 @@ class History {
   explicit History(std::unique_ptr<sqlite3, DbClose> db, std::string path);
   Result<void> Migrate();
   Result<void> Exec(const char* sql);
+  struct StmtClose {
+    void operator()(sqlite3_stmt* s) const;
+  };
+  using OutcomeInserter = std::unique_ptr<sqlite3_stmt, StmtClose>;
+  Result<void> PutRun(const RunInfo& info, const RunSummary& summary, bool in_progress);
+  Result<OutcomeInserter> PrepareOutcomeInsert();
+  Result<void> PutOutcome(OutcomeInserter& ins, const OutcomeRow& row);
+  Result<void> PutRunDerived(const RunInfo& info, const ResultList& results);
 
   std::unique_ptr<sqlite3, DbClose> db_;
   std::string path_;

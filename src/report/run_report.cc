@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "report/evidence.h"
+#include "report/history_writer.h"
 #include "report/html_report.h"
 #include "report/jsonl_writer.h"
 #include "report/junit_xml.h"
@@ -21,7 +22,8 @@ RunReport::RunReport(RunReport&&) noexcept = default;
 RunReport& RunReport::operator=(RunReport&&) noexcept = default;
 RunReport::~RunReport() = default;
 
-Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo& info) {
+Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo& info,
+                                   const RunReportOptions& options) {
   auto dir = CreateRunDir(results_dir, info.run_id);
   if (!dir) return std::unexpected(dir.error());
   RunReport r;
@@ -40,6 +42,9 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &WriteJunitXml, shared));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("report.html"), &WriteHtmlReport, shared));
   r.writers_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &WriteMetrics, shared));
+  // Last: its Finish may wait for a locked database, after every file is written.
+  r.writers_.push_back(std::make_unique<HistoryWriter>(r.history_path_, shared, options.history_busy_budget_ms,
+                                                       options.history_batch));
   for (auto& w : r.writers_)
     if (auto begun = w->Begin(info); !begun) return std::unexpected(begun.error());
   std::vector<ReportWriter*> streamed;
@@ -84,23 +89,21 @@ Result<void> RunReport::Finish(RunInfo& info) {
   const auto keep = [&](Result<void> r) {
     if (!r && first_error) first_error = std::move(r);
   };
-  // Every queued outcome is in pages.jsonl before anything else is written.
+  // Every queued outcome is in pages.jsonl (and offered to the history)
+  // before anything else is written.
   keep(writer_thread_->Stop());
-  auto history = History::Open(history_path_);
-  if (history && info.last_clean_unix_ms == 0) {
-    auto last = history->LastCleanRunMs(info.targets_path);
-    if (last) info.last_clean_unix_ms = *last;
-  }
+  // A read: WAL lets it past another process's write lock. An unreadable
+  // history only costs the metric (the history writer reports it).
+  if (info.last_clean_unix_ms == 0)
+    if (auto history = History::Open(history_path_); history)
+      if (auto last = history->LastCleanRunMs(info.targets_path)) info.last_clean_unix_ms = *last;
   // Once per run: the evidence, every writer and the terminal share them.
   info.groups = GroupFailures(*results_, info.warnings_fail);
   // Evidence before the rendered files: they link what was kept.
   keep(SelectEvidence(run_dir_, *results_, info));
-  // Files first: a broken history database must not cost the CI its report.
+  // Files first, the history last (writers_ order): a broken or locked
+  // history database must not cost the CI its report.
   for (auto& w : writers_) keep(w->Finish(info, summary_));
-  if (history)
-    keep(history->RecordRun(info, summary_, *results_));
-  else
-    keep(std::unexpected(history.error()));
   // Partial runs too: `latest` is this run's report (a CI step copies
   // latest/junit.xml, a textfile collector reads latest/metrics.prom, whose
   // beta_crawler_run_partial says so). Baselines skip partial runs instead.

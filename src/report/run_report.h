@@ -1,7 +1,8 @@
 // RunReport: the report stage of `crawler run` in one object. It creates the
-// run directory, streams pages.jsonl, renders summary.md, junit.xml,
-// report.html and metrics.prom at the end, records the run in
-// results/history.sqlite and moves results/latest.
+// run directory, streams pages.jsonl and the history rows
+// (results/history.sqlite, report/history_writer.h), renders summary.md,
+// junit.xml, report.html and metrics.prom at the end, completes the run in the
+// history and moves results/latest.
 //
 //   auto report = RunReport::Start("results", info);      // info.run_id = MakeRunId()
 //   for each finished probe: report->Add(probe, outcome);  // one thread
@@ -9,7 +10,7 @@
 //   report->Finish(info_with_finished_exit_code_partial);  // fills info.groups, info.evidence
 //
 // Not thread-safe: call it from one thread (it runs a writer thread of its
-// own for pages.jsonl). Refers to every probe given to Add until destroyed.
+// own for pages.jsonl, the evidence files and the history inserts). Refers to every probe given to Add until destroyed.
 #pragma once
 
 #include <map>
@@ -25,10 +26,19 @@ namespace bc {
 
 class WriterThread;  // report/writer_thread.h
 
+struct RunReportOptions {
+  // How long the history may stay locked by another process before the run
+  // gives up recording itself (report/history_writer.h), and how many
+  // outcomes go into it per transaction during the run.
+  int history_busy_budget_ms = History::kBusyTimeoutMs;
+  size_t history_batch = 1000;
+};
+
 class RunReport {
  public:
   // Creates results_dir/info.run_id/ (must not exist) and pages.jsonl.
-  static Result<RunReport> Start(const std::string& results_dir, const RunInfo& info);
+  static Result<RunReport> Start(const std::string& results_dir, const RunInfo& info,
+                                 const RunReportOptions& options = {});
 
   RunReport(RunReport&&) noexcept;
   RunReport& operator=(RunReport&&) noexcept;
@@ -44,10 +54,10 @@ class RunReport {
   // before Finish, e.g. for --fail-on new).
   std::vector<OutcomeRow> CurrentRows() const;
 
-  // Queues the outcome for pages.jsonl (written and flushed on the writer
-  // thread, report/writer_thread.h: a slow disk does not hold up the caller)
-  // and keeps the result for the end-of-run formats (compactly, see
-  // results.h). Returns the first pages.jsonl write error seen so far. Counts it with
+  // Queues the outcome for pages.jsonl and the history (written on the
+  // writer thread, report/writer_thread.h: a slow disk or a locked history
+  // does not hold up the caller) and keeps the result for the end-of-run
+  // formats (compactly, see results.h). Returns the first write error seen so far. Counts it with
   // info.warnings_fail from Start. `probe` must outlive this RunReport: it
   // is referred to, not copied (the plan and the pre-flight probes do).
   Result<void> Add(const Probe& probe, const Outcome& outcome);
@@ -63,14 +73,16 @@ class RunReport {
                              const std::vector<std::pair<std::string, std::string>>& headers, std::string body,
                              int64_t body_total, const std::string& body_cut, int per_key = 0);
 
-  // Waits until pages.jsonl holds every outcome given to Add so far.
+  // Waits until pages.jsonl holds every outcome given to Add so far (and the
+  // history writer has seen them: in the database unless it was locked).
   Result<void> Flush();
   // `info`: the final RunInfo (finished_unix_ms, exit_code, partial set).
   // Groups the failures once (GroupFailures into info.groups, for every
   // writer and the caller); when info.last_clean_unix_ms is 0 it is looked
   // up in the history first. Keeps each group's evidence (SelectEvidence,
   // info.evidence) and writes every file (each atomically; all are attempted
-  // even when one fails), records the run in history, and points
+  // even when one fails), completes the run in the history (waiting for a
+  // locked one at most what is left of its busy budget), and points
   // results/latest at this run (partial or not). Returns the first error.
   Result<void> Finish(RunInfo& info);
 

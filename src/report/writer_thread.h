@@ -1,7 +1,7 @@
 // WriterThread: the per-outcome writes of a run (pages.jsonl, the evidence
-// files; history inserts may join) on a thread of their own, fed through
-// a moodycamel queue, so a slow disk does not hold up the fetch loop that
-// produces the outcomes.
+// files, the history inserts: report/history_writer.h) on a thread of their
+// own, fed through a moodycamel queue, so a slow disk or a locked history
+// does not hold up the fetch loop that produces the outcomes.
 //
 // Threads: Post() is called from one thread (the crawl's I/O thread); the
 // writer thread is the only one calling the writers' Add between the
