@@ -1,15 +1,14 @@
 #include "cli/progress.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <cstdio>
-#include <ctime>
 #include <map>
 
 #include "report/escape.h"
 #include "report/overview.h"
+#include "report/run_dir.h"
 #include "core/plural.h"
 
 namespace bc {
@@ -122,12 +121,7 @@ void ProgressDisplay::Line(const std::string& text) {
   if (!failures_) return;
   last_said_ = std::chrono::steady_clock::now();
   if (tty_) std::fputs("\r\033[K", err_);  // the line goes above the progress line
-  if (timestamps_) {
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    fmt::print(out_, "{:%Y-%m-%dT%H:%M:%SZ} ", utc);
-  }
+  if (timestamps_) fmt::print(out_, "{} ", FormatIsoUtcSeconds(NowUnixMs()));
   fmt::print(out_, "{}\n", text);
   std::fflush(out_);
 }

@@ -1,10 +1,8 @@
 // crawler watch TARGETS: poll every wiki's deployed version and run the crawl
 // when it changes, so a deploy triggers the check without anyone wiring it
 // into the deploy job.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 
-#include <ctime>
 
 #include <chrono>
 #include <map>
@@ -19,6 +17,7 @@
 #include "engine/engine.h"
 #include "mediawiki/deploy_watch.h"
 #include "mediawiki/wiki_facts.h"
+#include "report/run_dir.h"
 #include "core/plural.h"
 
 namespace bc {
@@ -34,12 +33,7 @@ struct WatchOptions {
 };
 
 // "2026-12-05T10:40:00Z": every line of a watch log says when.
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", utc);
-}
+std::string UtcNow() { return FormatIsoUtcSeconds(NowUnixMs()); }
 
 // Sleeps one interval in small steps so Ctrl-C is answered at once; false
 // when stopped.

@@ -8,11 +8,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <random>
 #include <system_error>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "core/file.h"
@@ -23,23 +23,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The UTC calendar second of `unix_ms`, for fmt's chrono specifiers. Floored,
+// so that times before 1970 still format (never expected, but a negative
+// clock must not produce garbage).
 std::tm UtcTm(int64_t unix_ms) {
-  // Floor division so that times before 1970 still format (never expected,
-  // but a negative clock must not produce garbage).
-  int64_t secs = unix_ms / 1000;
-  if (unix_ms % 1000 < 0) --secs;
-  const std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return tm;
+  const std::chrono::sys_time<std::chrono::milliseconds> t{std::chrono::milliseconds(unix_ms)};
+  return fmt::gmtime(std::chrono::floor<std::chrono::seconds>(t));
 }
 
 }  // namespace
 
 std::string MakeRunId(int64_t unix_ms, uint32_t random) {
-  const std::tm tm = UtcTm(unix_ms);
-  return fmt::format("{:04}{:02}{:02}T{:02}{:02}{:02}Z-{:04x}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, random & 0xffffu);
+  return fmt::format("{:%Y%m%dT%H%M%S}Z-{:04x}", UtcTm(unix_ms), random & 0xffffu);
 }
 
 std::string MakeRunId() {
@@ -48,11 +43,11 @@ std::string MakeRunId() {
 }
 
 std::string FormatIsoUtc(int64_t unix_ms) {
-  const std::tm tm = UtcTm(unix_ms);
   const int64_t ms = ((unix_ms % 1000) + 1000) % 1000;
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", UtcTm(unix_ms), ms);
 }
+
+std::string FormatIsoUtcSeconds(int64_t unix_ms) { return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", UtcTm(unix_ms)); }
 
 int64_t NowUnixMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())

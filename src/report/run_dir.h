@@ -24,6 +24,8 @@ std::string MakeRunId();
 
 // "2026-11-27T03:18:45.123Z" (ISO 8601, UTC, milliseconds).
 std::string FormatIsoUtc(int64_t unix_ms);
+// "2026-11-27T03:18:45Z" (ISO 8601, UTC, whole seconds): log line stamps.
+std::string FormatIsoUtcSeconds(int64_t unix_ms);
 
 // Wall clock now, in Unix milliseconds.
 int64_t NowUnixMs();

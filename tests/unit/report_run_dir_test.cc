@@ -32,6 +32,10 @@ TEST_CASE("run ids are UTC timestamps with a hex suffix and sort by time", "[rep
 TEST_CASE("timestamps format as ISO 8601 UTC with milliseconds", "[report][rundir]") {
   CHECK(FormatIsoUtc(0) == "1970-01-01T00:00:00.000Z");
   CHECK(FormatIsoUtc(1795749525123) == "2026-11-27T03:18:45.123Z");
+  CHECK(FormatIsoUtc(1795749525007) == "2026-11-27T03:18:45.007Z");
+  CHECK(FormatIsoUtc(-1) == "1969-12-31T23:59:59.999Z");  // floored, not garbage
+  CHECK(FormatIsoUtcSeconds(1795749525999) == "2026-11-27T03:18:45Z");
+  CHECK(MakeRunId(951782400000, 0x0001) == "20000229T000000Z-0001");
 }
 
 TEST_CASE("a run directory is created once and never reused", "[report][rundir]") {
