@@ -11,6 +11,7 @@ namespace bc {
 namespace {
 
 constexpr std::string_view kAnchor = " on line ";
+static_assert(kAnchor.size() <= 16, "the fast path's seam buffer holds 2 x (anchor - 1) bytes");
 // Bytes needed after the anchor to read "<b>12345" before deciding.
 constexpr size_t kAfter = 16;
 
@@ -52,15 +53,46 @@ std::string StripTags(std::string_view s) {
 }  // namespace
 
 void PhpMarkerScanner::Feed(std::string_view chunk) {
-  window_.append(chunk);
-  Scan(false);
-  // Trim in large steps so 1-byte feeding stays linear.
-  if (window_.size() > 2 * kWindowBytes) {
-    const size_t drop = window_.size() - kWindowBytes;
-    window_.erase(0, drop);
-    base_ += static_cast<int64_t>(drop);
-    scan_from_ = scan_from_ > drop ? scan_from_ - drop : 0;
-    last_hit_end_ = last_hit_end_ > drop ? last_hit_end_ - drop : 0;
+  // One buffer of a fixed size for the whole body: the window never holds
+  // more than 3 x kWindowBytes (a piece of at most kWindowBytes appended to at
+  // most 2 x kWindowBytes), so what it retains is the same for any body and
+  // any chunking.
+  if (window_.capacity() < 3 * kWindowBytes) window_.reserve(3 * kWindowBytes);
+  // Fast path, nearly every chunk of a page without PHP output: no anchor is
+  // pending in the window, none starts in the seam or in the chunk, and the
+  // chunk alone fills a window: keep its last kWindowBytes and skip copying
+  // the rest through the window (that copy was most of the scanner's cost).
+  // The findings are the same: a later anchor's label lookback (kLookback <
+  // kWindowBytes) never reaches before the bytes kept, and the previous
+  // finding lies before them.
+  const size_t n = kAnchor.size();
+  if (chunk.size() >= kWindowBytes && scan_from_ + (n - 1) >= window_.size()) {
+    std::array<char, 2 * 16> seam{};  // the window's unscanned tail (< n bytes) + the chunk's first n - 1
+    const size_t tail = window_.size() - std::min(scan_from_, window_.size());
+    window_.copy(seam.data(), tail, window_.size() - tail);
+    chunk.copy(seam.data() + tail, n - 1);
+    if (FastFind(std::string_view(seam.data(), tail + n - 1), kAnchor) == std::string_view::npos &&
+        FastFind(chunk, kAnchor) == std::string_view::npos) {
+      base_ += static_cast<int64_t>(window_.size() + chunk.size() - kWindowBytes);
+      window_.assign(chunk.substr(chunk.size() - kWindowBytes));
+      scan_from_ = kWindowBytes - (n - 1);
+      last_hit_end_ = 0;
+      return;
+    }
+  }
+  while (!chunk.empty()) {
+    const std::string_view piece = chunk.substr(0, kWindowBytes);
+    chunk.remove_prefix(piece.size());
+    window_.append(piece);
+    Scan(false);
+    // Trim in large steps so 1-byte feeding stays linear.
+    if (window_.size() > 2 * kWindowBytes) {
+      const size_t drop = window_.size() - kWindowBytes;
+      window_.erase(0, drop);
+      base_ += static_cast<int64_t>(drop);
+      scan_from_ = scan_from_ > drop ? scan_from_ - drop : 0;
+      last_hit_end_ = last_hit_end_ > drop ? last_hit_end_ - drop : 0;
+    }
   }
 }
 

@@ -3,6 +3,8 @@
 // fatal was found when a page came whole and missed when it came in pieces.
 #include <catch2/catch.hpp>
 
+#include <random>
+
 #include <string>
 #include <vector>
 
@@ -42,6 +44,52 @@ TEST_CASE("a PHP error label is seen equally far back whatever the chunking", "[
       CHECK(chunked.message == whole.message);
     }
     if (gap <= 4000) CHECK(whole.fatal);  // a nearby label is always found
+  }
+}
+
+TEST_CASE("PHP findings are the same for any chunking, big chunks (the fast path) included", "[classify][php]") {
+  // Bodies of 20-70 KB with 0-3 PHP errors (html_errors on and off) planted
+  // anywhere, fed whole, byte by byte, and in chunks around the scanner's
+  // window size, where chunks without an anchor skip the window.
+  std::mt19937 rng(2017);
+  const std::vector<std::string> errors = {
+      "<br />\n<b>Warning</b>:  Undefined index: x in <b>/srv/a.php</b> on line <b>12</b><br />\n",
+      "\nFatal error: Allowed memory size exhausted in /srv/b.php on line 7\n",
+      "<br />\n<b>Fatal error</b>:  Uncaught Error in <b>/srv/c.php</b> on line <b>99</b><br />\n",
+      "\nDeprecated: Creation of dynamic property in /srv/d.php on line 3\n"};
+  const auto summary = [](const PhpMarkerScanner& s) {
+    std::string out = std::to_string(s.count());
+    for (const auto* f : {&s.first_fatal(), &s.first_warning()})
+      out += *f ? "|" + (*f)->label + "@" + std::to_string((*f)->offset) + ":" + (*f)->message : "|-";
+    return out;
+  };
+  const auto feed = [&](const std::string& body, const std::vector<size_t>& sizes) {
+    PhpMarkerScanner s;
+    for (size_t at = 0, i = 0; at < body.size(); ++i) {
+      const size_t n = sizes.empty() ? body.size() : std::min(sizes[i % sizes.size()], body.size() - at);
+      s.Feed(std::string_view(body).substr(at, n));
+      at += n;
+    }
+    s.Finish();
+    return summary(s);
+  };
+  for (int round = 0; round < 60; ++round) {
+    std::string body(20000 + rng() % 50000, 'x');
+    for (size_t i = 0; i < body.size(); i += 1 + rng() % 40) body[i] = " <>\nonlie"[rng() % 10];
+    const int planted = static_cast<int>(rng() % 4);
+    for (int k = 0; k < planted; ++k) {
+      const std::string& e = errors[rng() % errors.size()];
+      body.insert(rng() % body.size(), e);
+    }
+    const std::string whole = feed(body, {});
+    INFO("round " << round << ", " << planted << " planted, whole: " << whole);
+    if (planted > 0) CHECK(whole.rfind("0|", 0) != 0);
+    CHECK(feed(body, {1}) == whole);
+    for (const std::vector<size_t>& sizes : std::vector<std::vector<size_t>>{
+             {8192}, {8191}, {8193}, {16384}, {102400}, {9000, 3, 20000}, {rng() % 30000 + 1, rng() % 30000 + 1}}) {
+      INFO("first chunk size " << sizes[0]);
+      CHECK(feed(body, sizes) == whole);
+    }
   }
 }
 
