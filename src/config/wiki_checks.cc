@@ -1,24 +1,18 @@
 #include "config/wiki_checks.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
 
+#include "core/text.h"
+#include "core/url.h"
+
 namespace bc {
 namespace {
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
-
-std::string Part(CURLU* u, CURLUPart part) {
-  char* raw = nullptr;
-  if (curl_url_get(u, part, &raw, 0) != CURLUE_OK) return {};
-  std::string s = raw;
-  curl_free(raw);
-  return s;
-}
 
 }  // namespace
 
@@ -39,13 +33,12 @@ std::string WikiUrlProblem(std::string_view url) {
            "with password_env or password_file";
   if (std::any_of(url.begin(), url.end(), [](char c) { return IsControl(static_cast<unsigned char>(c)); }))
     return "url contains a control character";
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
   const std::string text(url);
-  const bool parsed = u && curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) == CURLUE_OK;
-  const std::string scheme = parsed ? Part(u.get(), CURLUPART_SCHEME) : std::string();
-  if (!parsed || (scheme != "http" && scheme != "https"))
+  auto u = Url::Parse(text);
+  const std::string scheme = u ? u->Scheme() : std::string();
+  if (!u || (scheme != "http" && scheme != "https"))
     return fmt::format("url '{}' is not an http(s) URL; write it as https://host[:port]", url);
-  const std::string path = Part(u.get(), CURLUPART_PATH);
+  const std::string path = u->Path();
   if (!path.empty() && path != "/")
     return fmt::format("url '{}' has a path; put only scheme://host[:port] in url and the path in script_path", url);
   if (text.find('?') != std::string::npos)
@@ -105,12 +98,10 @@ bool IsLoopbackHost(std::string_view host) {
 }
 
 std::string PlainHttpLoginProblem(std::string_view url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-  const std::string text(url);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) return "not a URL";
-  if (Part(u.get(), CURLUPART_SCHEME) == "https") return {};
-  std::string host = Part(u.get(), CURLUPART_HOST);
-  std::transform(host.begin(), host.end(), host.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto u = Url::Parse(std::string(url));
+  if (!u) return "not a URL";
+  if (u->Scheme() == "https") return {};
+  const std::string host = AsciiLower(u->Host());
   if (IsLoopbackHost(host)) return {};
   return fmt::format("the password would cross the network in clear to {} (plain http); logging in needs https "
                      "(plain http only on loopback)", host);

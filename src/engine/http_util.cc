@@ -3,28 +3,12 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
-#include <memory>
+
+#include "core/url.h"
 
 namespace bc {
 namespace {
-
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-using UrlPtr = std::unique_ptr<CURLU, UrlDeleter>;
-
-struct CurlStr {  // owns a string curl_url_get allocated
-  char* p = nullptr;
-  ~CurlStr() { curl_free(p); }
-};
-
-std::optional<std::string> Part(CURLU* u, CURLUPart part, unsigned flags = 0) {
-  CurlStr s;
-  if (curl_url_get(u, part, &s.p, flags) != CURLUE_OK || s.p == nullptr) return std::nullopt;
-  return std::string(s.p);
-}
 
 std::string_view Trim(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
@@ -53,29 +37,21 @@ std::optional<std::chrono::seconds> ParseRetryAfter(std::string_view value, std:
 }
 
 std::optional<std::string> ResolveLocation(const std::string& base, const std::string& location) {
-  UrlPtr u(curl_url());
-  if (!u) return std::nullopt;
-  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK) return std::nullopt;
-  // With a URL already set, a relative reference is resolved against it.
-  if (curl_url_set(u.get(), CURLUPART_URL, location.c_str(), 0) != CURLUE_OK) return std::nullopt;
-  auto scheme = Part(u.get(), CURLUPART_SCHEME);
-  if (!scheme || (*scheme != "http" && *scheme != "https")) return std::nullopt;
+  auto from = Url::Parse(base);
+  if (!from) return std::nullopt;
+  auto to = from->Resolve(location);
+  if (!to) return std::nullopt;
+  const std::string scheme = to->Scheme();
+  if (scheme != "http" && scheme != "https") return std::nullopt;
   // A Location with user:password@ would make libcurl send credentials we
   // never configured (Authorization: Basic): never followed.
-  if (Part(u.get(), CURLUPART_USER) || Part(u.get(), CURLUPART_PASSWORD)) return std::nullopt;
-  return Part(u.get(), CURLUPART_URL);
+  if (to->HasUserOrPassword()) return std::nullopt;
+  return to->Text();
 }
 
 std::string OriginOf(const std::string& url) {
-  UrlPtr u(curl_url());
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) return {};
-  auto scheme = Part(u.get(), CURLUPART_SCHEME);
-  auto host = Part(u.get(), CURLUPART_HOST);
-  auto port = Part(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
-  if (!scheme || !host || !port) return {};
-  std::string h = *host;
-  std::transform(h.begin(), h.end(), h.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return *scheme + "://" + h + ":" + *port;
+  auto u = Url::Parse(url);
+  return u ? u->Origin() : std::string();
 }
 
 bool HttpsUpgrade(const std::string& from, const std::string& to) {

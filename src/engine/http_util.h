@@ -1,6 +1,7 @@
 // Small HTTP helpers the engine needs and tests check without a network:
 // Retry-After parsing, Location resolution, same-origin checks. Built on
-// libcurl's URL API and curl_getdate; pure otherwise (callers pass the time).
+// core/url.h (libcurl's URL API) and curl_getdate; pure otherwise (callers
+// pass the time).
 #pragma once
 
 #include <chrono>

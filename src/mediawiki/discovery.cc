@@ -1,6 +1,5 @@
 #include "mediawiki/discovery.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 #include <fnmatch.h>
 
@@ -14,6 +13,8 @@
 
 #include "config/wiki_checks.h"
 #include "core/file.h"
+#include "core/text.h"
+#include "core/url.h"
 #include "engine/engine.h"
 #include "mediawiki/api_json.h"
 #include "mediawiki/ores.h"
@@ -60,16 +61,11 @@ Result<Wiki> ApiWiki(const std::string& api_url, const std::string& where) {
 
 // A plain GET through the Engine (a dblist published on a web server).
 Result<std::string> FetchText(Engine& engine, const std::string& url) {
-  const size_t scheme = url.find("://");
-  const size_t slash = url.find('/', scheme + 3);
-  Wiki origin;
-  origin.url = url.substr(0, slash);
-  origin.script_path = "";
-  auto built = BuildUrl(origin, slash == std::string::npos ? "" : url.substr(slash + 1), {});
-  if (!built) return std::unexpected(built.error());
+  auto parsed = Url::Parse(url);
+  if (!parsed) return Fail(Error::Code::kConfig, fmt::format("cannot fetch dblist '{}': {}", url, parsed.error().message));
   Request r;
   r.url = url;
-  r.host = built->host;
+  r.host = parsed->HostPort();
   std::optional<Response> got;
   auto run = engine.Run({r}, [&](Response&& resp) { got = std::move(resp); });
   if (!run) return std::unexpected(run.error());
@@ -92,19 +88,10 @@ struct HostPort {
   std::string scheme, host, port;  // lower-case host; port with the scheme's default filled in
 };
 std::optional<HostPort> SplitUrl(std::string_view url) {
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
-  const std::string text(url);
-  if (!u || curl_url_set(u.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK) return std::nullopt;
-  HostPort hp;
-  for (auto [part, out, flags] : {std::tuple{CURLUPART_SCHEME, &hp.scheme, 0u}, std::tuple{CURLUPART_HOST, &hp.host, 0u},
-                                  std::tuple{CURLUPART_PORT, &hp.port, static_cast<unsigned>(CURLU_DEFAULT_PORT)}}) {
-    char* raw = nullptr;
-    if (curl_url_get(u.get(), part, &raw, flags) != CURLUE_OK) return std::nullopt;
-    *out = raw;
-    curl_free(raw);
-  }
-  std::transform(hp.host.begin(), hp.host.end(), hp.host.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  auto u = Url::Parse(std::string(url));
+  if (!u) return std::nullopt;
+  HostPort hp{u->Scheme(), AsciiLower(u->Host()), u->Port()};
+  if (hp.scheme.empty() || hp.host.empty() || hp.port.empty()) return std::nullopt;
   return hp;
 }
 

@@ -9,6 +9,7 @@
 
 #include "config/wiki_checks.h"
 #include "core/redact.h"
+#include "core/url.h"
 #include "mediawiki/api_json.h"
 #include "plan/plan.h"
 
@@ -44,18 +45,19 @@ std::map<std::string, Response> RunRound(Engine& engine, std::vector<Request> re
   return out;
 }
 
-// "fr.wikipedia.beta.test" of "https://fr.wikipedia.beta.test:8343/w".
-std::string_view HostOf(std::string_view url) {
-  if (size_t scheme = url.find("://"); scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
-  return url.substr(0, url.find_first_of(":/?#"));
+// "fr.wikipedia.beta.test" of "https://fr.wikipedia.beta.test:8343/w"; ""
+// when `url` does not parse.
+std::string HostOf(const std::string& url) {
+  auto u = Url::Parse(url);
+  return u ? u->Host() : std::string();
 }
 
 // "wikipedia.beta.test" of "https://fr.wikipedia.beta.test:8343": where a
 // wiki family's shared login cookies would live.
-std::string_view ParentDomain(std::string_view url) {
-  std::string_view host = HostOf(url);
+std::string ParentDomain(const std::string& url) {
+  const std::string host = HostOf(url);
   const size_t dot = host.find('.');
-  return dot == std::string_view::npos ? host : host.substr(dot + 1);
+  return dot == std::string::npos ? host : host.substr(dot + 1);
 }
 
 std::string FailureText(const Response& r) {

@@ -1,6 +1,5 @@
 #include "plan/plan.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -10,24 +9,11 @@
 #include <set>
 
 #include "core/hash.h"
+#include "core/url.h"
 #include "plan/combinations.h"
 
 namespace bc {
 namespace {
-
-struct CurlUrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-struct CurlStrDeleter {
-  void operator()(char* s) const { curl_free(s); }
-};
-
-std::string Get(CURLU* u, CURLUPart part, unsigned flags = 0) {
-  char* raw = nullptr;
-  if (curl_url_get(u, part, &raw, flags) != CURLUE_OK) return {};
-  std::unique_ptr<char, CurlStrDeleter> owned(raw);
-  return raw;
-}
 
 // Merges parameter sets; a later set overrides an earlier one's key. Result sorted.
 Params Merge(const std::vector<const Params*>& sets) {
@@ -175,20 +161,15 @@ std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& q
 }
 
 Result<BuiltUrl> BuildUrl(const Wiki& wiki, const std::string& script, const Params& params) {
-  std::unique_ptr<CURLU, CurlUrlDeleter> u(curl_url());
-  if (!u) return Fail(Error::Code::kInternal, "curl_url() failed");
   const std::string base = wiki.url + wiki.script_path + "/" + script;
-  if (curl_url_set(u.get(), CURLUPART_URL, base.c_str(), 0) != CURLUE_OK)
-    return Fail(Error::Code::kConfig, fmt::format("cannot build a URL from '{}'", base), wiki.where);
-  for (const auto& [k, v] : params) {
-    const std::string kv = k + "=" + v;
-    if (curl_url_set(u.get(), CURLUPART_QUERY, kv.c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE) != CURLUE_OK)
-      return Fail(Error::Code::kConfig, fmt::format("cannot encode parameter '{}'", k), wiki.where);
-  }
+  auto u = Url::Parse(base);
+  if (!u) return Fail(Error::Code::kConfig, fmt::format("cannot build a URL from '{}'", base), wiki.where);
+  for (const auto& [k, v] : params)
+    if (!u->AppendQuery(k + "=" + v)) return Fail(Error::Code::kConfig, fmt::format("cannot encode parameter '{}'", k), wiki.where);
   BuiltUrl out;
-  out.url = Get(u.get(), CURLUPART_URL);
-  out.query = Get(u.get(), CURLUPART_QUERY);
-  out.host = Get(u.get(), CURLUPART_HOST) + ":" + Get(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+  out.url = u->Text();
+  out.query = u->Query();
+  out.host = u->HostPort();
   return out;
 }
 

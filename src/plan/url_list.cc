@@ -8,18 +8,11 @@
 #include <set>
 #include <unordered_set>
 
+#include "core/url.h"
 #include "plan/plan.h"
 
 namespace bc {
 namespace {
-
-std::string Part(CURLU* u, CURLUPart part, unsigned flags = 0) {
-  char* raw = nullptr;
-  if (curl_url_get(u, part, &raw, flags) != CURLUE_OK) return {};
-  std::string s = raw;
-  curl_free(raw);
-  return s;
-}
 
 std::string Unescape(std::string_view s) {
   std::string plus(s);
@@ -66,7 +59,6 @@ Result<std::vector<Probe>> ProbesFromUrlList(std::string_view text, const std::s
   std::unordered_set<std::string_view> ids;
   ids.reserve(out.capacity());
   size_t line_no = 0;
-  std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> u(curl_url(), &curl_url_cleanup);
   while (!text.empty()) {
     ++line_no;
     const size_t nl = text.find('\n');
@@ -85,17 +77,17 @@ Result<std::vector<Probe>> ProbesFromUrlList(std::string_view text, const std::s
       return Fail(Error::Code::kConfig,
                   "the URL has a user name or password (user:password@host); credentials never go in a URL list",
                   where);
-    if (!u || curl_url_set(u.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK)
-      return Fail(Error::Code::kConfig, fmt::format("'{}' is not a URL", url), where);
-    const std::string scheme = Part(u.get(), CURLUPART_SCHEME);
+    auto u = Url::Parse(url);
+    if (!u) return Fail(Error::Code::kConfig, fmt::format("'{}' is not a URL", url), where);
+    const std::string scheme = u->Scheme();
     if (scheme != "http" && scheme != "https")
       return Fail(Error::Code::kConfig, fmt::format("'{}' is not an http(s) URL", url), where);
     Probe p;
     p.kind = kind;
     p.url = url;
-    p.host = Part(u.get(), CURLUPART_HOST) + ":" + Part(u.get(), CURLUPART_PORT, CURLU_DEFAULT_PORT);
+    p.host = u->HostPort();
     p.wiki = p.host;
-    p.query = Part(u.get(), CURLUPART_QUERY);
+    p.query = u->Query();
     std::string_view q = p.query;
     while (!q.empty()) {
       const size_t amp = q.find('&');
@@ -106,7 +98,7 @@ Result<std::vector<Probe>> ProbesFromUrlList(std::string_view text, const std::s
       p.params.emplace_back(Unescape(kv.substr(0, eq)), eq == std::string_view::npos ? "" : Unescape(kv.substr(eq + 1)));
     }
     std::sort(p.params.begin(), p.params.end());
-    p.id = ProbeId(p.wiki, kind, Part(u.get(), CURLUPART_PATH) + "?" + p.query);
+    p.id = ProbeId(p.wiki, kind, u->Path() + "?" + p.query);
     if (ids.contains(p.id)) p.id = ProbeId(p.wiki, kind, fmt::format("{}#{}", p.url, line_no));
     p.expect_user = expect_user;
     p.tier = 1;
