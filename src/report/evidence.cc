@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/redact.h"
+#include "core/text.h"
 #include "report/run_dir.h"
 
 namespace bc {
@@ -35,9 +36,13 @@ std::string EvidenceHeadersText(long status, const std::vector<std::pair<std::st
   std::string out = fmt::format("HTTP/1.1 {}\r\n", status);
   for (const auto& [name, value] : headers) {
     if (name == "set-cookie") {
+      // The value never; the name says which cookie the wiki set. Spelt so
+      // that the one redaction step (core/redact.h rule 3) leaves it whole:
+      // "NAME=(...)" lost the name to it.
       const size_t eq = value.find('=');
-      out += fmt::format("{}: {}=(redacted by beta-crawler)\r\n", name,
-                         eq == std::string::npos ? value : value.substr(0, eq));
+      const std::string_view cookie = TrimAsciiSpace(std::string_view(value).substr(0, eq));
+      if (eq == std::string::npos || cookie.empty()) out += fmt::format("{}: {}\r\n", name, kRedacted);
+      else out += fmt::format("{}: {} (a cookie named {})\r\n", name, kRedacted, cookie);
     } else {
       out += fmt::format("{}: {}\r\n", name, value);
     }

@@ -97,6 +97,8 @@ TEST_CASE("evidence: the first N failing responses per group, redacted, linked f
   CHECK_THAT(head, Contains("x-request-id: abc\r\n"));
   CHECK_THAT(head, Contains("x-beta-crawler-probe: 0000000000000002\r\n"));
   CHECK_THAT(head, !Contains(secret));
+  // The cookie's name survives the redaction step, its value never appears.
+  CHECK_THAT(head, Contains("set-cookie: [redacted] (a cookie named enwiki_session)\r\n"));
   // No file anywhere in the run holds the secret.
   for (const auto& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file()) CHECK_THAT(Slurp(e.path()), !Contains(secret));
