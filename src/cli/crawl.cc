@@ -15,7 +15,6 @@
 #include "engine/http_util.h"
 #include "mediawiki/facts_record.h"
 #include "mediawiki/ores.h"
-#include "mediawiki/wiki_facts.h"
 #include "report/history.h"
 #include "report/evidence.h"
 #include "report/known_match.h"

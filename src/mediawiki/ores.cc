@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "classify/ores_answer.h"
 #include "mediawiki/facts_record.h"
@@ -19,6 +20,24 @@ const WikiFacts* FactsOf(const std::vector<WikiFacts>& facts, const std::string&
   for (const WikiFacts& f : facts)
     if (f.dbname == dbname) return &f;
   return nullptr;
+}
+
+// The probe of a request the facts already made (its outcome is known):
+// the URL and stable id as the plan would give them, tier 0. nullopt when the
+// URL cannot be built (it was fetched, so it can).
+std::optional<Probe> FetchedProbe(const Wiki& w, PageKind kind, const std::string& script, Params params) {
+  auto built = BuildUrl(w, script, params);
+  if (!built) return std::nullopt;
+  Probe p;
+  p.wiki = w.dbname;
+  p.kind = kind;
+  p.params = std::move(params);
+  p.url = std::move(built->url);
+  p.query = CanonicalQuery(built->query);
+  p.host = std::move(built->host);
+  p.id = ProbeId(p.wiki, p.kind, p.query);
+  p.tier = 0;
+  return p;
 }
 
 std::string Show(const Params& p) {
@@ -341,17 +360,9 @@ std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets,
     const bool has_regression = regressed != regressions.end() && f;
     const bool ores_wiki = f && f->error.empty() && (f->site.ores_installed || f->ores.answered);
     if (!(judge_meta && ores_wiki) && !has_regression) continue;
-    Probe p;
-    p.wiki = w.dbname;
-    p.kind = PageKind::kApi;
-    p.params = ApiParams({{"action", "query"}, {"meta", "ores"}});
-    auto built = BuildUrl(w, "api.php", p.params);
-    if (!built) continue;  // the same URL was fetched already; cannot fail here
-    p.url = built->url;
-    p.query = built->query;
-    p.host = built->host;
-    p.id = ProbeId(p.wiki, p.kind, p.query);
-    p.tier = 0;
+    auto made = FetchedProbe(w, PageKind::kApi, "api.php", ApiParams({{"action", "query"}, {"meta", "ores"}}));
+    if (!made) continue;  // the same URL was fetched already; cannot fail here
+    Probe& p = *made;
     Outcome o;
     static_cast<Fetch&>(o) = f->ores_answer.response.fetch;
     if (judge_meta && ores_wiki) o.result = JudgeOresAnswer(*f);
@@ -385,6 +396,17 @@ std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets,
       }
     }
     out.emplace_back(std::move(p), std::move(o));
+  }
+  return out;
+}
+
+std::vector<std::pair<Probe, Outcome>> FactsPageOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts) {
+  std::vector<std::pair<Probe, Outcome>> out;
+  for (const Wiki& w : targets.wikis) {
+    const WikiFacts* f = FactsOf(facts, w.dbname);
+    if (!f || !f->page_judged) continue;
+    if (auto p = FetchedProbe(w, PageKind::kRecentChanges, "index.php", FactsPageParams()))
+      out.emplace_back(std::move(*p), f->page_outcome);
   }
   return out;
 }

@@ -86,4 +86,11 @@ std::vector<std::pair<Probe, Outcome>> PreflightOutcomes(const Targets& targets,
                                                          const FactsRegressions& regressions = {},
                                                          bool judge_meta = true);
 
+// The smoke tier's first wave, already fetched: one recentchanges probe and
+// outcome per wiki of `targets` (in targets order) whose facts judged the
+// RecentChanges page (WikiFacts::page_outcome), tier 0, with the page's URL
+// and stable id, so it lands in pages.jsonl, summary and junit like any probe
+// ([discovery] preflight).
+std::vector<std::pair<Probe, Outcome>> FactsPageOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts);
+
 }  // namespace bc

@@ -6,7 +6,6 @@
 
 #include "classify/page_sink.h"
 #include "mediawiki/api_json.h"
-#include "plan/plan.h"
 
 namespace bc {
 namespace {
@@ -114,12 +113,7 @@ std::optional<std::vector<std::string>> OfferedLevels(const OresFacts& ores, con
   return levels;
 }
 
-namespace {
-
-// The anonymous RecentChanges page facts read the ORES filter levels from.
 Params FactsPageParams() { return {{"days", "1"}, {"limit", "1"}, {"title", "Special:RecentChanges"}}; }
-
-}  // namespace
 
 Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki>& wikis,
                                           std::chrono::milliseconds maxlag_wait_cap, bool page_levels,
@@ -180,27 +174,6 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
       f.page_judged = true;
     }
     out.push_back(std::move(f));
-  }
-  return out;
-}
-
-std::vector<std::pair<Probe, Outcome>> FactsPageOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts) {
-  std::vector<std::pair<Probe, Outcome>> out;
-  for (const Wiki& w : targets.wikis) {
-    const auto f = std::find_if(facts.begin(), facts.end(), [&](const WikiFacts& x) { return x.dbname == w.dbname; });
-    if (f == facts.end() || !f->page_judged) continue;
-    Probe p;
-    p.wiki = w.dbname;
-    p.kind = PageKind::kRecentChanges;
-    p.params = FactsPageParams();
-    auto built = BuildUrl(w, "index.php", p.params);
-    if (!built) continue;  // the same URL was fetched already; cannot fail here
-    p.url = std::move(built->url);
-    p.query = CanonicalQuery(built->query);
-    p.host = std::move(built->host);
-    p.id = ProbeId(p.wiki, p.kind, p.query);
-    p.tier = 0;
-    out.emplace_back(std::move(p), f->page_outcome);
   }
   return out;
 }

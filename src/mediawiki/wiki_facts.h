@@ -97,10 +97,8 @@ Result<std::vector<WikiFacts>> FetchFacts(Engine& engine, const std::vector<Wiki
                                           std::chrono::milliseconds maxlag_wait_cap, bool page_levels = true,
                                           const Sleeper& sleep = {});
 
-// The smoke tier's first wave, already fetched: one recentchanges probe and
-// outcome per wiki of `targets` (in targets order) whose facts judged the
-// RecentChanges page, tier 0, with the page's URL and stable id, so it lands
-// in pages.jsonl, summary and junit like any probe ([discovery] preflight).
-std::vector<std::pair<Probe, Outcome>> FactsPageOutcomes(const Targets& targets, const std::vector<WikiFacts>& facts);
+// The index.php parameters of the anonymous RecentChanges page FetchFacts
+// loads (days=1, limit=1): FactsPageOutcomes (mediawiki/ores.h) names its probe.
+Params FactsPageParams();
 
 }  // namespace bc

@@ -11,6 +11,7 @@
 #include "report/history.h"
 #include "report/run_report.h"
 #include "report_fixtures.h"
+#include "test_files.h"
 
 namespace bc {
 namespace {
@@ -39,13 +40,6 @@ class HistoryLockHolder {
  private:
   sqlite3* db_ = nullptr;
 };
-
-size_t LinesIn(const std::string& path) {
-  std::ifstream in(path);
-  size_t n = 0;
-  for (std::string line; std::getline(in, line);) ++n;
-  return n;
-}
 
 RunInfo LockedRunInfo(size_t planned) {
   RunInfo info;
@@ -77,7 +71,7 @@ TEST_CASE("a history locked for the whole run: every result is written and the r
   REQUIRE(report.has_value());
   for (const Probe& p : probes) CHECK(report->Add(p, MakeOutcome(Verdict::kException, 500, "E")).has_value());
   REQUIRE(report->Flush().has_value());  // locked: not an error yet
-  CHECK(LinesIn(report->run_dir() + "/pages.jsonl") == 3);
+  CHECK(bc_test::LineCount(report->run_dir() + "/pages.jsonl") == 3);
 
   info.finished_unix_ms = info.started_unix_ms + 1000;
   info.exit_code = 1;
@@ -90,7 +84,7 @@ TEST_CASE("a history locked for the whole run: every result is written and the r
   for (const char* name : {"pages.jsonl", "summary.md", "junit.xml", "report.html", "metrics.prom"})
     CHECK(fs::file_size(report->run_dir() + "/" + name) > 0);
   CHECK(fs::read_symlink(results.dir + "/latest") == info.run_id);
-  CHECK(LinesIn(report->run_dir() + "/pages.jsonl") == 3);
+  CHECK(bc_test::LineCount(report->run_dir() + "/pages.jsonl") == 3);
   lock.Release();
   auto h = History::Open(report->history_path());
   REQUIRE(h.has_value());

@@ -9,6 +9,7 @@
 #include "report/run_dir.h"
 #include "report/run_report.h"
 #include "report_fixtures.h"
+#include "test_files.h"
 
 namespace bc {
 namespace {
@@ -18,13 +19,6 @@ using testing::MakeOutcome;
 using testing::MakeProbe;
 
 using testing::TempResults;
-
-size_t LineCount(const std::string& path) {
-  std::ifstream in(path);
-  size_t n = 0;
-  for (std::string line; std::getline(in, line);) ++n;
-  return n;
-}
 
 RunInfo Info(std::string run_id) {
   RunInfo info;
@@ -45,7 +39,7 @@ TEST_CASE("a run report streams pages.jsonl, then writes every file, history and
   const Probe p2 = MakeProbe("p2", "ruwiki", PageKind::kWatchlist, {});
   REQUIRE(report->Add(p1, MakeOutcome(Verdict::kException, 500, "MWException: null")).has_value());
   REQUIRE(report->Flush().has_value());  // pages.jsonl is written on its own thread
-  CHECK(LineCount(dir + "/pages.jsonl") == 1);  // visible before the run ends
+  CHECK(bc_test::LineCount(dir + "/pages.jsonl") == 1);  // visible before the run ends
   CHECK_FALSE(fs::exists(dir + "/summary.md"));
   REQUIRE(report->Add(p2, MakeOutcome(Verdict::kOk)).has_value());
   CHECK(report->summary().product_failures == 1);
@@ -63,7 +57,7 @@ TEST_CASE("a run report streams pages.jsonl, then writes every file, history and
   std::ifstream md(dir + "/summary.md");
   const std::string summary_md((std::istreambuf_iterator<char>(md)), std::istreambuf_iterator<char>());
   CHECK(summary_md.find("## Product failures (1 group)") != std::string::npos);
-  CHECK(LineCount(dir + "/pages.jsonl") == 2);
+  CHECK(bc_test::LineCount(dir + "/pages.jsonl") == 2);
   CHECK(fs::read_symlink(results.dir + "/latest") == "20261127T031845Z-0001");
   auto h = History::Open(report->history_path());
   REQUIRE(h.has_value());
