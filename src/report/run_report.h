@@ -98,9 +98,11 @@ class RunReport {
   RunSummary summary_;
   // Heap-allocated so the writers' pointer to it survives moves of RunReport.
   std::unique_ptr<ResultList> results_;
-  std::vector<std::unique_ptr<ReportWriter>> writers_;  // pages.jsonl first
-  // Calls the writers' Add from Start to Finish; declared after writers_ so
-  // it is stopped (destroyed) before them.
+  std::unique_ptr<ReportWriter> jsonl_;                   // pages.jsonl, streamed
+  std::vector<std::unique_ptr<ReportWriter>> rendered_;   // summary.md ... metrics.prom, at Finish
+  std::unique_ptr<ReportWriter> history_;                 // history.sqlite, streamed, finished last
+  // Calls jsonl_'s and history_'s Add from Start to Finish; declared after
+  // them so it is stopped (destroyed) before them.
   std::unique_ptr<WriterThread> writer_thread_;
 };
 

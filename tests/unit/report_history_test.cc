@@ -1,9 +1,11 @@
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -330,6 +332,35 @@ TEST_CASE("a diff of two recorded runs shows the fixed probes", "[report][histor
   REQUIRE(d.new_failures.size() == 1);
   CHECK(d.new_failures[0].probe_id == "p3");
   CHECK(d.still_failing.empty());
+}
+
+TEST_CASE("a batch of outcomes in any order is stored whole, and of two rows of one probe the later wins",
+          "[report][history]") {
+  TempDb db;
+  auto h = History::Open(db.path);
+  REQUIRE(h.has_value());
+  const RunInfo info = Run("20261127T031845Z-0001");
+  std::vector<OutcomeRow> rows;
+  // Finish order is not key order (AddOutcomes inserts sorted by probe id).
+  // 200 probes, every other one seen twice (ok, then exception much later):
+  // enough rows that an unstable sort would reorder equal keys.
+  for (int pass = 0; pass < 2; ++pass)
+    for (int i = 199; i >= 0; --i) {
+      if (pass == 1 && i % 2 == 1) continue;
+      OutcomeRow r;
+      r.run_id = info.run_id;
+      r.probe_id = fmt::format("p{:03}", (i * 37) % 200);
+      r.verdict = pass == 0 ? "ok" : "exception";
+      rows.push_back(r);
+    }
+  REQUIRE(h->AddOutcomes(info, rows).value());
+  auto stored = h->LoadOutcomes(info.run_id);
+  REQUIRE(stored.has_value());
+  REQUIRE(stored->size() == 200);
+  std::map<std::string, std::string> want, got;
+  for (const OutcomeRow& r : rows) want[r.probe_id] = r.verdict;  // the last row of each probe
+  for (const OutcomeRow& r : *stored) got[r.probe_id] = r.verdict;
+  CHECK(got == want);
 }
 
 }  // namespace
