@@ -25,7 +25,7 @@ struct Expectations {
 };
 
 inline Expectations ExpectationsFor(const Probe& p) {
-  return Expectations{p.kind, p.expect_user, p.expect_filter_groups, p.expect_ores, p.expect_ores_rows};
+  return Expectations{p.kind, p.expect_user.str(), p.expect_filter_groups, p.expect_ores, p.expect_ores_rows};
 }
 
 }  // namespace bc

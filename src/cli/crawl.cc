@@ -170,7 +170,7 @@ Result<void> Crawl::Start() {
   fetch_sink_ = SinkOptions{budget_.get(), info.evidence_per_group > 0 ? kCaptureBytes : 0};
 
   for (const Probe& p : probes_)
-    if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki);
+    if (std::find(wikis_.begin(), wikis_.end(), p.wiki) == wikis_.end()) wikis_.push_back(p.wiki.str());
   auto passwords = ReadPasswords(targets_, wikis_);
   if (!passwords) return std::unexpected(passwords.error());
   passwords_ = std::move(*passwords);
@@ -222,10 +222,10 @@ Next Crawl::OnFetched(Response&& r, bool may_hold) {
   Outcome o = JudgeResponse(std::move(r), &expect, &body);
   // Only a followed http -> https redirect on the same host changes the
   // scheme (engine/http_util.h HttpsUpgrade): one warning per wiki.
-  if (p.url.starts_with("http://") && o.final_url.starts_with("https://"))
-    report_.https_upgrades.try_emplace(p.wiki, OriginOf(p.url), OriginOf(o.final_url));
+  if (const std::string url = p.url; url.starts_with("http://") && o.final_url.starts_with("https://"))
+    report_.https_upgrades.try_emplace(p.wiki.str(), OriginOf(url), OriginOf(o.final_url));
   if (may_hold && SessionLost(p, o)) {
-    held_[p.wiki].push_back(o.probe_index);
+    held_[p.wiki.str()].push_back(o.probe_index);
     held_outcomes_[o.probe_index] = std::move(o);
     return Next::GoOn();
   }
@@ -255,7 +255,7 @@ Next Crawl::OnFetched(Response&& r, bool may_hold) {
 Result<void> Crawl::Fetch() {
   if (options_.on_activity) options_.on_activity("fetching");
   // Probes of a wiki whose login failed are not fetched: an auth outcome each.
-  const auto skipped = [&](const Probe& p) { return !p.account.empty() && login_failed_.contains(p.wiki); };
+  const auto skipped = [&](const Probe& p) { return !p.account.empty() && login_failed_.contains(p.wiki.str()); };
   bool fetch_all = true;
   for (size_t i = 0; i < probes_.size(); ++i) {
     const Probe& p = probes_[i];
@@ -263,7 +263,7 @@ Result<void> Crawl::Fetch() {
     Outcome o;
     o.probe_index = i;
     o.result.verdict = Verdict::kAuth;
-    o.result.evidence.detail = "not fetched: login to " + p.wiki + " failed: " + login_failed_.at(p.wiki);
+    o.result.evidence.detail = "not fetched: login to " + p.wiki + " failed: " + login_failed_.at(p.wiki.str());
     o.result.evidence.signature = "login failed";
     o.finished_unix_ms = NowUnixMs();
     Emit(p, std::move(o));
@@ -393,7 +393,7 @@ Result<CrawlReport> Crawl::Conclude() {
         std::set<std::string> not_failing;
         for (const auto& r : out.results())
           if (IsProductFailure(r.outcome.result.verdict, info.warnings_fail) && !FailsRun(r.outcome, info))
-            not_failing.insert(r.probe.id);
+            not_failing.insert(r.probe.id.str());
         const bool any_new = std::any_of(report_.diff->new_failures.begin(), report_.diff->new_failures.end(),
                                          [&](const DiffEntry& e) { return !not_failing.contains(e.probe_id); });
         if (!any_new) info.exit_code = 0;

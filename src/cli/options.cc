@@ -142,7 +142,7 @@ Result<void> RequireSelection(const PlanOptions& opts, const Targets& targets, s
   if (left.empty()) return Fail(Error::Code::kUsage, fmt::format("the plan of {} has no probe", opts.targets));
   if (!made->wikis.empty()) {
     std::vector<std::string> offered;
-    for (const Probe* p : left) offered.push_back(p->wiki);
+    for (const Probe* p : left) offered.push_back(p->wiki.str());
     keep([&](const Probe& p) { return std::ranges::find(made->wikis, p.wiki) != made->wikis.end(); });
     if (left.empty()) return fail(flags("--wiki", opts.wikis), "wikis with probes", joined(offered));
     applied = flags("--wiki", opts.wikis);

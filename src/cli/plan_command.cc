@@ -71,19 +71,19 @@ void AddPlanCommand(CLI::App& app, int& exit_code) {
       fmt::print(say, "\n");
     }
     std::set<std::string> preflight_ids;
-    for (const auto& [p, _] : prepared->preflight) preflight_ids.insert(p.id);
+    for (const auto& [p, _] : prepared->preflight) preflight_ids.insert(p.id.str());
     std::map<std::pair<std::string, std::string>, size_t> counts;
     for (const Probe& p : probes) {
-      ++counts[{p.wiki, std::string(PageKindName(p.kind))}];
+      ++counts[{p.wiki.str(), std::string(PageKindName(p.kind))}];
       if (*format == "json") {
         nlohmann::json j = {{"id", p.id}, {"wiki", p.wiki}, {"kind", PageKindName(p.kind)}, {"url", p.url},
                             {"tier", p.tier}, {"params", nlohmann::json::object()}};
         for (const auto& [k, v] : p.params) j["params"][k] = v;
         fmt::print("{}\n", DumpJsonLine(j));  // invalid UTF-8 from a wiki is replaced, never a throw
       } else {
-        fmt::print("{} {:<10} {:<14} {}\n", p.id, T(p.wiki), PageKindName(p.kind), T(p.url));
+        fmt::print("{} {:<10} {:<14} {}\n", p.id, T(p.wiki), PageKindName(p.kind), T(p.url.str()));
         // Where each parameter came from: today's facts, a healthy run's, the file.
-        if (*explain && !preflight_ids.contains(p.id))
+        if (*explain && !preflight_ids.contains(p.id.str()))
           for (const Wiki& w : targets.wikis)
             if (w.dbname == p.wiki) fmt::print("    from {}\n", T(ProbeProvenance(p, w)));
       }

@@ -108,7 +108,7 @@ void ProgressDisplay::SetSmokeTier(const std::vector<Probe>& probes,
   const auto count = [&](const Probe& p) {
     if (p.tier != 0) return;
     ++smoke_total_;
-    wikis.insert(p.wiki);
+    wikis.insert(p.wiki.str());
     kinds.insert(p.kind);
   };
   for (const auto& [p, _] : preflight) count(p);
@@ -148,7 +148,7 @@ void ProgressDisplay::Add(const Probe& probe, const Outcome& outcome) {
   const bool not_run = v == Verdict::kNotRun;
   if (not_run) ++not_run_;
   else if (!ok) ++failed_;
-  if (!ok && !not_run && !muted_.contains({probe.wiki, v}))
+  if (!ok && !not_run && !muted_.contains({probe.wiki.str(), v}))
     Line(fmt::format("{:<10} {:<10} {:<14} {}", VerdictName(v), probe.wiki, PageKindName(probe.kind), probe.query));
   if (probe.tier == 0 && smoke_done_ < smoke_total_) {
     ++smoke_done_;

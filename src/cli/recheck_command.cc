@@ -49,9 +49,9 @@ int Recheck(const RecheckOptions& o) {
   std::vector<Probe> probes;
   std::vector<std::pair<Probe, Outcome>> preflight;
   for (Probe& p : prepared->probes)
-    if (failing.contains(p.id)) probes.push_back(std::move(p));
+    if (failing.contains(p.id.str())) probes.push_back(std::move(p));
   for (auto& po : prepared->preflight)
-    if (failing.contains(po.first.id)) preflight.push_back(std::move(po));
+    if (failing.contains(po.first.id.str())) preflight.push_back(std::move(po));
   const size_t found = probes.size() + preflight.size();
   fmt::print("rechecking {} of run {} ({})\n", Plural(found, "failing probe"), *run_id, plan.targets);
   if (found < failing.size())

@@ -66,9 +66,9 @@ int Repro(const ReproOptions& o) {
 
   Engine engine(EngineOptionsFor(targets.crawl));
   if (!probe->account.empty()) {
-    auto passwords = ReadPasswords(targets, {probe->wiki});
+    auto passwords = ReadPasswords(targets, {probe->wiki.str()});
     if (!passwords) return ReportError(passwords.error());
-    for (const LoginResult& l : LogIn(engine, targets, {probe->wiki}, *passwords)) {
+    for (const LoginResult& l : LogIn(engine, targets, {probe->wiki.str()}, *passwords)) {
       if (!l.ok) {
         fmt::print(stderr, "crawler repro: login to {} failed: {}\n", l.wiki, l.message);
         return 2;

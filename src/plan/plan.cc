@@ -150,12 +150,13 @@ std::string CanonicalQuery(std::string_view query) {
   return out;
 }
 
-std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query) {
+std::string ProbeId(std::string_view wiki, PageKind kind, std::string_view query) {
   // The query part in one spelling, so that libcurl's version (7.88 writes
   // %3a, newer ones %3A) or a pasted URL's encoding never changes an id.
   const size_t q = query.find('?');
-  const std::string canonical =
-      q == std::string::npos ? CanonicalQuery(query) : query.substr(0, q + 1) + CanonicalQuery(query.substr(q + 1));
+  const std::string canonical = q == std::string_view::npos
+                                    ? CanonicalQuery(query)
+                                    : std::string(query.substr(0, q + 1)) + CanonicalQuery(query.substr(q + 1));
   const uint64_t h = StableHash({wiki, PageKindName(kind), canonical});
   return fmt::format("{:016x}", h);
 }
@@ -209,13 +210,14 @@ Result<std::vector<Probe>> OresApiProbes(const Targets& targets, const Wiki& wik
     Probe p;
     p.wiki = wiki.dbname;
     p.kind = PageKind::kApi;
-    p.params = OresApiParams(spec.kind, spec.target_user, logged_in);
-    if (p.params.empty()) continue;
-    auto built = BuildUrl(wiki, "api.php", p.params);
+    const Params params = OresApiParams(spec.kind, spec.target_user, logged_in);
+    if (params.empty()) continue;
+    p.params = params;
+    auto built = BuildUrl(wiki, "api.php", params);
     if (!built) return std::unexpected(built.error());
-    p.url = std::move(built->url);
+    p.url = built->url;
     p.query = CanonicalQuery(built->query);
-    p.host = std::move(built->host);
+    p.host = built->host;
     p.id = ProbeId(p.wiki, p.kind, p.query);
     p.account = wiki.account;
     p.expect_ores = true;
@@ -226,7 +228,6 @@ Result<std::vector<Probe>> OresApiProbes(const Targets& targets, const Wiki& wik
 
 Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& filter) {
   std::vector<Probe> probes;
-  std::set<std::string> seen;
   for (const Wiki& wiki : targets.wikis) {
     const Account* account = nullptr;
     if (auto it = targets.accounts.find(wiki.account); it != targets.accounts.end()) account = &it->second;
@@ -250,54 +251,77 @@ Result<std::vector<Probe>> BuildPlan(const Targets& targets, const PlanFilter& f
           sets.push_back(Merge(parts));
         }
       }
+      // The same for every probe of this wiki x page (interned once here).
+      const InternedString dbname = wiki.dbname, account_name = wiki.account;
+      const InternedString expect_user = account && spec.expect_login ? account->username : std::string();
+      std::vector<std::string> groups;
+      if (spec.kind != PageKind::kContributions)
+        for (const std::string& g : spec.expect_filter_groups)
+          if (WikiHasModel(wiki, g) || (g != "damaging" && g != "goodfaith")) groups.push_back(g);
+      // A model the wiki's API says it runs must show its group on the page,
+      // whatever the file expected: that is how ORES fails silently.
+      if (spec.kind != PageKind::kContributions && wiki.ores_from_facts)
+        for (const std::string& m : wiki.ores_models)
+          if (std::find(groups.begin(), groups.end(), m) == groups.end()) groups.push_back(m);
+      const Interned<std::vector<std::string>> expect_groups = groups;
       for (const Params& set : sets) {
+        const Params params = Merge({&set, &spec.fixed});  // fixed (title, target) always win
         Probe p;
-        p.wiki = wiki.dbname;
+        p.wiki = dbname;
         p.kind = spec.kind;
-        p.params = Merge({&set, &spec.fixed});  // fixed (title, target) always win
-        auto built = BuildUrl(wiki, "index.php", p.params);
+        p.params = params;
+        auto built = BuildUrl(wiki, "index.php", params);
         if (!built) return std::unexpected(built.error());
-        p.url = std::move(built->url);
+        p.url = built->url;
         p.query = CanonicalQuery(built->query);
-        p.host = std::move(built->host);
+        p.host = built->host;
         p.id = ProbeId(p.wiki, p.kind, p.query);
-        if (!seen.insert(p.id).second) continue;  // two axis values that collapse to one probe
-        p.account = wiki.account;
+        p.account = account_name;
         // Contributions asking for ORES on a wiki whose damaging model runs:
         // ORES's own hidenondamaging control must be on the page.
         p.expect_ores = spec.kind == PageKind::kContributions && WikiHasModel(wiki, "damaging") &&
-                        HasOresParam(spec, p.params);
+                        HasOresParam(spec, params);
         // ... and asking it to hide good edits: the rows must carry ORES's scores.
-        p.expect_ores_rows = p.expect_ores && std::any_of(p.params.begin(), p.params.end(), [](const auto& kv) {
+        p.expect_ores_rows = p.expect_ores && std::any_of(params.begin(), params.end(), [](const auto& kv) {
                                return kv.first == "hidenondamaging" && !kv.second.empty() && kv.second != "0";
                              });
-        if (account && spec.expect_login) p.expect_user = account->username;
-        if (spec.kind != PageKind::kContributions)
-          for (const std::string& g : spec.expect_filter_groups)
-            if (WikiHasModel(wiki, g) || (g != "damaging" && g != "goodfaith")) p.expect_filter_groups.push_back(g);
-        // A model the wiki's API says it runs must show its group on the page,
-        // whatever the file expected: that is how ORES fails silently.
-        if (spec.kind != PageKind::kContributions && wiki.ores_from_facts)
-          for (const std::string& m : wiki.ores_models)
-            if (std::find(p.expect_filter_groups.begin(), p.expect_filter_groups.end(), m) == p.expect_filter_groups.end())
-              p.expect_filter_groups.push_back(m);
-        probes.push_back(std::move(p));
+        p.expect_user = expect_user;
+        p.expect_filter_groups = expect_groups;
+        probes.push_back(p);
       }
     }
     auto api = OresApiProbes(targets, wiki, account);
     if (!api) return std::unexpected(api.error());
-    for (Probe& p : *api)
-      if (seen.insert(p.id).second) probes.push_back(std::move(p));
+    probes.insert(probes.end(), api->begin(), api->end());
   }
-  std::vector<Probe> kept;
-  size_t position = 0;
-  for (Probe& p : probes) {
-    if (!Matches(p, filter)) continue;
+  // Two axis values that collapse to one probe (one id): the first is kept.
+  // Found by sorting positions by id (4 bytes a probe, where a set of the
+  // ids was ~80: memory, issue 16).
+  {
+    std::vector<uint32_t> order(probes.size());
+    for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return probes[a].id < probes[b].id; });
+    std::vector<bool> repeated(probes.size());
+    for (size_t i = 1; i < order.size(); ++i)
+      if (probes[order[i]].id == probes[order[i - 1]].id) repeated[order[i]] = true;
+    size_t kept = 0;
+    for (size_t i = 0; i < probes.size(); ++i)
+      if (!repeated[i]) probes[kept++] = probes[i];
+    probes.resize(kept);
+  }
+  // The filter, in place: a second vector of the kept probes would double
+  // the plan's memory at its peak.
+  size_t kept_count = 0, position = 0;
+  for (size_t i = 0; i < probes.size(); ++i) {
+    if (!Matches(probes[i], filter)) continue;
     if (filter.shard_count > 1 && position++ % filter.shard_count != filter.shard_index) continue;
-    kept.push_back(std::move(p));
+    probes[kept_count++] = probes[i];
   }
+  probes.resize(kept_count);
+  probes.shrink_to_fit();
+  std::vector<Probe>& kept = probes;
   // Tier 0 (the smoke tier): the first kept probe of every wiki x kind.
-  std::set<std::pair<std::string, PageKind>> smoked;
+  std::set<std::pair<InternedString, PageKind>> smoked;
   for (Probe& p : kept) p.tier = smoked.emplace(p.wiki, p.kind).second ? 0 : 1;
   if (static_cast<int64_t>(kept.size()) > targets.max_probes)
     return Fail(Error::Code::kConfig,

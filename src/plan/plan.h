@@ -63,7 +63,7 @@ std::vector<Params> AxisValuesOn(const Axis& axis, const Wiki& wiki);
 // 16 hex digits of a 64-bit FNV-1a hash of wiki, kind and the query in
 // CanonicalQuery's spelling (for "PATH?QUERY", the part after '?'): the id
 // does not depend on how libcurl or a pasted URL percent-encoded the query.
-std::string ProbeId(const std::string& wiki, PageKind kind, const std::string& query);
+std::string ProbeId(std::string_view wiki, PageKind kind, std::string_view query);
 
 // One spelling of a query string: escapes decoded and re-encoded with
 // lower-case hex (what libcurl 7.88 writes, so ids stayed as they were),

@@ -1,6 +1,8 @@
 #include "plan/probe.h"
 
 #include <array>
+#include <cstring>
+#include <stdexcept>
 
 namespace bc {
 namespace {
@@ -15,6 +17,30 @@ std::string PageKindList(const std::vector<PageKind>& kinds) {
     if (!out.empty()) out += ", ";
     out += PageKindName(k);
   }
+  return out;
+}
+
+FixedId::FixedId(std::string_view s) {
+  if (s.size() > sizeof(text_)) throw std::length_error("a probe id has at most 16 characters: " + std::string(s));
+  if (s.find('\0') != std::string_view::npos) throw std::invalid_argument("a probe id has no NUL");
+  std::memcpy(text_, s.data(), s.size());
+}
+
+UrlText::UrlText(std::string_view url) {
+  const size_t q = url.find('?');
+  if (q == std::string_view::npos) {
+    base_ = url;
+  } else {
+    base_ = url.substr(0, q + 1);
+    rest_ = url.substr(q + 1);
+  }
+}
+
+std::string UrlText::str() const {
+  std::string out;
+  out.reserve(size());
+  out += base_.view();
+  out += rest_.view();
   return out;
 }
 

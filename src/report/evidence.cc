@@ -56,7 +56,7 @@ Result<void> WriteStagedEvidence(const std::string& staging_dir, const Probe& pr
   std::error_code ec;
   fs::create_directories(staging_dir, ec);
   if (ec) return std::unexpected(Error{Error::Code::kIo, "cannot create the evidence directory: " + ec.message(), staging_dir});
-  const std::string base = (fs::path(staging_dir) / probe.id).string();
+  const std::string base = (fs::path(staging_dir) / probe.id.str()).string();
   // The same redaction as every other output: a page that echoed the session
   // cookie or the password is saved with [redacted] in their place.
   if (auto w = WriteFileAtomically(base + ".headers", Redact(headers_text)); !w) return w;
@@ -76,7 +76,7 @@ Result<void> SelectEvidence(const std::string& run_dir, const ResultList& result
       std::vector<std::string> kept;
       for (const size_t m : groups[i].members) {
         if (kept.size() >= static_cast<size_t>(info.evidence_per_group)) break;
-        const std::string& id = results.ProbeAt(m).id;
+        const std::string id = results.ProbeAt(m).id.str();
         const fs::path body = staging / (id + ".body");
         if (!fs::exists(body, ec)) continue;
         fs::create_directories(root / dir, ec);

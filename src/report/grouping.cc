@@ -79,8 +79,8 @@ MinimalParams FindMinimalParams(const ResultList& results, const std::vector<siz
   std::set<std::string> pass_keys, pass_shares_value;
   bool any_pass = false;
   for (const auto& r : results) {
-    if (r.outcome.result.verdict == Verdict::kNotRun && scope.contains({r.probe.wiki, r.probe.kind})) ++out.scope_not_run;
-    if (r.outcome.result.verdict != Verdict::kOk || !scope.contains({r.probe.wiki, r.probe.kind})) continue;
+    if (r.outcome.result.verdict == Verdict::kNotRun && scope.contains({r.probe.wiki.str(), r.probe.kind})) ++out.scope_not_run;
+    if (r.outcome.result.verdict != Verdict::kOk || !scope.contains({r.probe.wiki.str(), r.probe.kind})) continue;
     any_pass = true;
     std::vector<std::string_view> seen;  // first value wins on a repeated key (ParamMap)
     for (const auto& [key, value] : r.probe.params) {
@@ -177,7 +177,7 @@ std::vector<FailureGroup> GroupFailures(const ResultList& results, bool warnings
     std::set<std::string> wikis;
     std::set<PageKind> kinds;
     for (const size_t i : g.members) {
-      wikis.insert(results[i].probe.wiki);
+      wikis.insert(results[i].probe.wiki.str());
       kinds.insert(results[i].probe.kind);
     }
     g.wikis.assign(wikis.begin(), wikis.end());
@@ -276,7 +276,7 @@ std::string CurlCommand(const Probe& probe, const RunInfo& info) {
   std::string cmd = "curl -sS --compressed";
   if (!info.user_agent.empty()) cmd += " -A " + ShellQuote(info.user_agent);
   if (!probe.account.empty()) {
-    auto it = info.cookie_names.find(probe.wiki);
+    auto it = info.cookie_names.find(probe.wiki.str());
     if (it != info.cookie_names.end() && !it->second.empty()) {
       // Names only: the values are the secret. "..." is for the user to fill in.
       std::string cookies;
@@ -284,7 +284,7 @@ std::string CurlCommand(const Probe& probe, const RunInfo& info) {
       cmd += " -b " + ShellQuote(cookies);
     }
   }
-  cmd += " " + ShellQuote(probe.url);
+  cmd += " " + ShellQuote(probe.url.str());
   return cmd;
 }
 

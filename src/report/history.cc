@@ -338,9 +338,9 @@ Result<void> History::PutRunDerived(const RunInfo& info, const ResultList& resul
   if (info.wiki_facts.empty()) return {};
   std::set<std::string> seen_wikis, failed_wikis;  // for the health of each wiki's facts
   for (const auto& r : results) {
-    seen_wikis.insert(r.probe.wiki);
+    seen_wikis.insert(r.probe.wiki.str());
     const Verdict v = r.outcome.result.verdict;
-    if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) failed_wikis.insert(r.probe.wiki);
+    if (IsProductFailure(v, info.warnings_fail) || IsToolFailure(v)) failed_wikis.insert(r.probe.wiki.str());
   }
   sqlite3_stmt* fraw = nullptr;
   if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO wiki_facts (run_id, site, wiki, facts, healthy) "

@@ -175,7 +175,7 @@ void AppendHtmlGroup(TextOut& out, size_t number, const FailureGroup& g, const R
                          E(files[i].body_path), E(files[i].probe_id), E(files[i].headers_path));
     out += " <span class=\"meta\">the failing responses, secrets redacted</span></dd>\n";
   }
-  out += fmt::format("<dt>First failing URL</dt><dd>{}</dd>\n", Link(first.probe.url, first.probe.url));
+  out += fmt::format("<dt>First failing URL</dt><dd>{}</dd>\n", Link(first.probe.url.str(), first.probe.url.str()));
   out += fmt::format("<dt>Reproduce</dt><dd><pre>{}</pre></dd>\n<dt>Or with curl</dt><dd><pre>{}</pre></dd>\n</dl>\n</article>\n",
                      E(ReproCommand(first.probe, info)), E(CurlCommand(first.probe, info)));
 }
@@ -364,7 +364,7 @@ Result<void> WriteHtmlReport(const RunInfo& info, const RunSummary& summary, con
         "<td><span class=\"v v-{0}\">{0}</span>{12}</td><td data-sort=\"{5}\">{5}</td><td>{6}</td>"
         "<td class=\"ev\">{7}</td><td><code>{8}</code></td><td data-sort=\"{9:.3f}\">{9:.3f}</td><td>{10}</td></tr>\n",
         VerdictName(v), failure ? 1 : 0, E(r.probe.id), E(r.probe.wiki), PageKindName(r.probe.kind),
-        r.outcome.http_status, Link(r.probe.url, r.probe.query), E(EvidenceText(r.outcome)),
+        r.outcome.http_status, Link(r.probe.url.str(), r.probe.query.str()), E(EvidenceText(r.outcome)),
         E(r.outcome.result.evidence.request_id), r.outcome.timings.total, r.outcome.retries,
         RowAnnotations(r.outcome), Marks(r.outcome, info));
   }

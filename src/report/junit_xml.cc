@@ -115,7 +115,7 @@ Result<void> WriteJunitXml(const RunInfo& info, const RunSummary&, const ResultL
   });
   std::vector<std::pair<std::string_view, std::span<const uint32_t>>> by_wiki;  // wiki -> its positions
   for (size_t begin = 0; begin < order.size();) {
-    const std::string& wiki = results.ProbeAt(order[begin]).wiki;
+    const std::string_view wiki = results.ProbeAt(order[begin]).wiki;  // interned: lives for the process
     size_t end = begin;
     while (end < order.size() && results.ProbeAt(order[end]).wiki == wiki) ++end;
     by_wiki.emplace_back(wiki, std::span<const uint32_t>(order.data() + begin, end - begin));

@@ -18,7 +18,7 @@ std::vector<LatencyRow> ComputeLatencies(const ResultList& results) {
   std::map<std::pair<std::string, std::string>, std::vector<float>> seconds;  // 4 bytes a fetched probe
   for (const auto& r : results)
     if (r.outcome.http_status > 0)
-      seconds[{r.probe.wiki, std::string(PageKindName(r.probe.kind))}].push_back(
+      seconds[{r.probe.wiki.str(), std::string(PageKindName(r.probe.kind))}].push_back(
           static_cast<float>(r.outcome.timings.total));
   std::vector<LatencyRow> rows;
   for (auto& [key, values] : seconds) {

@@ -24,7 +24,7 @@ Result<std::string> RenderMetrics(const RunInfo& info, const RunSummary& summary
                                   const ResultList& results) {
   std::map<std::pair<std::string, PageKind>, std::array<int64_t, kVerdictCount>> counts;
   for (const auto& r : results)
-    ++counts[{r.probe.wiki, r.probe.kind}][static_cast<size_t>(r.outcome.result.verdict)];
+    ++counts[{r.probe.wiki.str(), r.probe.kind}][static_cast<size_t>(r.outcome.result.verdict)];
 
   std::string out;
   Header(out, "beta_crawler_probes", "Probes of the last run by wiki, page kind and verdict.");

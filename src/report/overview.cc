@@ -33,9 +33,9 @@ Overview MakeOverview(const ResultList& results, bool warnings_fail) {
   std::map<PageKind, std::vector<float>> seconds;  // 4 bytes a fetched probe, for the percentiles
   for (const auto& r : results) {
     const Verdict v = r.outcome.result.verdict;
-    wikis.insert(r.probe.wiki);
+    wikis.insert(r.probe.wiki.str());
     kinds.insert(r.probe.kind);
-    OverviewCell& c = o.cells[{r.probe.wiki, r.probe.kind}];
+    OverviewCell& c = o.cells[{r.probe.wiki.str(), r.probe.kind}];
     ++c.by_verdict[static_cast<size_t>(v)];
     ++c.total;
     if (Severity(v, warnings_fail) > Severity(c.worst, warnings_fail)) c.worst = v;

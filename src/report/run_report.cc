@@ -73,7 +73,7 @@ Result<void> RunReport::StageEvidence(const Probe& probe, const Outcome& outcome
   if (staged >= (per_key > 0 ? per_key : evidence_per_group_)) return {};
   ++staged;
   std::vector<std::pair<std::string, std::string>> notes = {
-      {"probe", probe.id}, {"wiki", probe.wiki}, {"url", outcome.final_url.empty() ? probe.url : outcome.final_url},
+      {"probe", probe.id.str()}, {"wiki", probe.wiki.str()}, {"url", outcome.final_url.empty() ? probe.url.str() : outcome.final_url},
       {"verdict", std::string(VerdictName(v))}};
   if (!body_cut.empty())
     notes.push_back({"body", fmt::format("the first {} of {} bytes kept ({})", body.size(), body_total, body_cut)});

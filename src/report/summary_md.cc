@@ -91,7 +91,7 @@ void AppendMarkdownGroup(std::string& out, size_t number, const FailureGroup& g,
       links.push_back(fmt::format("[`{}.body`]({}) ([headers]({}))", f.probe_id, f.body_path, f.headers_path));
     out += fmt::format("- **Evidence** (the failing responses, secrets redacted): {}\n", fmt::join(links, ", "));
   }
-  out += fmt::format("- **First failing URL:** {}\n", MarkdownCode(first.probe.url));
+  out += fmt::format("- **First failing URL:** {}\n", MarkdownCode(first.probe.url.str()));
   if (!first.outcome.result.evidence.detail.empty())
     out += fmt::format("- **Detector:** {}\n", MarkdownCode(first.outcome.result.evidence.detail));
   // First the command that needs no cookie pasted: it logs in as the run did.

@@ -72,7 +72,7 @@ void AppendRemarkupGroup(std::string& out, size_t number, const FailureGroup& g,
     for (const EvidenceFile& f : files) paths.push_back(RemarkupCode(f.body_path));
     out += fmt::format("- **Evidence** (attach; secrets redacted, .headers beside each): {}\n", fmt::join(paths, ", "));
   }
-  out += fmt::format("- **First failing URL:** {}\n", RemarkupCode(first.probe.url));
+  out += fmt::format("- **First failing URL:** {}\n", RemarkupCode(first.probe.url.str()));
   out += "- **Reproduce:**\n\n" + ShellBlock(CurlCommand(first.probe, info)) + "\n";
 }
 

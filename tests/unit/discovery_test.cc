@@ -167,7 +167,7 @@ TEST_CASE("pre-flight probes are api probes on ORES wikis only, tier 0", "[disco
   CHECK(pre[0].first.wiki == "enwiki");
   CHECK(pre[0].first.kind == PageKind::kApi);
   CHECK(pre[0].first.tier == 0);
-  CHECK(pre[0].first.url.find("meta=ores") != std::string::npos);
+  CHECK(pre[0].first.url.str().find("meta=ores") != std::string::npos);
   CHECK(pre[0].second.result.verdict == Verdict::kBroken);
 }
 
@@ -184,7 +184,7 @@ TEST_CASE("the plan gives ORES axes only where ORES runs, and only the levels ea
   std::vector<std::string> ores_api;  // issue 13: where the wiki's API says ORES runs
   for (const Probe& p : *plan) {
     if (p.kind == PageKind::kApi) {
-      ores_api.push_back(p.wiki);
+      ores_api.push_back(p.wiki.str());
       CHECK(p.expect_ores);
       continue;
     }
@@ -408,9 +408,9 @@ TEST_CASE("every wiki whose facts judged its page gets a tier-0 recentchanges pr
   CHECK(p.kind == PageKind::kRecentChanges);
   CHECK(p.tier == 0);
   CAPTURE(p.url);
-  CHECK(p.url.find("Special") != std::string::npos);
-  CHECK(p.url.find("RecentChanges") != std::string::npos);
-  CHECK(p.url.find("limit=1") != std::string::npos);
+  CHECK(p.url.str().find("Special") != std::string::npos);
+  CHECK(p.url.str().find("RecentChanges") != std::string::npos);
+  CHECK(p.url.str().find("limit=1") != std::string::npos);
   CHECK(p.id == ProbeId(p.wiki, p.kind, p.query));
   CHECK(smoke[0].second.result.verdict == Verdict::kException);
   CHECK(smoke[0].second.http_status == 500);

@@ -99,15 +99,15 @@ limit = ["500", "50"]
   REQUIRE(pb.has_value());
   REQUIRE(pa->size() == 16);  // 2 wikis x 8
   std::set<std::string> ids_a, ids_b;
-  for (auto& p : *pa) ids_a.insert(p.id);
-  for (auto& p : *pb) ids_b.insert(p.id);
+  for (auto& p : *pa) ids_a.insert(p.id.str());
+  for (auto& p : *pb) ids_b.insert(p.id.str());
   CHECK(ids_a.size() == 16);
   CHECK(ids_a == ids_b);
   // Canonical query: sorted keys, percent-encoded.
   CHECK((*pa)[0].query == "days=1&limit=50&title=Special%3aRecentChanges");
   CHECK((*pa)[0].url == "http://127.0.0.1:8101/index.php?days=1&limit=50&title=Special%3aRecentChanges");
   CHECK((*pa)[0].host == "127.0.0.1:8101");
-  CHECK((*pa)[8].url.starts_with("https://de.wikipedia.beta.wmcloud.org/w/index.php?"));
+  CHECK((*pa)[8].url.str().starts_with("https://de.wikipedia.beta.wmcloud.org/w/index.php?"));
   CHECK((*pa)[8].host == "de.wikipedia.beta.wmcloud.org:443");
   CHECK(ProbeId("enwiki", PageKind::kRecentChanges, "a=1") != ProbeId("enwiki", PageKind::kWatchlist, "a=1"));
   CHECK(ProbeId("enwiki", PageKind::kRecentChanges, "a=1") == ProbeId("enwiki", PageKind::kRecentChanges, "a=1"));
@@ -189,10 +189,10 @@ days = ["1", "3", "7"]
     f.shard_count = 3;
     auto shard = BuildPlan(t, f);
     REQUIRE(shard.has_value());
-    for (auto& p : *shard) all.insert(p.id);
+    for (auto& p : *shard) all.insert(p.id.str());
   }
   std::multiset<std::string> expected;
-  for (auto& p : *whole) expected.insert(p.id);
+  for (auto& p : *whole) expected.insert(p.id.str());
   CHECK(all == expected);
 }
 
@@ -292,9 +292,9 @@ hidenondamaging = ["", "1"]
   std::vector<std::string> got;
   for (const Probe& p : *plan) {
     got.push_back(p.wiki + " " + p.query + " " + p.id);
-    CHECK(p.url.ends_with("?" + p.query));  // libcurl 7.88's own spelling is the canonical one
+    CHECK(p.url.str().ends_with("?" + p.query));  // libcurl 7.88's own spelling is the canonical one
     // The same query as a newer libcurl spells it (%3A, %3B): the same id.
-    std::string upper = p.query;
+    std::string upper = p.query.str();
     for (size_t i = 0; i + 2 < upper.size(); ++i)
       if (upper[i] == '%') {
         upper[i + 1] = static_cast<char>(std::toupper(static_cast<unsigned char>(upper[i + 1])));
@@ -371,7 +371,7 @@ target_user = "Editor1"
   for (const Probe& p : *plan)
     if (p.kind == PageKind::kApi) {
       CHECK(p.expect_ores);
-      CHECK(p.url.find("/api.php?") != std::string::npos);
+      CHECK(p.url.str().find("/api.php?") != std::string::npos);
     }
   t.crawl.ores_api_probes = false;
   CHECK(api_probes(*BuildPlan(t)).empty());

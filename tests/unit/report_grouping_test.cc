@@ -173,7 +173,7 @@ TEST_CASE("the curl reproduction names cookies but never carries a value", "[rep
   CHECK(cmd ==
         "curl -sS --compressed -A 'beta-crawler/0.1 (qa@example.org)' -b 'enwiki_session=...; enwikiUserID=...' "
         "'http://127.0.0.1:8080/w/index.php?title=Special:RecentChanges&x=it'\\''s'");
-  p.account.clear();  // an anonymous probe sends no cookies
+  p.account = {};  // an anonymous probe sends no cookies
   CHECK(CurlCommand(p, info).find("-b") == std::string::npos);
 }
 
