@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <future>
 
 #include "report/evidence.h"
 #include "report/history_writer.h"
@@ -38,10 +37,11 @@ Result<RunReport> RunReport::Start(const std::string& results_dir, const RunInfo
   const auto in_dir = [&](const char* name) { return (std::filesystem::path(*dir) / name).string(); };
   const ResultList* shared = r.results_.get();
   r.jsonl_ = std::make_unique<JsonlWriter>(in_dir("pages.jsonl"));
+  // report.html first: the largest, rendered on the writer thread (Finish).
+  r.rendered_.push_back(std::make_unique<RenderedFileWriter>(in_dir("report.html"), &WriteHtmlReport, shared));
+  r.rendered_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &WriteJunitXml, shared));
   r.rendered_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.md"), &WriteSummaryMarkdown, shared));
   r.rendered_.push_back(std::make_unique<RenderedFileWriter>(in_dir("summary.remarkup"), &WriteSummaryRemarkup, shared));
-  r.rendered_.push_back(std::make_unique<RenderedFileWriter>(in_dir("junit.xml"), &WriteJunitXml, shared));
-  r.rendered_.push_back(std::make_unique<RenderedFileWriter>(in_dir("report.html"), &WriteHtmlReport, shared));
   r.rendered_.push_back(std::make_unique<RenderedFileWriter>(in_dir("metrics.prom"), &WriteMetrics, shared));
   r.history_ = std::make_unique<HistoryWriter>(r.history_path_, shared, options.history_busy_budget_ms,
                                                options.history_batch);
@@ -93,8 +93,9 @@ Result<void> RunReport::Finish(RunInfo& info) {
     if (!r && first_error) first_error = std::move(r);
   };
   // Every queued outcome is in pages.jsonl (and offered to the history)
-  // before anything else is written.
-  keep(writer_thread_->Stop());
+  // before anything else is written. The writer thread stays, idle, for
+  // report.html below.
+  keep(writer_thread_->Flush());
   // A read: WAL lets it past another process's write lock. An unreadable
   // history only costs the metric (the history writer reports it).
   if (info.last_clean_unix_ms == 0)
@@ -104,16 +105,17 @@ Result<void> RunReport::Finish(RunInfo& info) {
   info.groups = GroupFailures(*results_, info.warnings_fail);
   // Evidence before the rendered files: they link what was kept.
   keep(SelectEvidence(run_dir_, *results_, info));
+  keep(jsonl_->Finish(info, summary_));
   // Files first, the history last: a broken or locked history database
   // must not cost the CI its report. The rendered files only read the
-  // finished results, so they render side by side (report.html and
-  // junit.xml were most of the end of a big run: ~0.1 s each at 20,000
-  // probes, with the writer thread's core idle by then).
-  keep(jsonl_->Finish(info, summary_));
-  std::vector<std::future<Result<void>>> rendering;
-  for (auto& w : rendered_)
-    rendering.push_back(std::async(std::launch::async, [&info, this, w = w.get()] { return w->Finish(info, summary_); }));
-  for (auto& r : rendering) keep(r.get());
+  // finished results, so report.html (the largest) renders on the writer
+  // thread while this one renders the rest: report.html and junit.xml were
+  // most of the end of a big run (~0.1 s each at 20,000 probes). No thread of
+  // its own: each new thread would get a malloc arena of its own, and their
+  // peaks would add up (+4 MB at 200,000 probes).
+  keep(writer_thread_->PostJob([&info, this] { return rendered_.front()->Finish(info, summary_); }));
+  for (size_t i = 1; i < rendered_.size(); ++i) keep(rendered_[i]->Finish(info, summary_));
+  keep(writer_thread_->Stop());  // report.html written (or its error kept)
   keep(history_->Finish(info, summary_));
   // Partial runs too: `latest` is this run's report (a CI step copies
   // latest/junit.xml, a textfile collector reads latest/metrics.prom, whose
