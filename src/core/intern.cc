@@ -4,7 +4,7 @@ namespace bc::intern_detail {
 namespace {
 
 struct StringTable {
-  Pool<std::string_view, 12, std::hash<std::string_view>> pool{std::string_view()};
+  Pool<PackedString, 12, PackedHash> pool{PackedString()};
   Arena arena;
 };
 
@@ -15,7 +15,7 @@ StringTable& Strings() {
 
 }  // namespace
 
-std::string_view StringAt(uint32_t index) { return Strings().pool.At(index); }
+std::string_view StringAt(uint32_t index) { return Strings().pool.At(index).view(); }
 
 uint32_t InternString(std::string_view s) {
   if (s.empty()) return 0;

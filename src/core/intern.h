@@ -1,6 +1,6 @@
 // Interned values: a value that many probes repeat (a wiki's name, host,
 // account, expected user and filter groups; a parameter set, which repeats
-// across wikis; a URL's base and query) is stored once, and each probe holds
+// across wikis; a URL's directory and query) is stored once, and each probe holds
 // a 4-byte handle to it. Equal values get equal handles, so a plan of 200,000
 // probes over 50 wikis holds 50 host strings, not 200,000.
 //
@@ -108,23 +108,57 @@ class Pool {
   std::vector<uint32_t> slots_;  // index + 1; 0 = empty
 };
 
+// A string in the arena: its length (a varint: one byte below 128) then its
+// characters. 8 bytes a table entry, where a std::string_view is 16: a URL
+// list's 200,000 distinct page names are mostly overhead.
+struct PackedString {
+  const char* at = nullptr;  // nullptr: ""
+
+  std::string_view view() const {
+    if (at == nullptr) return {};
+    size_t size = 0;
+    const char* p = at;
+    for (unsigned shift = 0;; shift += 7) {
+      const auto byte = static_cast<unsigned char>(*p++);
+      size |= static_cast<size_t>(byte & 0x7f) << shift;
+      if (byte < 0x80) break;
+    }
+    return {p, size};
+  }
+  friend bool operator==(PackedString a, std::string_view b) { return a.view() == b; }
+};
+
+struct PackedHash {
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  size_t operator()(PackedString s) const { return (*this)(s.view()); }
+};
+
 // The strings' characters: 64 KB blocks, filled in order, never freed.
 class Arena {
  public:
-  std::string_view Copy(std::string_view s) {
-    if (s.size() > kBlock / 4) {  // a long string gets a block of its own
-      big_.push_back(std::make_unique<char[]>(s.size()));
-      std::memcpy(big_.back().get(), s.data(), s.size());
-      return {big_.back().get(), s.size()};
+  PackedString Copy(std::string_view s) {
+    char prefix[10];
+    size_t prefix_size = 0;
+    for (size_t n = s.size();; n >>= 7) {
+      prefix[prefix_size++] = static_cast<char>((n & 0x7f) | (n >= 0x80 ? 0x80 : 0));
+      if (n < 0x80) break;
     }
-    if (blocks_.empty() || used_ + s.size() > kBlock) {
-      blocks_.push_back(std::make_unique<char[]>(kBlock));
-      used_ = 0;
+    const size_t need = prefix_size + s.size();
+    char* at;
+    if (need > kBlock / 4) {  // a long string gets a block of its own
+      big_.push_back(std::make_unique<char[]>(need));
+      at = big_.back().get();
+    } else {
+      if (blocks_.empty() || used_ + need > kBlock) {
+        blocks_.push_back(std::make_unique<char[]>(kBlock));
+        used_ = 0;
+      }
+      at = blocks_.back().get() + used_;
+      used_ += need;
     }
-    char* at = blocks_.back().get() + used_;
-    std::memcpy(at, s.data(), s.size());
-    used_ += s.size();
-    return {at, s.size()};
+    std::memcpy(at, prefix, prefix_size);
+    std::memcpy(at + prefix_size, s.data(), s.size());
+    return {at};
   }
 
  private:

@@ -1,5 +1,6 @@
 #include "plan/probe.h"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <stdexcept>
@@ -27,20 +28,20 @@ FixedId::FixedId(std::string_view s) {
 }
 
 UrlText::UrlText(std::string_view url) {
-  const size_t q = url.find('?');
-  if (q == std::string_view::npos) {
-    base_ = url;
-  } else {
-    base_ = url.substr(0, q + 1);
-    rest_ = url.substr(q + 1);
-  }
+  const size_t q = std::min(url.find('?'), url.size());
+  const size_t slash = url.substr(0, q).rfind('/');
+  const size_t leaf = slash == std::string_view::npos ? 0 : slash + 1;
+  dir_ = url.substr(0, leaf);
+  leaf_ = url.substr(leaf, q < url.size() ? q + 1 - leaf : q - leaf);
+  if (q < url.size()) query_ = url.substr(q + 1);
 }
 
 std::string UrlText::str() const {
   std::string out;
   out.reserve(size());
-  out += base_.view();
-  out += rest_.view();
+  out += dir_.view();
+  out += leaf_.view();
+  out += query_.view();
   return out;
 }
 

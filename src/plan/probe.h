@@ -1,7 +1,7 @@
 // A probe is one page to load: the unit the plan produces, the engine fetches
 // and the classifier judges. Plain data; copied freely.
 //
-// Memory (issue 16: 64 MB for a 200,000-probe run): a probe is 56 bytes with
+// Memory (issue 16: 64 MB for a 200,000-probe run): a probe is 60 bytes with
 // no heap block of its own, against ~290 bytes plus 2-6 heap blocks before.
 #pragma once
 
@@ -69,10 +69,12 @@ class FixedId {
   char text_[16] = {};  // NUL-padded (an id has no NUL)
 };
 
-// An absolute URL kept as two interned parts, split after its first '?': the
-// part before (scheme, host, path: one per wiki in a plan, and the whole URL
-// when it has no query) and the rest (a query, the same on every wiki). So a
-// plan's URLs cost two handles a probe, not a string each. Reads like the
+// An absolute URL kept as three interned parts: the directory (through the
+// path's last '/': one per wiki in a plan, one for a whole URL list of
+// pages side by side), the leaf (the path's last segment and the '?':
+// "index.php?" in a plan, each page's own name in a URL list) and the query
+// (the same on every wiki). So a plan's URLs cost three handles a probe, not
+// a string each, and a URL list's only their last segment. Reads like the
 // std::string it stands for (made on each use: it is read when a request
 // starts and when a result is written, not in loops).
 class UrlText {
@@ -84,12 +86,15 @@ class UrlText {
 
   std::string str() const;
   operator std::string() const { return str(); }  // NOLINT
-  bool empty() const { return base_.empty() && rest_.empty(); }
-  size_t size() const { return base_.size() + rest_.size(); }
+  bool empty() const { return dir_.empty() && leaf_.empty() && query_.empty(); }
+  size_t size() const { return dir_.size() + leaf_.size() + query_.size(); }
 
-  friend bool operator==(const UrlText& a, const UrlText& b) { return a.base_ == b.base_ && a.rest_ == b.rest_; }
+  friend bool operator==(const UrlText& a, const UrlText& b) {
+    return a.dir_ == b.dir_ && a.leaf_ == b.leaf_ && a.query_ == b.query_;
+  }
   friend bool operator==(const UrlText& a, std::string_view b) {
-    return b.size() == a.size() && b.starts_with(a.base_.view()) && b.ends_with(a.rest_.view());
+    return b.size() == a.size() && b.starts_with(a.dir_.view()) && b.substr(a.dir_.size()).starts_with(a.leaf_.view()) &&
+           b.ends_with(a.query_.view());
   }
   friend bool operator==(const UrlText& a, const std::string& b) { return a == std::string_view(b); }
   friend bool operator==(const UrlText& a, const char* b) { return a == std::string_view(b); }
@@ -105,11 +110,12 @@ class UrlText {
   }
 
  private:
-  InternedString base_;
-  InternedString rest_;
+  InternedString dir_;    // through the path's last '/': "https://host/w/", "http://127.0.0.1:8450/x/"
+  InternedString leaf_;   // the rest of the path and the '?', if any: "index.php?", "123"
+  InternedString query_;  // after the '?'
 };
 
-// Plain data, copied freely: 56 bytes and no heap block of its own. Values
+// Plain data, copied freely: 60 bytes and no heap block of its own. Values
 // that repeat across probes (every field but the id and the URL's base on a
 // URL list) are interned (core/intern.h): they live for the process.
 struct Probe {
@@ -127,7 +133,7 @@ struct Probe {
   bool expect_ores_rows = false;  // Contributions with hidenondamaging=1 there (Expectations::expect_ores_rows)
   uint8_t tier = 1;         // 0 = smoke tier (first probe of each wiki x kind), fetched first
 };
-static_assert(sizeof(void*) != 8 || sizeof(Probe) == 56, "a probe is 56 bytes (issue 16's memory target)");
+static_assert(sizeof(void*) != 8 || sizeof(Probe) == 60, "a probe is 60 bytes (issue 16's memory target)");
 
 }  // namespace bc
 
