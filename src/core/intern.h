@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -202,11 +203,10 @@ class InternedString {
   friend std::string operator+(InternedString a, std::string_view b) { return a.str().append(b); }
   friend std::string operator+(InternedString a, const char* b) { return a.str().append(b); }
   friend std::string operator+(const char* a, InternedString b) { return std::string(a).append(b.view()); }
-  // Streams (test failure messages) print it as its string.
-  template <class Stream>
-  friend auto operator<<(Stream& os, InternedString s) -> decltype(os << std::string_view()) {
-    return os << s.view();
-  }
+  // Streams (test failure messages) print it as its string. Not a template
+  // over the stream type: clang finds that as ambiguous with Catch2's own
+  // `MessageBuilder::operator<<(T const&)`.
+  friend std::ostream& operator<<(std::ostream& os, InternedString s) { return os << s.view(); }
   // nlohmann::json writes it as its string (found by ADL; no json include here).
   template <class Json>
   friend void to_json(Json& j, InternedString s) {

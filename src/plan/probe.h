@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,10 +57,8 @@ class FixedId {
   friend std::string operator+(std::string a, const FixedId& b) { return a.append(b.view()); }
   friend std::string operator+(const char* a, const FixedId& b) { return std::string(a).append(b.view()); }
   friend std::string operator+(const FixedId& a, const char* b) { return a.str().append(b); }
-  template <class Stream>
-  friend auto operator<<(Stream& os, const FixedId& id) -> decltype(os << std::string_view()) {
-    return os << id.view();
-  }
+  // std::ostream, not a template over the stream (core/intern.h says why).
+  friend std::ostream& operator<<(std::ostream& os, const FixedId& id) { return os << id.view(); }
   template <class Json>
   friend void to_json(Json& j, const FixedId& id) {
     j = id.view();
@@ -100,10 +99,7 @@ class UrlText {
   friend bool operator==(const UrlText& a, const char* b) { return a == std::string_view(b); }
   friend std::string operator+(const UrlText& a, std::string_view b) { return a.str().append(b); }
   friend std::string operator+(const UrlText& a, const char* b) { return a.str().append(b); }
-  template <class Stream>
-  friend auto operator<<(Stream& os, const UrlText& url) -> decltype(os << std::string_view()) {
-    return os << url.str();
-  }
+  friend std::ostream& operator<<(std::ostream& os, const UrlText& url) { return os << url.str(); }
   template <class Json>
   friend void to_json(Json& j, const UrlText& url) {
     j = url.str();
