@@ -80,18 +80,9 @@ Result<void> JsonlWriter::Add(const Probe& probe, const Outcome& outcome) {
   if (!file_) return Fail(Error::Code::kInternal, "JsonlWriter::Add before Begin", path_);
   std::string line = DumpJsonLine(OutcomeToJson(probe, outcome));
   line.push_back('\n');
-  // One fwrite per line (a reader never sees half a line for long); the
-  // flush waits for Sync, when the writer thread has caught up: one write(2)
-  // per line was 20,000 system calls for 20,000 pages while the queue held
-  // more lines. A crash loses what stdio still buffered (under 4 KB while
-  // lines keep coming, nothing once the thread is idle).
-  if (std::fwrite(line.data(), 1, line.size(), file_.get()) != line.size())
-    return Fail(Error::Code::kIo, std::string("cannot append: ") + std::strerror(errno), path_);
-  return {};
-}
-
-Result<void> JsonlWriter::Sync() {
-  if (file_ && std::fflush(file_.get()) != 0)
+  // One fwrite per line and a flush: a crash loses at most the line being
+  // written, and a reader never sees a line without its newline for long.
+  if (std::fwrite(line.data(), 1, line.size(), file_.get()) != line.size() || std::fflush(file_.get()) != 0)
     return Fail(Error::Code::kIo, std::string("cannot append: ") + std::strerror(errno), path_);
   return {};
 }

@@ -33,7 +33,6 @@ class JsonlWriter final : public ReportWriter {
   explicit JsonlWriter(std::string path);
   Result<void> Begin(const RunInfo& info) override;
   Result<void> Add(const Probe& probe, const Outcome& outcome) override;
-  Result<void> Sync() override;  // fflush: the lines so far are in the file
   Result<void> Finish(const RunInfo& info, const RunSummary& summary) override;
 
  private:

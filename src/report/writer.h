@@ -114,10 +114,6 @@ class ReportWriter {
   virtual Result<void> Begin(const RunInfo& info) = 0;
   // One finished probe. Called once per probe, in finish order.
   virtual Result<void> Add(const Probe& probe, const Outcome& outcome) = 0;
-  // Makes what Add wrote so far readable by others (a streaming file's
-  // buffer written out). Called when the caller has caught up: no outcome
-  // waits (report/writer_thread.h), and before Finish. Default: nothing.
-  virtual Result<void> Sync() { return {}; }
   // Writes the output file atomically (temp file + rename) where the format
   // is written at the end; closes streaming outputs.
   virtual Result<void> Finish(const RunInfo& info, const RunSummary& summary) = 0;

@@ -49,12 +49,6 @@ void WriterThread::Loop() {
       for (ReportWriter* w : writers_)
         if (auto ok = w->Add(*item.probe, item.outcome); !ok) NoteError(ok.error());
     }
-    // Caught up: the writers make their lines readable now, once for a whole
-    // burst. Before the count drops, so Flush() (count 0) finds them synced:
-    // the count only reaches 0 on an item that found the queue empty.
-    if (queue_.size_approx() == 0)
-      for (ReportWriter* w : writers_)
-        if (auto ok = w->Sync(); !ok) NoteError(ok.error());
     pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
 }
