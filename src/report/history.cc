@@ -419,7 +419,7 @@ Result<bool> History::AddOutcomes(const RunInfo& info, const std::vector<Outcome
   in_key_order.reserve(rows.size());
   for (const OutcomeRow& o : rows) in_key_order.push_back(&o);
   std::stable_sort(in_key_order.begin(), in_key_order.end(),
-            [](const OutcomeRow* a, const OutcomeRow* b) { return a->probe_id < b->probe_id; });
+                   [](const OutcomeRow* a, const OutcomeRow* b) { return a->probe_id < b->probe_id; });
   for (const OutcomeRow* o : in_key_order)
     if (auto ok = PutOutcome(*ins, *o); !ok) return std::unexpected(ok.error());
   if (const int rc = tx.Commit(); rc != SQLITE_OK) {
